@@ -1,0 +1,25 @@
+"""The `botrygt` command line: thin Typer edges over the core. Each sub-module owns one group of commands."""
+
+from __future__ import annotations
+
+import typer
+
+from botrygt_nlp.cli import api_cmds, demo_cmds, monitor_cmds, report_cmds, score_cmds
+
+app = typer.Typer(
+    name="botrygt",
+    help="Konstruktiv kriminalitetskommunikation: score, rewrite and monitor Danish crime texts.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+score_cmds.register(app)
+report_cmds.register(app)
+monitor_cmds.register(app)
+api_cmds.register(app)
+demo_cmds.register(app)
+
+
+def main() -> None:
+    app()

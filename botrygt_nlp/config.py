@@ -1,0 +1,59 @@
+"""Settings: the only module that reads the environment (prefix ``BOTRYGT_``).
+
+Built at the edge with :func:`get_settings` and passed explicitly into the core.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _default_models_dir() -> Path:
+    # Source checkout: <root>/models. Installed wheel: models are package data under botrygt_nlp/_models.
+    checkout = PROJECT_ROOT / "models"
+    return checkout if checkout.is_dir() else PACKAGE_DIR / "_models"
+
+
+def _default_templates_dir() -> Path:
+    checkout = PROJECT_ROOT / "templates"
+    return checkout if checkout.is_dir() else PACKAGE_DIR / "_templates"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BOTRYGT_", extra="ignore")
+
+    models_dir: Path = Field(default_factory=_default_models_dir)
+    model_name: str = "default"
+    templates_dir: Path = Field(default_factory=_default_templates_dir)
+    template_override_dir: Path | None = None
+    data_dir: Path = Field(default_factory=lambda: Path.cwd() / "data")
+    database_url: str | None = None
+    max_text_chars: int = 1_000_000
+    max_file_bytes: int = 60 * 1024 * 1024
+    fetch_allow_hosts: str = ""
+    fetch_timeout_s: float = 20.0
+    fetch_max_bytes: int = 15 * 1024 * 1024
+    fetch_min_host_delay_s: float = 1.0
+    user_agent: str = "botrygt-nlp/0.1 (+https://botrygt.dk; press monitor for constructive crime communication)"
+
+    @property
+    def model_dir(self) -> Path:
+        return self.models_dir / self.model_name
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'botrygt.sqlite3'}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
