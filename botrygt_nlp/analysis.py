@@ -1,48 +1,237 @@
-"""The analysis core: text -> Assessment. INTERIM keyword version; replaced by the trained pipeline."""
+"""The analysis core: one Danish text (or daily-report incident) → :class:`Assessment`.
+
+text ─► spaCy (blank "da" + sentences + lemmas) ─► rule signals per sentence
+     ─► advice probability per sentence (backend) ─► principle per advice sentence
+     ─► crime type, alarmist, witness appeal per document ─► calibrated constructive score
+"""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
-from botrygt_nlp.domain import AdviceSpan, Assessment, CrimeType, Principle, Span
-from botrygt_nlp.errors import EmptyTextError
+from spacy.language import Language as SpacyLanguage
 
-MODEL_VERSION = "interim-rules-0"
+from botrygt_nlp.classify.features import document_features, principle_features, sentence_features
+from botrygt_nlp.classify.linear import LinearModel
+from botrygt_nlp.classify.model import Backend, LinearBackend, LinearBundle, ModelMeta
+from botrygt_nlp.config import get_settings
+from botrygt_nlp.domain import AdviceSpan, Assessment, CrimeType, Language, Principle, Span
+from botrygt_nlp.errors import EmptyTextError, ModelError, TextTooLargeError
+from botrygt_nlp.nlp.pipeline import LEMMA_TABLE_FILE, LemmaLookup, build_nlp
+from botrygt_nlp.nlp.signals import (
+    SentenceSignals,
+    alarm_matches,
+    crime_cue_matches,
+    detect_language,
+    sentence_signals,
+)
+from botrygt_nlp.nlp.text import ProcessedText, process
 
-_ADVICE = re.compile(r"[^.!?\n]*\b(husk|sørg for|undgå|lås|nabohjælp|ring 114)\b[^.!?\n]*[.!?]?", re.I)
-_CRIME = re.compile(r"indbrud|tyveri|stjålet|svindel|bedrageri|tyv", re.I)
+ADVICE_THRESHOLD = 0.5
+PRINCIPLE_MIN_PROBABILITY = 0.3
+_RELEVANT_TYPES = [ct.value for ct in CrimeType if ct.is_relevant]
+
+
+def aggregate_features(
+    probs: list[float], sigs: list[SentenceSignals], list_items: list[bool], relevant_p: float
+) -> list[str]:
+    """Document-level evidence for the calibrated constructive decision, from sentence probabilities."""
+    feats = ["bias"]
+    top = sorted(probs, reverse=True)
+    mx = top[0] if top else 0.0
+    second = top[1] if len(top) > 1 else 0.0
+    for cut in (0.2, 0.35, 0.5, 0.65, 0.8, 0.9):
+        if mx >= cut:
+            feats.append(f"max>={cut}")
+        if second >= cut:
+            feats.append(f"second>={cut}")
+    n50 = sum(p >= 0.5 for p in probs)
+    feats.append("n50=" + ("0" if n50 == 0 else "1" if n50 == 1 else "2" if n50 == 2 else "3+"))
+    if sum(1 for p, li in zip(probs, list_items, strict=True) if li and p >= 0.5) >= 2:
+        feats.append("advice_list")
+    for p, sig in zip(probs, sigs, strict=True):
+        if p >= 0.3:
+            if sig.nabohjaelp:
+                feats.append("nabohjaelp_advice")
+            if sig.preventive_call:
+                feats.append("preventive_call")
+    if mx < 0.5:
+        if any(s.vague for s in sigs):
+            feats.append("vague_only")
+        if any(s.witness for s in sigs):
+            feats.append("witness_only")
+        if any(s.forensics for s in sigs):
+            feats.append("forensics_only")
+    return feats
+
+
+@dataclass(slots=True)
+class SentenceDecision:
+    start: int
+    end: int
+    text: str
+    advice_p: float
+    principle: Principle | None
 
 
 class Analyzer:
-    model_version = MODEL_VERSION
+    """Loads a model once; ``assess`` is thread-safe and allocation-light."""
 
+    def __init__(
+        self,
+        model_dir: Path,
+        *,
+        nlp: SpacyLanguage | None = None,
+        max_chars: int | None = None,
+    ) -> None:
+        self.model_dir = model_dir
+        self.meta = ModelMeta.read(model_dir)
+        self.bundle = LinearBundle.load(model_dir)
+        lemma_file = model_dir / LEMMA_TABLE_FILE
+        lookup = LemmaLookup.from_file(lemma_file) if lemma_file.is_file() else None
+        self.nlp = nlp or build_nlp(lookup)
+        self.backend: Backend = self._load_backend()
+        self.max_chars = max_chars if max_chars is not None else get_settings().max_text_chars
+        self._lock = threading.Lock()
+
+    def _load_backend(self) -> Backend:
+        if self.meta.backend == "linear":
+            return LinearBackend(self.bundle)
+        if self.meta.backend == "transformers":
+            from botrygt_nlp.classify.transformers_backend import TransformersBackend
+
+            return TransformersBackend.load(self.model_dir, fallback=LinearBackend(self.bundle))
+        raise ModelError(f"Unknown backend {self.meta.backend!r} in {self.model_dir / 'meta.json'}")
+
+    @property
+    def model_version(self) -> str:
+        return self.meta.version
+
+    # --- public API ----------------------------------------------------------------------------------
     def assess(self, text: str, *, title: str | None = None) -> Assessment:
-        if not text.strip():
-            raise EmptyTextError("The text is empty or only whitespace.")
-        relevant = bool(_CRIME.search(text))
-        spans = tuple(
-            AdviceSpan(m.start(), m.end(), m.group(0), Principle.SVAERT) for m in _ADVICE.finditer(text)
-        ) if relevant else ()
-        return Assessment(
-            relevant=relevant,
-            crime_type=CrimeType.HOME_BURGLARY if relevant else CrimeType.NOT_RELEVANT,
-            constructive=bool(spans),
-            score=0.9 if spans else 0.1,
-            alarmist=False,
-            witness_appeal="vidne" in text.lower(),
-            principles=tuple(sorted({s.principle for s in spans if s.principle})),
-            advice_spans=spans,
-            alarm_spans=tuple[Span, ...](),
-            lix=0.0,
-            model_version=self.model_version,
-        )
+        if not text or not text.strip():
+            raise EmptyTextError("The text is empty or contains only whitespace; there is nothing to assess.")
+        if len(text) > self.max_chars:
+            raise TextTooLargeError(
+                f"The text has {len(text):,} characters; the limit is {self.max_chars:,}. "
+                "Split it into articles or incidents first."
+            )
+        doc = process(self.nlp, text, title or "")
+        return self.assess_processed(doc)
 
-    def assess_many(self, texts: Sequence[str] | Iterable[str]) -> list[Assessment]:
+    def assess_many(self, texts: Iterable[str]) -> list[Assessment]:
         return [self.assess(t) for t in texts]
 
+    # --- the decision ------------------------------------------------------------------------------
+    def assess_processed(self, doc: ProcessedText) -> Assessment:
+        b = self.bundle
+        all_words = [w for s in doc.sentences for w in s.words]
+        language, _share = detect_language(doc.title_words + all_words)
+        if language in (Language.ENGLISH, Language.OTHER_NORDIC):
+            return self._not_danish(doc, language)
 
-@lru_cache(maxsize=1)
+        sigs = [sentence_signals(s) for s in doc.sentences]
+        n = len(doc.sentences)
+        sent_feats = [
+            sentence_features(s, sig, doc.sentences[i - 1] if i else None, n)
+            for i, (s, sig) in enumerate(zip(doc.sentences, sigs, strict=True))
+        ]
+        advice_p = self.backend.advice_probabilities(doc, sent_feats)
+
+        doc_feats = document_features(doc, sigs)
+        type_p = self.backend.crime_type_probabilities(doc, doc_feats)
+        relevant_p = sum(type_p.get(ct, 0.0) for ct in _RELEVANT_TYPES)
+        relevant = relevant_p >= 0.5
+        if relevant:
+            crime_type = CrimeType(max(_RELEVANT_TYPES, key=lambda ct: type_p.get(ct, 0.0)))
+        else:
+            crime_type = (
+                CrimeType.OTHER_CRIME
+                if type_p.get(CrimeType.OTHER_CRIME.value, 0.0) >= type_p.get(CrimeType.NOT_RELEVANT.value, 0.0)
+                else CrimeType.NOT_RELEVANT
+            )
+
+        agg = aggregate_features(advice_p, sigs, [s.is_list_item for s in doc.sentences], relevant_p)
+        advice_given_relevant = b.constructive.positive(agg)
+        score = relevant_p * advice_given_relevant
+        constructive = relevant and score >= self.meta.thresholds.get("constructive", 0.5)
+
+        advice_spans: list[AdviceSpan] = []
+        if relevant:
+            for s, sig, p in zip(doc.sentences, sigs, advice_p, strict=True):
+                if p >= ADVICE_THRESHOLD:
+                    advice_spans.append(
+                        AdviceSpan(s.start, s.end, s.text, _principle(b.principle, principle_features(s, sig)), p)
+                    )
+        principles = tuple(p for p in Principle if any(a.principle is p for a in advice_spans))
+
+        alarm_p = b.alarm.positive(doc_feats)
+        alarmist = alarm_p >= self.meta.thresholds.get("alarm", 0.5)
+        alarm_spans = tuple(alarm_matches(doc.text)) if alarmist else ()
+
+        witness_p = b.witness.positive(doc_feats)
+        witness_spans = tuple(Span(s.start, s.end, s.text) for s, sig in zip(doc.sentences, sigs, strict=True) if sig.witness)
+        witness = witness_p >= 0.5 and bool(witness_spans)
+
+        cues = tuple(span for _ct, span in crime_cue_matches(doc.text)) if relevant else ()
+        return Assessment(
+            relevant=relevant,
+            crime_type=crime_type,
+            constructive=constructive,
+            score=float(score),
+            alarmist=alarmist,
+            witness_appeal=witness,
+            principles=principles,
+            advice_spans=tuple(advice_spans),
+            alarm_spans=alarm_spans,
+            lix=doc.lix,
+            model_version=self.model_version,
+            language=Language.DANISH,
+            crime_cues=cues,
+            witness_spans=witness_spans,
+            alarmist_score=float(alarm_p),
+            relevant_score=float(relevant_p),
+        )
+
+    def _not_danish(self, doc: ProcessedText, language: Language) -> Assessment:
+        return Assessment(
+            relevant=False,
+            crime_type=CrimeType.NOT_RELEVANT,
+            constructive=False,
+            score=0.0,
+            alarmist=False,
+            witness_appeal=False,
+            principles=(),
+            advice_spans=(),
+            alarm_spans=(),
+            lix=doc.lix,
+            model_version=self.model_version,
+            language=language,
+        )
+
+
+def _principle(model: LinearModel, features: list[str]) -> Principle | None:
+    probs = model.proba(features)
+    k = int(probs.argmax())
+    label = model.classes[k]
+    if label == "none" or float(probs[k]) < PRINCIPLE_MIN_PROBABILITY:
+        return None
+    return Principle(label)
+
+
+@lru_cache(maxsize=4)
+def _cached_analyzer(model_dir: str) -> Analyzer:
+    return Analyzer(Path(model_dir))
+
+
+def load_analyzer(model_dir: Path | None = None) -> Analyzer:
+    """The analyzer for ``model_dir`` (default: the configured model), loaded once per process."""
+    return _cached_analyzer(str(model_dir or get_settings().model_dir))
+
+
 def default_analyzer() -> Analyzer:
-    return Analyzer()
+    return load_analyzer()

@@ -1,0 +1,149 @@
+"""Loading and validating the authored, labelled corpus (models/corpus/*.jsonl; rubric in AUTHORING.md)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from botrygt_nlp.domain import CrimeType, Principle, Register
+
+MIN_CHARS = 80
+MAX_CHARS = 2500
+HELDOUT_FILE_PREFIX = "heldout"
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotatedSpan:
+    start: int
+    end: int
+    principle: Principle | None
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    id: str
+    register: Register
+    title: str
+    text: str
+    relevant: bool
+    crime_type: CrimeType
+    constructive: bool
+    alarmist: bool
+    witness_appeal: bool
+    advice: tuple[AnnotatedSpan, ...]
+    alarm: tuple[tuple[int, int], ...]
+    tags: tuple[str, ...]
+    generated: bool
+    source_file: str
+
+    @property
+    def split(self) -> str:
+        """'heldout' for the independent held-out files and a stable 20 % hash slice; else 'train'."""
+        if self.source_file.startswith(HELDOUT_FILE_PREFIX):
+            return "heldout"
+        digest = hashlib.sha1(self.id.encode()).digest()
+        return "heldout" if digest[0] % 5 == 0 else "train"
+
+
+class CorpusError(ValueError):
+    pass
+
+
+def _find(text: str, needle: str, what: str, uid: str) -> tuple[int, int]:
+    pos = text.find(needle)
+    if pos < 0:
+        raise CorpusError(f"{uid}: {what} is not an exact substring of text: {needle[:80]!r}")
+    return pos, pos + len(needle)
+
+
+def parse_unit(raw: dict[str, object], source_file: str) -> Unit:
+    uid = str(raw.get("id", "?"))
+    try:
+        text = str(raw["text"])
+        relevant = bool(raw["relevant"])
+        crime_type = CrimeType(str(raw["crime_type"]))
+        constructive = bool(raw["constructive"])
+        alarmist = bool(raw["alarmist"])
+        witness = bool(raw.get("witness_appeal", False))
+        register = Register(str(raw["register"]))
+    except (KeyError, ValueError) as exc:
+        raise CorpusError(f"{uid}: bad or missing field: {exc}") from exc
+    if not MIN_CHARS <= len(text) <= MAX_CHARS:
+        raise CorpusError(f"{uid}: text length {len(text)} outside {MIN_CHARS}-{MAX_CHARS}")
+    if relevant != crime_type.is_relevant:
+        raise CorpusError(f"{uid}: relevant={relevant} contradicts crime_type={crime_type.value}")
+    if constructive and not relevant:
+        raise CorpusError(f"{uid}: constructive but not relevant")
+    advice_raw = raw.get("advice") or []
+    assert isinstance(advice_raw, list)
+    advice: list[AnnotatedSpan] = []
+    for item in advice_raw:
+        assert isinstance(item, dict)
+        start, end = _find(text, str(item["text"]), "advice", uid)
+        principle = item.get("principle")
+        advice.append(AnnotatedSpan(start, end, Principle(str(principle)) if principle else None))
+    if constructive != bool(advice):
+        raise CorpusError(f"{uid}: constructive={constructive} but {len(advice)} advice spans")
+    alarm_raw = raw.get("alarm") or []
+    assert isinstance(alarm_raw, list)
+    alarm = tuple(_find(text, str(a), "alarm phrase", uid) for a in alarm_raw)
+    if alarm and not alarmist:
+        raise CorpusError(f"{uid}: alarm phrases given but alarmist=false")
+    tags_raw = raw.get("tags") or []
+    assert isinstance(tags_raw, list)
+    return Unit(
+        id=uid,
+        register=register,
+        title=str(raw.get("title") or ""),
+        text=text,
+        relevant=relevant,
+        crime_type=crime_type,
+        constructive=constructive,
+        alarmist=alarmist,
+        witness_appeal=witness,
+        advice=tuple(sorted(advice, key=lambda a: a.start)),
+        alarm=alarm,
+        tags=tuple(str(t) for t in tags_raw),
+        generated=bool(raw.get("generated", False)),
+        source_file=source_file,
+    )
+
+
+def iter_units(paths: Iterable[Path]) -> Iterator[Unit]:
+    for path in paths:
+        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                raw = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise CorpusError(f"{path.name}:{lineno}: not JSON: {exc}") from exc
+            try:
+                yield parse_unit(raw, path.name)
+            except CorpusError as exc:
+                raise CorpusError(f"{path.name}:{lineno}: {exc}") from exc
+
+
+def corpus_files(corpus_dir: Path) -> list[Path]:
+    return sorted(corpus_dir.glob("*.jsonl"))
+
+
+def load_corpus(corpus_dir: Path) -> list[Unit]:
+    units = list(iter_units(corpus_files(corpus_dir)))
+    seen: set[str] = set()
+    for u in units:
+        if u.id in seen:
+            raise CorpusError(f"duplicate id {u.id}")
+        seen.add(u.id)
+    return units
+
+
+def corpus_sha256(corpus_dir: Path) -> str:
+    h = hashlib.sha256()
+    for path in corpus_files(corpus_dir):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()

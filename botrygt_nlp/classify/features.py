@@ -1,0 +1,108 @@
+"""Feature strings for the linear models: readable names, so every weight can be shown to a person.
+
+Sentence features feed the advice and principle models; document features feed the crime-type, alarmist and
+witness-appeal models. Names are prefixed by kind (``w=`` word, ``b=`` bigram, ``l=`` lemma, ``sig=`` rule
+signal, …) and a model keeps only those it saw often enough in training.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from botrygt_nlp.nlp.signals import (
+    SentenceSignals,
+    alarm_matches,
+    crime_cue_matches,
+    generic_theft_count,
+)
+from botrygt_nlp.nlp.text import ProcessedText, Sentence
+
+_DIGITS = re.compile(r"\d")
+_INTRO_RE = re.compile(r"råd|tips|sådan|anbefal|opfordr|husk|forebyg|undgå|kan du gøre")
+
+
+def _norm(word: str) -> str:
+    return _DIGITS.sub("0", word)
+
+
+def _bucket(n: int) -> str:
+    return "0" if n == 0 else "1" if n == 1 else "2" if n == 2 else "3-4" if n <= 4 else "5+"
+
+
+def sentence_features(
+    s: Sentence, sig: SentenceSignals, prev: Sentence | None, n_sentences: int
+) -> list[str]:
+    feats: list[str] = ["bias"]
+    words = [_norm(w) for w in s.words]
+    feats.extend("w=" + w for w in words)
+    feats.extend("b=" + a + "_" + b for a, b in zip(words, words[1:], strict=False))
+    feats.extend("l=" + lemma for lemma in s.lemmas)
+    feats.append("f=" + _norm(s.first))
+    feats.append("fl=" + s.first_lemma)
+    if len(words) > 1:
+        feats.append("f2=" + words[0] + "_" + words[1])
+    feats.extend("sig=" + name for name in sig.names())
+    if sig.imperative and not sig.question:
+        feats.append("sig=imperative_statement")
+    if sig.imperative and s.is_list_item:
+        feats.append("sig=imperative_list_item")
+    if s.is_list_item:
+        feats.append("list_item")
+    if s.in_quote:
+        feats.append("quote")
+    if sig.witness and not (sig.preventive_call or sig.imperative):
+        feats.append("sig=witness_only")
+    n = len(words)
+    feats.append("len=" + ("short" if n < 6 else "mid" if n < 20 else "long" if n < 40 else "xlong"))
+    if s.index == 0:
+        feats.append("pos=first")
+    if s.index == n_sentences - 1:
+        feats.append("pos=last")
+    if prev is not None:
+        if prev.lower.rstrip().endswith(":"):
+            feats.append("ctx=after_colon")
+            if _INTRO_RE.search(prev.lower):
+                feats.append("ctx=after_advice_intro")
+        if prev.is_list_item:
+            feats.append("ctx=after_list_item")
+    return feats
+
+
+def principle_features(s: Sentence, sig: SentenceSignals) -> list[str]:
+    feats = ["bias"]
+    feats.extend("w=" + _norm(w) for w in s.words)
+    feats.extend("l=" + lemma for lemma in s.lemmas)
+    feats.extend("b=" + a + "_" + b for a, b in zip(s.words, s.words[1:], strict=False))
+    feats.extend("cue=" + p.value for p in sig.principle_hits)
+    feats.append("fl=" + s.first_lemma)
+    return feats
+
+
+def document_features(doc: ProcessedText, sentence_signals: Sequence[SentenceSignals]) -> list[str]:
+    feats: list[str] = ["bias"]
+    words: list[str] = []
+    lemmas: list[str] = []
+    for s in doc.sentences:
+        words.extend(_norm(w) for w in s.words)
+        lemmas.extend(s.lemmas)
+    feats.extend("w=" + w for w in set(words))
+    feats.extend({"b=" + a + "_" + b for a, b in zip(words, words[1:], strict=False)})
+    feats.extend("l=" + lemma for lemma in set(lemmas))
+    feats.extend("t=" + _norm(w.strip(".,:;!?\"'«»()")) for w in doc.title_words)
+    full = doc.title + "\n" + doc.text if doc.title else doc.text
+    cue_counts: dict[str, int] = {}
+    for ct, _span in crime_cue_matches(full):
+        cue_counts[ct.value] = cue_counts.get(ct.value, 0) + 1
+    for name, count in cue_counts.items():
+        feats.append("cue=" + name + ":" + _bucket(count))
+        feats.append("cue=" + name)
+    feats.append("theft=" + _bucket(generic_theft_count(full)))
+    alarms = alarm_matches(full)
+    feats.append("alarm_n=" + _bucket(len(alarms)))
+    feats.extend({"alarm=" + _norm(a.text.lower()) for a in alarms})
+    n_witness = sum(1 for sig in sentence_signals if sig.witness)
+    feats.append("witness_n=" + _bucket(n_witness))
+    n_sent = len(doc.sentences)
+    feats.append("doc_len=" + ("tiny" if n_sent <= 2 else "short" if n_sent <= 6 else "mid" if n_sent <= 15 else "long"))
+    return feats

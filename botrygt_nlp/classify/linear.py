@@ -1,0 +1,142 @@
+"""A sparse linear model over named features: trained with scikit-learn, predicted with numpy alone.
+
+Prediction gathers the weight columns of the features present (binary presence) and sums them, which costs
+microseconds and lets every decision be explained as a list of (feature, weight) pairs. Loading never imports
+scikit-learn.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float32]
+
+
+@dataclass(slots=True)
+class LinearModel:
+    name: str
+    classes: list[str]  # one entry per output; binary models have ["neg", "pos"]
+    vocab: dict[str, int]
+    coef: FloatArray  # (n_outputs, n_features); binary models have one row
+    intercept: FloatArray  # (n_outputs,)
+
+    @property
+    def binary(self) -> bool:
+        return self.coef.shape[0] == 1
+
+    def _indices(self, features: Iterable[str]) -> list[int]:
+        vocab = self.vocab
+        return list({vocab[f] for f in features if f in vocab})
+
+    def decision(self, features: Iterable[str]) -> FloatArray:
+        idx = self._indices(features)
+        if idx:
+            out: FloatArray = self.coef[:, idx].sum(axis=1) + self.intercept
+            return out
+        return self.intercept.copy()
+
+    def proba(self, features: Iterable[str]) -> FloatArray:
+        """Probabilities per class (binary: [p_neg, p_pos])."""
+        z = self.decision(features)
+        if self.binary:
+            p = 1.0 / (1.0 + np.exp(-float(z[0])))
+            return np.array([1.0 - p, p], dtype=np.float32)
+        z = z - z.max()
+        e = np.exp(z)
+        result: FloatArray = (e / e.sum()).astype(np.float32)
+        return result
+
+    def positive(self, features: Iterable[str]) -> float:
+        return float(self.proba(features)[1])
+
+    def proba_many(self, feature_lists: Sequence[Sequence[str]]) -> FloatArray:
+        """Batched ``proba`` for many feature lists (one numpy reduction per list, one sigmoid in all)."""
+        if not feature_lists:
+            return np.zeros((0, len(self.classes)), dtype=np.float32)
+        z = np.stack([self.decision(f) for f in feature_lists])
+        if self.binary:
+            p = 1.0 / (1.0 + np.exp(-z[:, 0]))
+            return np.stack([1.0 - p, p], axis=1).astype(np.float32)
+        z = z - z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        result: FloatArray = (e / e.sum(axis=1, keepdims=True)).astype(np.float32)
+        return result
+
+    def explain(self, features: Iterable[str], output: int = 0, top: int = 8) -> list[tuple[str, float]]:
+        """The features that pushed output ``output`` most, with their weights."""
+        inv = {i: f for f, i in self.vocab.items()}
+        row = 0 if self.binary else output
+        pairs = [(inv[i], float(self.coef[row, i])) for i in self._indices(features)]
+        pairs.sort(key=lambda p: abs(p[1]), reverse=True)
+        return pairs[:top]
+
+    # --- persistence -------------------------------------------------------------------------------
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        # Keep only features with a non-zero weight somewhere: smaller files, faster loads.
+        keep = np.flatnonzero(np.abs(self.coef).max(axis=0) > 1e-6)
+        inv = {i: f for f, i in self.vocab.items()}
+        features = [inv[int(i)] for i in keep]
+        np.savez_compressed(
+            directory / f"{self.name}.npz",
+            coef=self.coef[:, keep].astype(np.float32),
+            intercept=self.intercept.astype(np.float32),
+        )
+        meta = {"name": self.name, "classes": self.classes, "features": features}
+        (directory / f"{self.name}.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: Path, name: str) -> LinearModel:
+        meta = json.loads((directory / f"{name}.json").read_text(encoding="utf-8"))
+        arrays = np.load(directory / f"{name}.npz")
+        features: list[str] = meta["features"]
+        return cls(
+            name=name,
+            classes=list(meta["classes"]),
+            vocab={f: i for i, f in enumerate(features)},
+            coef=np.ascontiguousarray(arrays["coef"], dtype=np.float32),
+            intercept=np.asarray(arrays["intercept"], dtype=np.float32),
+        )
+
+
+def fit_linear(
+    name: str,
+    feature_lists: Sequence[Sequence[str]],
+    labels: Sequence[str],
+    *,
+    c: float = 1.0,
+    min_count: int = 2,
+    class_weight: str | None = None,
+    max_iter: int = 2000,
+) -> LinearModel:
+    """Fit an L2 logistic regression over binary feature presence (scikit-learn, training time only)."""
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    counts: Counter[str] = Counter()
+    for feats in feature_lists:
+        counts.update(set(feats))
+    vocab = {f: i for i, f in enumerate(sorted(f for f, n in counts.items() if n >= min_count))}
+    rows: list[int] = []
+    cols: list[int] = []
+    for r, feats in enumerate(feature_lists):
+        idx = {vocab[f] for f in feats if f in vocab}
+        rows.extend([r] * len(idx))
+        cols.extend(idx)
+    x = csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(feature_lists), len(vocab)))
+    classes = sorted(set(labels))
+    clf = LogisticRegression(C=c, max_iter=max_iter, class_weight=class_weight)
+    clf.fit(x, np.asarray(labels))
+    coef = np.asarray(clf.coef_, dtype=np.float32)
+    intercept = np.asarray(clf.intercept_, dtype=np.float32)
+    out_classes = [str(k) for k in clf.classes_]
+    if len(classes) == 2:
+        out_classes = [str(clf.classes_[0]), str(clf.classes_[1])]
+    return LinearModel(name=name, classes=out_classes, vocab=vocab, coef=coef, intercept=intercept)

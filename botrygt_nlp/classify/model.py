@@ -1,0 +1,112 @@
+"""The trained model bundle and the backend seam.
+
+A model folder (``models/default``) holds ``meta.json`` and one linear model per decision:
+
+- ``advice``      sentence → is it advice to the reader (the unit that decides constructiveness)
+- ``principle``   advice sentence → which of the five principles
+- ``crime_type``  document → one of the twelve crime types (relevance = the mass on relevant types)
+- ``alarm``       document → alarmist framing
+- ``witness``     document → carries a witness appeal
+- ``constructive`` aggregated sentence evidence → calibrated probability that a relevant text is constructive
+
+The sentence and document decisions sit behind :class:`Backend`; the default is linear, the optional
+transformers backend (``botrygt_nlp.classify.transformers_backend``) swaps in a fine-tuned encoder for the
+advice and crime-type decisions and is imported only when a model asks for it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from botrygt_nlp.classify.linear import LinearModel
+from botrygt_nlp.errors import ModelError
+from botrygt_nlp.nlp.text import ProcessedText, Sentence
+
+LINEAR_PARTS = ("advice", "principle", "crime_type", "alarm", "witness", "constructive")
+
+
+@dataclass(frozen=True, slots=True)
+class ModelMeta:
+    version: str
+    backend: str
+    corpus_sha256: str
+    thresholds: dict[str, float] = field(default_factory=dict)
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, directory: Path) -> ModelMeta:
+        path = directory / "meta.json"
+        if not path.is_file():
+            raise ModelError(f"No model at {directory}: meta.json is missing. Run `botrygt train` first.")
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            return cls(
+                version=str(raw["version"]),
+                backend=str(raw.get("backend", "linear")),
+                corpus_sha256=str(raw.get("corpus_sha256", "")),
+                thresholds={k: float(v) for k, v in dict(raw.get("thresholds", {})).items()},
+                extra=dict(raw.get("extra", {})),
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ModelError(f"Model metadata {path} is unreadable: {exc}") from exc
+
+    def write(self, directory: Path) -> None:
+        data = {
+            "version": self.version,
+            "backend": self.backend,
+            "corpus_sha256": self.corpus_sha256,
+            "thresholds": self.thresholds,
+            "extra": self.extra,
+        }
+        (directory / "meta.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+class Backend(Protocol):
+    """The decisions a backend makes; the rest of the analysis is shared."""
+
+    def advice_probabilities(self, doc: ProcessedText, features: Sequence[Sequence[str]]) -> list[float]: ...
+
+    def crime_type_probabilities(self, doc: ProcessedText, features: Sequence[str]) -> dict[str, float]: ...
+
+
+@dataclass(slots=True)
+class LinearBundle:
+    advice: LinearModel
+    principle: LinearModel
+    crime_type: LinearModel
+    alarm: LinearModel
+    witness: LinearModel
+    constructive: LinearModel
+
+    @classmethod
+    def load(cls, directory: Path) -> LinearBundle:
+        try:
+            parts = {name: LinearModel.load(directory, name) for name in LINEAR_PARTS}
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelError(f"Model files in {directory} are missing or corrupt: {exc}") from exc
+        return cls(**parts)
+
+    def save(self, directory: Path) -> None:
+        for name in LINEAR_PARTS:
+            getattr(self, name).save(directory)
+
+
+class LinearBackend:
+    def __init__(self, bundle: LinearBundle) -> None:
+        self.bundle = bundle
+
+    def advice_probabilities(self, doc: ProcessedText, features: Sequence[Sequence[str]]) -> list[float]:
+        probs = self.bundle.advice.proba_many(features)
+        return [float(p) for p in probs[:, 1]] if len(probs) else []
+
+    def crime_type_probabilities(self, doc: ProcessedText, features: Sequence[str]) -> dict[str, float]:
+        model = self.bundle.crime_type
+        return dict(zip(model.classes, (float(p) for p in model.proba(features)), strict=True))
+
+
+def sentence_text_for_encoder(s: Sentence) -> str:
+    return s.text
