@@ -7,29 +7,29 @@ text ─► spaCy (blank "da" + sentences + lemmas) ─► rule signals per sent
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from spacy.language import Language as SpacyLanguage
-
-from botrygt_nlp.classify.features import document_features, principle_features, sentence_features
+from botrygt_nlp.classify.features import (
+    DocumentEvidence,
+    document_features,
+    principle_features,
+    sentence_features,
+)
 from botrygt_nlp.classify.linear import LinearModel
 from botrygt_nlp.classify.model import Backend, LinearBackend, LinearBundle, ModelMeta
 from botrygt_nlp.config import get_settings
 from botrygt_nlp.domain import AdviceSpan, Assessment, CrimeType, Language, Principle, Span
 from botrygt_nlp.errors import EmptyTextError, ModelError, TextTooLargeError
 from botrygt_nlp.nlp.pipeline import LEMMA_TABLE_FILE, LemmaLookup, build_nlp
-from botrygt_nlp.nlp.signals import (
-    SentenceSignals,
-    alarm_matches,
-    crime_cue_matches,
-    detect_language,
-    sentence_signals,
-)
+from botrygt_nlp.nlp.signals import SentenceSignals, detect_language, document_signals
 from botrygt_nlp.nlp.text import ProcessedText, process
+
+if TYPE_CHECKING:
+    from spacy.language import Language as SpacyLanguage
 
 ADVICE_THRESHOLD = 0.5
 PRINCIPLE_MIN_PROBABILITY = 0.3
@@ -96,7 +96,6 @@ class Analyzer:
         self.nlp = nlp or build_nlp(lookup)
         self.backend: Backend = self._load_backend()
         self.max_chars = max_chars if max_chars is not None else get_settings().max_text_chars
-        self._lock = threading.Lock()
 
     def _load_backend(self) -> Backend:
         if self.meta.backend == "linear":
@@ -134,7 +133,7 @@ class Analyzer:
         if language in (Language.ENGLISH, Language.OTHER_NORDIC):
             return self._not_danish(doc, language)
 
-        sigs = [sentence_signals(s) for s in doc.sentences]
+        sigs = document_signals(doc)
         n = len(doc.sentences)
         sent_feats = [
             sentence_features(s, sig, doc.sentences[i - 1] if i else None, n)
@@ -142,7 +141,8 @@ class Analyzer:
         ]
         advice_p = self.backend.advice_probabilities(doc, sent_feats)
 
-        doc_feats = document_features(doc, sigs)
+        evidence = DocumentEvidence.of(doc)
+        doc_feats = document_features(doc, sigs, evidence)
         type_p = self.backend.crime_type_probabilities(doc, doc_feats)
         relevant_p = sum(type_p.get(ct, 0.0) for ct in _RELEVANT_TYPES)
         relevant = relevant_p >= 0.5
@@ -169,15 +169,16 @@ class Analyzer:
                     )
         principles = tuple(p for p in Principle if any(a.principle is p for a in advice_spans))
 
-        alarm_p = b.alarm.positive(doc_feats)
+        doc_idx = b.alarm.indices(doc_feats)  # alarm and witness share one feature list (save_shared)
+        alarm_p = float(b.alarm.proba_at(doc_idx)[1])
         alarmist = alarm_p >= self.meta.thresholds.get("alarm", 0.5)
-        alarm_spans = tuple(alarm_matches(doc.text)) if alarmist else ()
+        alarm_spans = evidence.in_text(evidence.alarms) if alarmist else ()
 
-        witness_p = b.witness.positive(doc_feats)
+        witness_p = float(b.witness.proba_at(doc_idx if b.witness.vocab is b.alarm.vocab else b.witness.indices(doc_feats))[1])
         witness_spans = tuple(Span(s.start, s.end, s.text) for s, sig in zip(doc.sentences, sigs, strict=True) if sig.witness)
         witness = witness_p >= 0.5 and bool(witness_spans)
 
-        cues = tuple(span for _ct, span in crime_cue_matches(doc.text)) if relevant else ()
+        cues = evidence.in_text([span for _ct, span in evidence.cues]) if relevant else ()
         return Assessment(
             relevant=relevant,
             crime_type=crime_type,

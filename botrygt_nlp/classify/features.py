@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+from botrygt_nlp.domain import CrimeType, Span
 from botrygt_nlp.nlp.signals import (
     SentenceSignals,
     alarm_matches,
@@ -17,6 +19,30 @@ from botrygt_nlp.nlp.signals import (
     generic_theft_count,
 )
 from botrygt_nlp.nlp.text import ProcessedText, Sentence
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentEvidence:
+    """Phrase hits over title + text, found once and shared by the features and the output spans.
+
+    Offsets are into ``title + "\n" + text`` (``offset`` = where the text starts).
+    """
+
+    offset: int
+    cues: list[tuple[CrimeType, Span]]
+    alarms: list[Span]
+    theft_count: int
+
+    @classmethod
+    def of(cls, doc: ProcessedText) -> DocumentEvidence:
+        full = doc.title + "\n" + doc.text if doc.title else doc.text
+        offset = len(doc.title) + 1 if doc.title else 0
+        return cls(offset, crime_cue_matches(full), alarm_matches(full), generic_theft_count(full))
+
+    def in_text(self, spans: list[Span]) -> tuple[Span, ...]:
+        """The spans that lie in the body, with offsets into the body."""
+        o = self.offset
+        return tuple(Span(s.start - o, s.end - o, s.text) for s in spans if s.start >= o)
 
 _DIGITS = re.compile(r"\d")
 _INTRO_RE = re.compile(r"råd|tips|sådan|anbefal|opfordr|husk|forebyg|undgå|kan du gøre")
@@ -79,7 +105,9 @@ def principle_features(s: Sentence, sig: SentenceSignals) -> list[str]:
     return feats
 
 
-def document_features(doc: ProcessedText, sentence_signals: Sequence[SentenceSignals]) -> list[str]:
+def document_features(
+    doc: ProcessedText, sentence_signals: Sequence[SentenceSignals], evidence: DocumentEvidence | None = None
+) -> list[str]:
     feats: list[str] = ["bias"]
     words: list[str] = []
     lemmas: list[str] = []
@@ -89,16 +117,19 @@ def document_features(doc: ProcessedText, sentence_signals: Sequence[SentenceSig
     feats.extend("w=" + w for w in set(words))
     feats.extend({"b=" + a + "_" + b for a, b in zip(words, words[1:], strict=False)})
     feats.extend("l=" + lemma for lemma in set(lemmas))
+    # Compound heads and modifiers ("ladcykel" → "cykel", "cykeltyveri" → "cykel"/"tyveri").
+    feats.extend({"ls=" + lemma[-5:] for lemma in lemmas if len(lemma) >= 8})
+    feats.extend({"lp=" + lemma[:5] for lemma in lemmas if len(lemma) >= 8})
     feats.extend("t=" + _norm(w.strip(".,:;!?\"'«»()")) for w in doc.title_words)
-    full = doc.title + "\n" + doc.text if doc.title else doc.text
+    ev = evidence or DocumentEvidence.of(doc)
     cue_counts: dict[str, int] = {}
-    for ct, _span in crime_cue_matches(full):
+    for ct, _span in ev.cues:
         cue_counts[ct.value] = cue_counts.get(ct.value, 0) + 1
     for name, count in cue_counts.items():
         feats.append("cue=" + name + ":" + _bucket(count))
         feats.append("cue=" + name)
-    feats.append("theft=" + _bucket(generic_theft_count(full)))
-    alarms = alarm_matches(full)
+    feats.append("theft=" + _bucket(ev.theft_count))
+    alarms = ev.alarms
     feats.append("alarm_n=" + _bucket(len(alarms)))
     feats.extend({"alarm=" + _norm(a.text.lower()) for a in alarms})
     n_witness = sum(1 for sig in sentence_signals if sig.witness)

@@ -32,11 +32,16 @@ class LinearModel:
         return self.coef.shape[0] == 1
 
     def _indices(self, features: Iterable[str]) -> list[int]:
-        vocab = self.vocab
-        return list({vocab[f] for f in features if f in vocab})
+        return list({i for i in map(self.vocab.get, features) if i is not None})
+
+    def indices(self, features: Iterable[str]) -> list[int]:
+        """Column indices of the known features; reusable across models that share this vocabulary."""
+        return self._indices(features)
 
     def decision(self, features: Iterable[str]) -> FloatArray:
-        idx = self._indices(features)
+        return self.decision_at(self._indices(features))
+
+    def decision_at(self, idx: list[int]) -> FloatArray:
         if idx:
             out: FloatArray = self.coef[:, idx].sum(axis=1) + self.intercept
             return out
@@ -44,7 +49,10 @@ class LinearModel:
 
     def proba(self, features: Iterable[str]) -> FloatArray:
         """Probabilities per class (binary: [p_neg, p_pos])."""
-        z = self.decision(features)
+        return self.proba_at(self._indices(features))
+
+    def proba_at(self, idx: list[int]) -> FloatArray:
+        z = self.decision_at(idx)
         if self.binary:
             p = 1.0 / (1.0 + np.exp(-float(z[0])))
             return np.array([1.0 - p, p], dtype=np.float32)
@@ -78,10 +86,11 @@ class LinearModel:
         return pairs[:top]
 
     # --- persistence -------------------------------------------------------------------------------
-    def save(self, directory: Path) -> None:
+    def save(self, directory: Path, keep: npt.NDArray[np.int64] | None = None) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         # Keep only features with a non-zero weight somewhere: smaller files, faster loads.
-        keep = np.flatnonzero(np.abs(self.coef).max(axis=0) > 1e-6)
+        if keep is None:
+            keep = np.flatnonzero(np.abs(self.coef).max(axis=0) > 1e-6)
         inv = {i: f for f, i in self.vocab.items()}
         features = [inv[int(i)] for i in keep]
         np.savez_compressed(
@@ -104,6 +113,24 @@ class LinearModel:
             coef=np.ascontiguousarray(arrays["coef"], dtype=np.float32),
             intercept=np.asarray(arrays["intercept"], dtype=np.float32),
         )
+
+
+def save_shared(models: Sequence[LinearModel], directory: Path) -> None:
+    """Save models trained on the same feature lists with one common feature list, so a caller computes the
+    feature indices once and scores every model with them."""
+    vocab = models[0].vocab
+    if any(m.vocab != vocab for m in models):
+        raise ValueError("save_shared needs models with identical vocabularies")
+    keep = np.flatnonzero(np.max([np.abs(m.coef).max(axis=0) for m in models], axis=0) > 1e-6)
+    for m in models:
+        m.save(directory, keep)
+
+
+def share_vocab(models: Sequence[LinearModel]) -> None:
+    """After loading: let models saved by ``save_shared`` use one vocabulary object."""
+    for m in models[1:]:
+        if m.vocab == models[0].vocab:
+            m.vocab = models[0].vocab
 
 
 def fit_linear(

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from botrygt_nlp.classify.linear import LinearModel
+from botrygt_nlp.classify.linear import LinearModel, save_shared, share_vocab
 from botrygt_nlp.errors import ModelError
 from botrygt_nlp.nlp.text import ProcessedText, Sentence
 
@@ -88,11 +88,19 @@ class LinearBundle:
             parts = {name: LinearModel.load(directory, name) for name in LINEAR_PARTS}
         except (OSError, ValueError, KeyError) as exc:
             raise ModelError(f"Model files in {directory} are missing or corrupt: {exc}") from exc
-        return cls(**parts)
+        bundle = cls(**parts)
+        share_vocab(bundle.document_models)
+        return bundle
+
+    @property
+    def document_models(self) -> list[LinearModel]:
+        """The models over document features; saved with one shared feature list."""
+        return [self.crime_type, self.alarm, self.witness]
 
     def save(self, directory: Path) -> None:
-        for name in LINEAR_PARTS:
-            getattr(self, name).save(directory)
+        save_shared(self.document_models, directory)
+        for model in (self.advice, self.principle, self.constructive):
+            model.save(directory)
 
 
 class LinearBackend:

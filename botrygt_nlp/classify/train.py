@@ -20,7 +20,7 @@ from botrygt_nlp.classify.features import document_features, principle_features,
 from botrygt_nlp.classify.linear import LinearModel, fit_linear
 from botrygt_nlp.classify.model import LinearBundle, ModelMeta
 from botrygt_nlp.nlp.pipeline import LEMMA_TABLE_FILE, LemmaLookup, build_compact_lemma_table, build_nlp
-from botrygt_nlp.nlp.signals import SentenceSignals, sentence_signals
+from botrygt_nlp.nlp.signals import SentenceSignals, document_signals
 from botrygt_nlp.nlp.text import ProcessedText, process
 
 
@@ -94,7 +94,7 @@ def prepare(units: Sequence[Unit], nlp_lemmas: LemmaLookup | None = None) -> lis
     out: list[PreparedUnit] = []
     for u in units:
         doc = process(nlp, u.text, u.title)
-        sigs = [sentence_signals(s) for s in doc.sentences]
+        sigs = document_signals(doc)
         n = len(doc.sentences)
         feats = [
             sentence_features(s, sig, doc.sentences[i - 1] if i else None, n)

@@ -1,9 +1,208 @@
-"""Commands of this group are registered on the main app by ``register``."""
+"""`botrygt score`, `botrygt train`, `botrygt evaluate`: thin edges over the analysis core."""
 
 from __future__ import annotations
 
+import json
+import sys
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from botrygt_nlp.config import PROJECT_ROOT, get_settings
+from botrygt_nlp.domain import Assessment
+from botrygt_nlp.errors import BotrygtError, InputError
+from botrygt_nlp.inputs import InputRecord, decode_text, iter_directory, iter_jsonl, read_limited, read_text_file
+from botrygt_nlp.scoring import ScoreOutcome, score_records
+
+
+class OutputFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    JSONL = "jsonl"
+
+
+class TrainBackend(StrEnum):
+    LINEAR = "linear"
+    TRANSFORMERS = "transformers"
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    typer.secho(f"botrygt: {message}", err=True, fg=typer.colors.RED)
+    return typer.Exit(code)
+
+
+def _records(path: str, fmt: OutputFormat, encoding: str | None) -> Iterator[InputRecord]:
+    settings = get_settings()
+    if path == "-":
+        data = read_limited(sys.stdin.buffer, settings.max_file_bytes, "standard input")
+        if fmt is OutputFormat.JSONL and data.lstrip().startswith(b"{"):
+            yield from iter_jsonl(iter(data.splitlines()), "standard input", encoding)
+        else:
+            yield InputRecord("-", decode_text(data, "standard input", encoding))
+        return
+    p = Path(path)
+    if p.is_dir():
+        for f in iter_directory(p):
+            try:
+                yield InputRecord(str(f), read_text_file(f, settings.max_file_bytes, encoding))
+            except InputError as exc:
+                yield InputRecord(str(f), None, error=exc)
+        return
+    if not p.exists():
+        raise _fail(f"{path}: no such file or directory")
+    if p.suffix.lower() == ".jsonl":
+        size = p.stat().st_size
+        if size > settings.max_file_bytes * 20:
+            raise _fail(f"{path} has {size:,} bytes; split it into smaller JSONL files.")
+        with p.open("rb") as fh:
+            yield from iter_jsonl(iter(fh), str(p), encoding)
+        return
+    yield InputRecord(str(p), read_text_file(p, settings.max_file_bytes, encoding))
+
+
+def render_text(outcome: ScoreOutcome) -> str:
+    """For people: the verdict, the text with advice ⟦…⟧ and alarm ‹…› marked, then what is missing."""
+    rid = outcome.record.id
+    if outcome.assessment is None:
+        assert outcome.error is not None
+        return f"== {rid}\nFEJL ({outcome.error.code}): {outcome.error.message}\n"
+    a = outcome.assessment
+    text = outcome.record.text or ""
+    lines = [f"== {rid}", _verdict(a), ""]
+    lines.append(_marked(text, a))
+    lines.append("")
+    if a.relevant:
+        covered = ", ".join(p.heading for p in a.principles) or "ingen"
+        lines.append(f"Principper dækket: {covered}")
+        if a.missing_principles:
+            lines.append("Mangler: " + ", ".join(p.heading for p in a.missing_principles))
+        if not a.constructive:
+            lines.append(
+                "Forslag: tilføj konkrete råd til læseren (fx `botrygt rewrite`), ikke kun en efterlysning af vidner."
+            )
+    lines.append(f"Model: {a.model_version}")
+    return "\n".join(lines) + "\n"
+
+
+def _verdict(a: Assessment) -> str:
+    if not a.relevant:
+        return f"IKKE RELEVANT ({a.crime_type.danish}) · LIX {a.lix:.0f}"
+    parts = [
+        ("KONSTRUKTIV" if a.constructive else "IKKE KONSTRUKTIV") + f" (score {a.score:.2f})",
+        a.crime_type.danish,
+        "alarmistisk" if a.alarmist else "ikke alarmistisk",
+    ]
+    if a.witness_appeal:
+        parts.append("efterlyser vidner")
+    parts.append(f"LIX {a.lix:.0f}")
+    return " · ".join(parts)
+
+
+def _marked(text: str, a: Assessment) -> str:
+    marks: list[tuple[int, int, str, str]] = []
+    for s in a.advice_spans:
+        label = s.principle.heading if s.principle else "råd"
+        marks.append((s.start, s.end, f"⟦RÅD · {label}: ", "⟧"))
+    for s in a.alarm_spans:
+        if not any(m[0] <= s.start < m[1] for m in marks):
+            marks.append((s.start, s.end, "‹ALARM: ", "›"))
+    out: list[str] = []
+    pos = 0
+    for start, end, open_, close in sorted(marks):
+        if start < pos:
+            continue
+        out.extend([text[pos:start], open_, text[start:end], close])
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def score(
+    path: Annotated[str, typer.Argument(help="A text file, a folder of *.txt/*.md, a .jsonl file, or - for stdin.")] = "-",
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text (for people), json or jsonl.")] = OutputFormat.TEXT,
+    encoding: Annotated[str | None, typer.Option(help="Decode input with this encoding instead of UTF-8.")] = None,
+    model: Annotated[Path | None, typer.Option(help="Model folder (default: the shipped model).")] = None,
+) -> None:
+    """Score Danish texts for constructiveness, with the evidence behind each verdict."""
+    from botrygt_nlp.analysis import load_analyzer
+
+    try:
+        analyzer = load_analyzer(model)
+        outcomes = score_records(analyzer, _records(path, format, encoding))
+        errors = 0
+        collected: list[dict[str, object]] = []
+        for outcome in outcomes:
+            errors += outcome.error is not None
+            if format is OutputFormat.JSONL:
+                sys.stdout.write(json.dumps(outcome.to_json(), ensure_ascii=False) + "\n")
+                sys.stdout.flush()
+            elif format is OutputFormat.JSON:
+                collected.append(outcome.to_json())
+            else:
+                sys.stdout.write(render_text(outcome) + "\n")
+                if outcome.error is not None:
+                    typer.secho(f"botrygt: {outcome.record.id}: {outcome.error.message}", err=True, fg=typer.colors.RED)
+        if format is OutputFormat.JSON:
+            payload: object = collected[0] if len(collected) == 1 and (path == "-" or Path(path).is_file()) else collected
+            sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    except BotrygtError as exc:
+        raise _fail(exc.message) from None
+    if errors:
+        raise typer.Exit(1)
+
+
+def train(
+    backend: Annotated[TrainBackend, typer.Option(help="linear (default, fast, explainable) or transformers.")] = TrainBackend.LINEAR,
+    base_model: Annotated[Path | None, typer.Option("--base-model", help="Local Hugging Face encoder folder (transformers backend).")] = None,
+    corpus: Annotated[Path, typer.Option(help="Folder of corpus *.jsonl files.")] = PROJECT_ROOT / "models" / "corpus",
+    out: Annotated[Path | None, typer.Option(help="Model folder to write (default: models/default).")] = None,
+    epochs: Annotated[int, typer.Option(help="Fine-tuning epochs (transformers backend).")] = 3,
+    max_length: Annotated[int, typer.Option(help="Max tokens per sentence (transformers backend).")] = 128,
+    card: Annotated[bool, typer.Option(help="Write MODEL_CARD.md into the model folder.")] = True,
+) -> None:
+    """Train a model from the authored corpus; prints held-out metrics. The held-out split is never trained on."""
+    from botrygt_nlp.classify.card import write_model_card
+    from botrygt_nlp.classify.train import TrainConfig
+    from botrygt_nlp.classify.train import train as run_train
+
+    if backend is TrainBackend.TRANSFORMERS and base_model is None:
+        raise _fail("--backend transformers needs --base-model DIR (a local Hugging Face encoder folder).")
+    if base_model is not None and not (base_model / "config.json").is_file():
+        raise _fail(f"{base_model} is not a Hugging Face model folder (config.json is missing).")
+    target = out or get_settings().models_dir / "default"
+    cfg = TrainConfig(
+        backend=backend.value, base_model=str(base_model) if base_model else None, epochs=epochs, max_length=max_length
+    )
+    try:
+        report = run_train(corpus, target, cfg)
+    except BotrygtError as exc:
+        raise _fail(exc.message) from None
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    if card:
+        write_model_card(target, report)
+    typer.echo(json.dumps({"version": report.version, "counts": report.counts, "heldout": report.heldout}, indent=2))
+
+
+def evaluate(
+    corpus: Annotated[Path, typer.Option(help="Folder of corpus *.jsonl files.")] = PROJECT_ROOT / "models" / "corpus",
+    model: Annotated[Path | None, typer.Option(help="Model folder (default: the shipped model).")] = None,
+    split: Annotated[str, typer.Option(help="heldout, train or all.")] = "heldout",
+) -> None:
+    """Evaluate a model on the corpus' held-out split (or another) and print the metrics as JSON."""
+    from botrygt_nlp.analysis import load_analyzer
+    from botrygt_nlp.classify.corpus import load_corpus
+    from botrygt_nlp.classify.evaluate import evaluate_units
+
+    units = [u for u in load_corpus(corpus) if split == "all" or u.split == split]
+    metrics = evaluate_units(load_analyzer(model), units)
+    typer.echo(json.dumps(metrics, indent=2, ensure_ascii=False))
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    app.command("score")(score)
+    app.command("train")(train)
+    app.command("evaluate")(evaluate)

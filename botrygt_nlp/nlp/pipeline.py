@@ -12,7 +12,9 @@ import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+import numpy
 import spacy
+from spacy.attrs import IDX, IS_SPACE, LEMMA, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -78,13 +80,49 @@ def build_compact_lemma_table(lemmas_needed: Iterable[str]) -> dict[str, str]:
     return compact
 
 
+# Token strings are cached on the Doc so later stages never create spaCy Token objects (each costs ~1 µs,
+# and setting ``token.is_sent_start`` one by one re-checks the parse annotation every time).
+WORDS_KEY = "botrygt.words"
+SPACE_KEY = "botrygt.is_space"
+IDX_KEY = "botrygt.idx"
+STARTS_KEY = "botrygt.sent_starts"
+LEMMAS_KEY = "botrygt.lemmas"
+TEXT_KEY = "botrygt.text"  # the original string, when the caller has it (``doc.text`` re-joins all tokens)
+
+
+def token_strings(doc: Doc) -> tuple[list[str], list[int], list[bool]]:
+    """(token texts, character offsets, is-whitespace flags), read in one array call and cached."""
+    cached = doc.user_data.get(WORDS_KEY)
+    if cached is not None:
+        return cached, doc.user_data[IDX_KEY], doc.user_data[SPACE_KEY]
+    if len(doc) == 0:
+        words: list[str] = []
+        idx: list[int] = []
+        is_space: list[bool] = []
+    else:
+        arr = doc.to_array([IDX, LENGTH, IS_SPACE])
+        idx, lengths, spaces = (col.tolist() for col in arr.T)
+        text = doc.user_data.get(TEXT_KEY) or doc.text
+        words = [text[i : i + n] for i, n in zip(idx, lengths, strict=True)]
+        is_space = [bool(x) for x in spaces]
+    doc.user_data[WORDS_KEY] = words
+    doc.user_data[IDX_KEY] = idx
+    doc.user_data[SPACE_KEY] = is_space
+    return words, idx, is_space
+
+
 @Language.component("botrygt_sentences")
 def _sentences_component(doc: Doc) -> Doc:
-    words = [t.text for t in doc]
-    spaces = [t.whitespace_ for t in doc]
-    is_space = [t.is_space for t in doc]
-    for token, start in zip(doc, sentence_starts(words, spaces, is_space), strict=True):
-        token.is_sent_start = start
+    words, idx, is_space = token_strings(doc)
+    if not words:
+        return doc
+    ends = [i + len(w) for i, w in zip(idx, words, strict=True)]
+    # Whitespace after token k is whatever lies between its end and the next token's start.
+    spaces = [" " if k + 1 < len(words) and idx[k + 1] > ends[k] else "" for k in range(len(words))]
+    starts = sentence_starts(words, spaces, is_space)
+    doc.user_data[STARTS_KEY] = starts
+    values = numpy.array([1 if s else -1 for s in starts], dtype=numpy.int32).astype(numpy.uint64)
+    doc.from_array([SENT_START], values)
     return doc
 
 
@@ -96,9 +134,12 @@ class _LemmaComponent:
         lookup = self.lookup
         if lookup is None:
             lookup = self.lookup = LemmaLookup.full()
-        for token in doc:
-            if not token.is_space:
-                token.lemma_ = lookup(token.text)
+        words, _idx, is_space = token_strings(doc)
+        lemmas = [w if sp else lookup(w) for w, sp in zip(words, is_space, strict=True)]
+        doc.user_data[LEMMAS_KEY] = lemmas
+        if lemmas:
+            add = doc.vocab.strings.add
+            doc.from_array([LEMMA], numpy.array([add(x) for x in lemmas], dtype=numpy.uint64))
         return doc
 
 
@@ -119,3 +160,12 @@ def build_nlp(lemma_lookup: LemmaLookup | None = None, *, lemmas: bool = True) -
         assert isinstance(component, _LemmaComponent)
         component.lookup = lemma_lookup
     return nlp
+
+
+def run_pipeline(nlp: Language, text: str) -> Doc:
+    """``nlp(text)``, but hands the components the original string so they never rebuild it from tokens."""
+    doc = nlp.make_doc(text)
+    doc.user_data[TEXT_KEY] = text
+    for _name, proc in nlp.pipeline:
+        doc = proc(doc)
+    return doc

@@ -1,52 +1,60 @@
 """Rule signals a person can check: advice cues, alarmist wording, witness appeals, crime vocabulary, language.
 
-They are evidence in their own right and features for the trained models (which decide, calibrated).
+They are evidence in their own right and features for the trained models (which decide, calibrated). All
+phrase lists are searched once per text with :class:`PhraseIndex`; the few regexes left run only on
+sentences that contain their trigger.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 
 from botrygt_nlp.domain import CrimeType, Language, Principle, Span
 from botrygt_nlp.nlp import lexicon as lx
-from botrygt_nlp.nlp.text import Sentence
+from botrygt_nlp.nlp.phrases import Mode, PhraseIndex, starred
+from botrygt_nlp.nlp.text import ProcessedText, Sentence
 
 
-def _alternation(phrases: tuple[str, ...] | list[str]) -> re.Pattern[str]:
-    escaped = sorted((re.escape(p) for p in phrases), key=len, reverse=True)
-    return re.compile(r"(?<![\wæøå])(?:" + "|".join(escaped) + r")")
+class Cue(StrEnum):
+    ADVICE = "advice"
+    VAGUE = "vague"
+    WITNESS = "witness"
+    FORENSICS = "forensics"
 
 
-_ADVICE_RE = _alternation(lx.ADVICE_PHRASES)
-_VAGUE_RE = _alternation(lx.VAGUE_PHRASES)
-_WITNESS_RE = _alternation(lx.WITNESS_PHRASES)
-_FORENSICS_RE = _alternation(lx.FORENSICS_PHRASES)
-_CONTACT_RE = re.compile(r"114|politi|tlf|telefon|ring|kontakt|henvend|oplys|tip")
-_MODAL_RE = re.compile(
-    r"(?<![\wæøå])(?:du|man|i|vi|borgerne|alle|folk|beboerne|ejere|bilister|cyklister|håndværkere|"
-    r"sommerhusejere|ældre|forældre|virksomheder|butikkerne)\s+(?:bør|skal|kan|må|burde|skulle|"
-    r"opfordres|anbefales|rådes)\b|(?<![\wæøå])(?:bør|burde)\s+(?:du|man|i|alle)\b"
+_SentenceLabel = Cue | Principle
+_SENTENCE_INDEX: PhraseIndex[_SentenceLabel] = PhraseIndex(
+    [(p, Cue.ADVICE, Mode.PREFIX) for p in lx.ADVICE_PHRASES]
+    + [(p, Cue.VAGUE, Mode.PREFIX) for p in lx.VAGUE_PHRASES]
+    + [(p, Cue.WITNESS, Mode.PREFIX) for p in lx.WITNESS_PHRASES]
+    + [(p, Cue.FORENSICS, Mode.PREFIX) for p in lx.FORENSICS_PHRASES]
+    + [(c, principle, Mode.PREFIX) for principle, cues in lx.PRINCIPLE_CUES.items() for c in cues]
 )
+_ALARM_INDEX: PhraseIndex[str] = PhraseIndex((p, "alarm", mode) for p, mode in starred(lx.ALARM_PHRASES))
+# Danish compounds put the telling part last ("ladcykel", "villaindbrud"): long cues match inside words.
+_CRIME_INDEX: PhraseIndex[CrimeType] = PhraseIndex(
+    (cue, ct, Mode.INFIX if len(cue) >= 5 and " " not in cue else Mode.PREFIX)
+    for ct, cues in lx.CRIME_CUES.items()
+    for cue in cues
+)
+_THEFT_INDEX: PhraseIndex[str] = PhraseIndex((c, "theft", Mode.PREFIX) for c in lx.GENERIC_THEFT_CUES)
+
+_CONTACT_RE = re.compile(r"114|politi|tlf|telefon|ring|kontakt|henvend|oplys|tip")
+_MODAL_SUBJECTS = frozenset(
+    "du man i vi borgerne alle folk beboerne ejere bilister cyklister håndværkere sommerhusejere ældre "
+    "forældre virksomheder butikkerne".split()
+)
+_MODALS = frozenset("bør skal kan må burde skulle opfordres anbefales rådes".split())
 _PREVENTIVE_CALL_RE = re.compile(
     r"(?:ring|kontakt|tilkald|alarmer)\w*\s+(?:gerne\s+|straks\s+|altid\s+)?(?:til\s+)?(?:politiet\s+)?"
     r"(?:på\s+)?11[42].{0,60}?(?:hvis|når|ser|mistænk)|(?:hvis|når)\s+(?:du|man|i)\s+(?:ser|oplever|"
-    r"bemærker|hører).{0,80}?11[42]"
+    r"bemærker|hører).{0,80}?11[42]|(?:ser|oplever|bemærker|hører|møder)\s+(?:du|man|i)\b.{0,80}?11[42]"
+    r"|mistænk\w*.{0,80}?11[42]"
 )
 _PHONE_RE = re.compile(r"(?<!\d)11[42](?!\d)")
-_NEGATED_ADDRESS_RE = re.compile(r"\b(?:ikke|aldrig)\b")
-_ALARM_RE = re.compile(r"(?<![\wæøå])(?:" + "|".join(lx.ALARM_PATTERNS) + r")", re.IGNORECASE)
-_CUE_RES: dict[CrimeType, re.Pattern[str]] = {
-    ct: re.compile(r"(?<![\wæøå])(?:" + "|".join(re.escape(c) for c in cues) + r")", re.IGNORECASE)
-    for ct, cues in lx.CRIME_CUES.items()
-}
-_GENERIC_THEFT_RE = re.compile(
-    r"(?<![\wæøå])(?:" + "|".join(re.escape(c) for c in lx.GENERIC_THEFT_CUES) + r")", re.IGNORECASE
-)
-_PRINCIPLE_RES: dict[Principle, re.Pattern[str]] = {
-    p: re.compile(r"(?<![\wæøå])(?:" + "|".join(re.escape(c) for c in cues) + r")")
-    for p, cues in lx.PRINCIPLE_CUES.items()
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,17 +71,21 @@ class SentenceSignals:
     forensics: bool
     question: bool
     negated: bool
+    narrative_subject: bool
+    past_tense: int
+    inner_imperative: bool
     principle_hits: tuple[Principle, ...]
 
     def names(self) -> list[str]:
         out = [name for name in _FLAG_NAMES if getattr(self, name)]
+        out.append("past=" + ("0" if self.past_tense == 0 else "1" if self.past_tense == 1 else "2+"))
         out.extend("cue_" + p.value for p in self.principle_hits)
         return out
 
 
 _FLAG_NAMES = (
     "imperative", "advice_phrase", "modal", "addressee", "preventive_call", "phone", "nabohjaelp", "vague",
-    "witness", "forensics", "question", "negated",
+    "witness", "forensics", "question", "negated", "narrative_subject", "inner_imperative",
 )
 
 
@@ -86,41 +98,87 @@ def looks_imperative(first: str, first_lemma: str) -> bool:
     return False
 
 
-def sentence_signals(s: Sentence) -> SentenceSignals:
+_INNER_TRIGGERS = frozenset({"så", "og", "men", "derfor", "eller"})
+
+
+def _inner_imperative(words: list[str], lower: str) -> bool:
+    """An imperative after 'så', ':' or a comma: "Ser du noget, så ring 114", "Rådet lyder: Tøm bilen"."""
+    for i in range(1, len(words)):
+        if words[i] in lx.IMPERATIVES and words[i - 1] in _INNER_TRIGGERS:
+            return True
+    pos = lower.find(": ")
+    if pos >= 0:
+        rest = lower[pos + 2 :].lstrip("»«\"'- ").split(" ", 1)[0]
+        return rest in lx.IMPERATIVES
+    return False
+
+
+def _past_tense_count(words: list[str]) -> int:
+    n = 0
+    for w in words:
+        if w in lx.PAST_FORMS or (len(w) > 4 and (w.endswith("ede") or w.endswith("ete"))):
+            n += 1
+    return n
+
+
+def _modal(words: list[str]) -> bool:
+    """'du/man/borgerne … bør/kan/skal' or 'bør du/man': a recommendation addressed to people."""
+    for a, b in zip(words, words[1:], strict=False):
+        if (a in _MODAL_SUBJECTS and b in _MODALS) or (a in ("bør", "burde") and b in ("du", "man", "i", "alle")):
+            return True
+    return False
+
+
+def sentence_signals(s: Sentence, labels: set[_SentenceLabel] | None = None) -> SentenceSignals:
+    """Signals of one sentence; ``labels`` are its phrase hits when the caller searched the whole text."""
     low = s.lower
     words = s.words
-    witness = bool(_WITNESS_RE.search(low)) and bool(_CONTACT_RE.search(low))
+    if labels is None:
+        labels = {h.label for h in _SENTENCE_INDEX.find(low)}
+    has_phone = "11" in low and bool(_PHONE_RE.search(low))
+    witness = Cue.WITNESS in labels and bool(_CONTACT_RE.search(low))
     return SentenceSignals(
         imperative=looks_imperative(s.first, s.first_lemma),
-        advice_phrase=bool(_ADVICE_RE.search(low)),
-        modal=bool(_MODAL_RE.search(low)),
+        advice_phrase=Cue.ADVICE in labels,
+        modal=_modal(words),
         addressee=any(w in lx.ADDRESSEES for w in words if w != "i") or " I " in s.text,
-        preventive_call=bool(_PREVENTIVE_CALL_RE.search(low)),
-        phone=bool(_PHONE_RE.search(low)),
+        preventive_call=has_phone and not witness and bool(_PREVENTIVE_CALL_RE.search(low)),
+        phone=has_phone,
         nabohjaelp="nabohjælp" in low or "nabohjaelp" in low,
-        vague=bool(_VAGUE_RE.search(low)),
+        vague=Cue.VAGUE in labels,
         witness=witness,
-        forensics=bool(_FORENSICS_RE.search(low)),
+        forensics=Cue.FORENSICS in labels,
         question=low.rstrip().endswith("?"),
-        negated=bool(_NEGATED_ADDRESS_RE.search(low)),
-        principle_hits=tuple(p for p, rx in _PRINCIPLE_RES.items() if rx.search(low)),
+        negated="ikke" in words or "aldrig" in words,
+        narrative_subject=s.first in lx.NARRATIVE_SUBJECTS,
+        past_tense=_past_tense_count(words),
+        inner_imperative=_inner_imperative(words, low),
+        principle_hits=tuple(p for p in Principle if p in labels),
     )
 
 
+def document_signals(doc: ProcessedText) -> list[SentenceSignals]:
+    """Signals for every sentence, searching the phrase lists once over the whole text."""
+    lowered = doc.text.lower()
+    starts = [s.start for s in doc.sentences]
+    per_sentence: list[set[_SentenceLabel]] = [set() for _ in doc.sentences]
+    for hit in _SENTENCE_INDEX.find(lowered):
+        k = bisect.bisect_right(starts, hit.start) - 1
+        if k >= 0 and hit.start < doc.sentences[k].end:
+            per_sentence[k].add(hit.label)
+    return [sentence_signals(s, labels) for s, labels in zip(doc.sentences, per_sentence, strict=True)]
+
+
 def alarm_matches(text: str) -> list[Span]:
-    return [Span(m.start(), m.end(), m.group(0)) for m in _ALARM_RE.finditer(text)]
+    return [Span(h.start, h.end, text[h.start : h.end]) for h in _ALARM_INDEX.find(text.lower())]
 
 
 def crime_cue_matches(text: str) -> list[tuple[CrimeType, Span]]:
-    out: list[tuple[CrimeType, Span]] = []
-    for ct, rx in _CUE_RES.items():
-        out.extend((ct, Span(m.start(), m.end(), m.group(0))) for m in rx.finditer(text))
-    out.sort(key=lambda pair: pair[1].start)
-    return out
+    return [(h.label, Span(h.start, h.end, text[h.start : h.end])) for h in _CRIME_INDEX.find(text.lower())]
 
 
 def generic_theft_count(text: str) -> int:
-    return sum(1 for _ in _GENERIC_THEFT_RE.finditer(text))
+    return len(_THEFT_INDEX.find(text.lower()))
 
 
 def detect_language(words: list[str]) -> tuple[Language, float]:

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from spacy.language import Language
-
+from botrygt_nlp.nlp.pipeline import LEMMAS_KEY, STARTS_KEY, run_pipeline, token_strings
 from botrygt_nlp.nlp.segment import is_list_marker
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 _PUNCT = frozenset(".,;:!?…\"'«»“”„’()[]{}–—-/*•·")
 _DASHES = frozenset({"-", "–", "—"})
@@ -53,43 +56,47 @@ class ProcessedText:
 
 
 def process(nlp: Language, text: str, title: str = "") -> ProcessedText:
-    doc = nlp(text)
+    """Run the pipeline and build sentences from the token strings the components cached on the Doc."""
+    doc = run_pipeline(nlp, text)
+    words_all, idx_all, space_all = token_strings(doc)
+    starts = doc.user_data.get(STARTS_KEY) or [i == 0 for i in range(len(words_all))]
+    lemmas_all = doc.user_data.get(LEMMAS_KEY) or [w.lower() for w in words_all]
     sentences: list[Sentence] = []
     n_words = 0
     n_long = 0
-    for sent in doc.sents:
-        tokens = [t for t in sent if not t.is_space]
-        if not tokens:
+    bounds = [k for k, st in enumerate(starts) if st] + [len(words_all)]
+    for b in range(len(bounds) - 1):
+        toks = [k for k in range(bounds[b], bounds[b + 1]) if not space_all[k]]
+        if not toks:
             continue
-        texts = [t.text for t in tokens]
+        texts = [words_all[k] for k in toks]
         words: list[str] = []
         lemmas: list[str] = []
-        for tok, tt in zip(tokens, texts, strict=True):
+        for k, tt in zip(toks, texts, strict=True):
             if tt in _PUNCT or all(ch in _PUNCT for ch in tt):
                 continue
             low = tt.lower()
             words.append(low)
-            lemmas.append(tok.lemma_ or low)
-            if any(ch.isalpha() for ch in tt):
+            lemmas.append(lemmas_all[k])
+            if any(ch.isalpha() for ch in tt):  # LIX counts words, not numbers
                 n_words += 1
-                if len(tt) > 6:
-                    n_long += 1
+                n_long += len(tt) > 6
         list_item = is_list_marker(texts, 0)
         dash_quote = False
+        start = idx_all[toks[0]]
         if list_item and texts[0] in _DASHES:
-            line_end = text.find("\n", tokens[0].idx)
-            line = text[tokens[0].idx : line_end if line_end >= 0 else len(text)]
+            line_end = text.find("\n", start)
+            line = text[start : line_end if line_end >= 0 else len(text)]
             dash_quote = bool(_SPEECH_RE.search(line))
             list_item = not dash_quote
-        k = 0
-        while k < len(texts) - 1 and (
-            texts[k] in _PUNCT or (k == 0 and (list_item or dash_quote)) or texts[k].rstrip(".").isdigit()
+        j = 0
+        while j < len(texts) - 1 and (
+            texts[j] in _PUNCT or (j == 0 and (list_item or dash_quote)) or texts[j].rstrip(".").isdigit()
         ):
-            k += 1
-        first_tok = tokens[k] if k < len(tokens) else tokens[0]
-        start = tokens[0].idx
-        end = tokens[-1].idx + len(tokens[-1].text)
+            j += 1
+        end = idx_all[toks[-1]] + len(texts[-1])
         stext = text[start:end]
+        first = texts[j].lower()
         sentences.append(
             Sentence(
                 index=len(sentences),
@@ -99,8 +106,8 @@ def process(nlp: Language, text: str, title: str = "") -> ProcessedText:
                 lower=stext.lower(),
                 words=words,
                 lemmas=lemmas,
-                first=first_tok.text.lower(),
-                first_lemma=first_tok.lemma_ or first_tok.text.lower(),
+                first=first,
+                first_lemma=lemmas_all[toks[j]] or first,
                 is_list_item=list_item,
                 in_quote=dash_quote or texts[0] in {'"', "»", "“", "„", "«"},
             )

@@ -1,0 +1,159 @@
+"""Optional transformers backend: a fine-tuned local encoder decides which sentences are advice.
+
+Imported only when a model folder says ``"backend": "transformers"`` or when training with that backend, so
+``import botrygt_nlp`` never imports torch. Everything loads from local folders (``local_files_only``);
+nothing is downloaded. The sentence is the unit that decides constructiveness, so the encoder classifies
+sentences; crime type, alarmist and witness appeal stay with the linear models, and the constructive
+aggregator is re-fitted on the encoder's probabilities for sentences it did not train on.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from botrygt_nlp.classify.model import LinearBackend
+from botrygt_nlp.errors import ModelError
+from botrygt_nlp.nlp.text import ProcessedText
+
+if TYPE_CHECKING:
+    from botrygt_nlp.classify.train import PreparedUnit, TrainConfig
+
+ENCODER_DIR = "encoder_advice"
+_CONFIG_FILE = "transformers.json"
+
+
+def _import_torch() -> Any:
+    try:
+        import torch
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise ModelError(
+            "The transformers backend needs the optional extra: pip install -e '.[transformers]' "
+            "(torch==2.13.0, the CPU wheel)."
+        ) from exc
+    return torch
+
+
+class TransformersBackend:
+    def __init__(self, model: Any, tokenizer: Any, fallback: LinearBackend, max_length: int, threads: int) -> None:
+        self.model = model
+        self.tokenizer = tokenizer
+        self.fallback = fallback
+        self.max_length = max_length
+        self.threads = threads
+
+    @classmethod
+    def load(cls, model_dir: Path, fallback: LinearBackend) -> TransformersBackend:
+        torch = _import_torch()
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+        enc = model_dir / ENCODER_DIR
+        if not (enc / "config.json").is_file():
+            raise ModelError(f"{enc} has no fine-tuned encoder (config.json missing); retrain the model.")
+        cfg = json.loads((model_dir / _CONFIG_FILE).read_text(encoding="utf-8"))
+        tokenizer = AutoTokenizer.from_pretrained(enc, local_files_only=True)
+        model = AutoModelForSequenceClassification.from_pretrained(enc, local_files_only=True)
+        model.eval()
+        threads = int(cfg.get("threads", 1))
+        torch.set_num_threads(max(1, threads))
+        return cls(model, tokenizer, fallback, int(cfg.get("max_length", 128)), threads)
+
+    def sentence_probabilities(self, sentences: Sequence[str], batch_size: int = 32) -> list[float]:
+        torch = _import_torch()
+        out: list[float] = []
+        with torch.inference_mode():
+            for i in range(0, len(sentences), batch_size):
+                batch = self.tokenizer(
+                    list(sentences[i : i + batch_size]),
+                    truncation=True,
+                    max_length=self.max_length,
+                    padding=True,
+                    return_tensors="pt",
+                )
+                logits = self.model(**batch).logits
+                out.extend(float(p) for p in torch.softmax(logits, dim=-1)[:, 1])
+        return out
+
+    def advice_probabilities(self, doc: ProcessedText, features: Sequence[Sequence[str]]) -> list[float]:
+        if not doc.sentences:
+            return []
+        return self.sentence_probabilities([s.text for s in doc.sentences])
+
+    def crime_type_probabilities(self, doc: ProcessedText, features: Sequence[str]) -> dict[str, float]:
+        return self.fallback.crime_type_probabilities(doc, features)
+
+
+def _fine_tune(
+    base_model: Path, texts: list[str], labels: list[int], cfg: TrainConfig, out: Path
+) -> tuple[Any, Any]:
+    torch = _import_torch()
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    torch.manual_seed(cfg.seed)
+    tokenizer = AutoTokenizer.from_pretrained(base_model, local_files_only=True)
+    model = AutoModelForSequenceClassification.from_pretrained(base_model, num_labels=2, local_files_only=True)
+    model.train()
+    optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.learning_rate)
+    positives = max(1, sum(labels))
+    # Advice sentences are a minority: weight them so the encoder does not learn "never advice".
+    weight = torch.tensor([1.0, max(1.0, (len(labels) - positives) / positives)])
+    loss_fn = torch.nn.CrossEntropyLoss(weight=weight)
+    order = list(range(len(texts)))
+    rng = random.Random(cfg.seed)
+    for _epoch in range(cfg.epochs):
+        rng.shuffle(order)
+        for i in range(0, len(order), cfg.batch_size):
+            idx = order[i : i + cfg.batch_size]
+            batch = tokenizer(
+                [texts[j] for j in idx], truncation=True, max_length=cfg.max_length, padding=True, return_tensors="pt"
+            )
+            logits = model(**batch).logits
+            loss = loss_fn(logits, torch.tensor([labels[j] for j in idx]))
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    model.eval()
+    out.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    return model, tokenizer
+
+
+def train_transformers(prepared: list[PreparedUnit], model_dir: Path, cfg: TrainConfig) -> None:
+    """Fine-tune the encoder on 80 % of the training documents; re-fit the aggregator on the other 20 %."""
+    from botrygt_nlp.analysis import aggregate_features
+    from botrygt_nlp.classify.linear import fit_linear
+    from botrygt_nlp.classify.model import LinearBundle
+
+    if not cfg.base_model:
+        raise ModelError("The transformers backend needs a base model folder (--base-model DIR).")
+    base = Path(cfg.base_model)
+    if not (base / "config.json").is_file():
+        raise ModelError(f"{base} is not a Hugging Face model folder (config.json is missing).")
+    order = list(range(len(prepared)))
+    random.Random(cfg.seed).shuffle(order)
+    cut = max(1, int(len(order) * 0.8))
+    fit_idx, calib_idx = order[:cut], order[cut:]
+    texts = [s.text for i in fit_idx for s in prepared[i].doc.sentences]
+    labels = [y for i in fit_idx for y in prepared[i].sentence_labels]
+    model, tokenizer = _fine_tune(base, texts, labels, cfg, model_dir / ENCODER_DIR)
+    (model_dir / _CONFIG_FILE).write_text(
+        json.dumps({"base_model": base.name, "max_length": cfg.max_length, "threads": 1}, indent=2) + "\n"
+    )
+
+    bundle = LinearBundle.load(model_dir)
+    backend = TransformersBackend(model, tokenizer, LinearBackend(bundle), cfg.max_length, 1)
+    agg_feats: list[list[str]] = []
+    agg_labels: list[str] = []
+    for i in calib_idx:
+        p = prepared[i]
+        if not p.unit.relevant:
+            continue
+        probs = backend.sentence_probabilities([s.text for s in p.doc.sentences]) if p.doc.sentences else []
+        agg_feats.append(aggregate_features(probs, p.sigs, [s.is_list_item for s in p.doc.sentences], 1.0))
+        agg_labels.append(str(int(p.unit.constructive)))
+    if len(set(agg_labels)) == 2:
+        fit_linear("constructive", agg_feats, agg_labels, c=cfg.c_aggregate, min_count=1).save(model_dir)

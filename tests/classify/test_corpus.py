@@ -1,0 +1,73 @@
+"""The authored corpus meets the issue's bar: size, coverage, labels that agree with the rubric."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from botrygt_nlp.classify.corpus import CorpusError, load_corpus, parse_unit
+from botrygt_nlp.config import PROJECT_ROOT
+from botrygt_nlp.domain import CrimeType
+
+CORPUS = PROJECT_ROOT / "models" / "corpus"
+
+
+@pytest.fixture(scope="module")
+def units():  # type: ignore[no-untyped-def]
+    return load_corpus(CORPUS)
+
+
+def test_size_and_coverage(units) -> None:  # type: ignore[no-untyped-def]
+    assert len(units) >= 800
+    types = Counter(u.crime_type for u in units)
+    for ct in CrimeType:
+        assert types[ct] >= 20, f"{ct.value} has only {types[ct]} units"
+    assert sum(not u.relevant for u in units) >= 150
+    relevant = [u for u in units if u.relevant]
+    constructive = sum(u.constructive for u in relevant)
+    assert 0.3 < constructive / len(relevant) < 0.7
+    assert sum(u.alarmist for u in units) >= 100
+    assert all(80 <= len(u.text) <= 2500 for u in units)
+    assert len({u.register for u in units}) == 6
+    assert not any(u.generated for u in units)  # every unit is hand-authored
+
+
+def test_hard_negatives_are_present(units) -> None:  # type: ignore[no-untyped-def]
+    tags = Counter(t for u in units for t in u.tags)
+    for tag in ("witness_appeal_only", "vague_advice", "headline_promise", "forensics", "method_only"):
+        assert tags[f"hard_negative:{tag}"] >= 5, tag
+
+
+def test_texts_are_distinct(units) -> None:  # type: ignore[no-untyped-def]
+    openings = Counter(u.text[:60] for u in units)
+    assert openings.most_common(1)[0][1] <= 2
+
+
+def test_heldout_split_is_disjoint_and_substantial(units) -> None:  # type: ignore[no-untyped-def]
+    held = {u.id for u in units if u.split == "heldout"}
+    train = {u.id for u in units if u.split == "train"}
+    assert not held & train
+    assert len(held) >= 250
+    assert all(u.split == "heldout" for u in units if u.source_file.startswith("heldout"))
+
+
+def test_validation_rejects_inconsistent_units() -> None:
+    base = {
+        "id": "x-1", "register": "local_news", "text": "Der var indbrud i en villa i Vejle i nat. " * 3,
+        "relevant": True, "crime_type": "home_burglary", "constructive": False, "alarmist": False, "advice": [],
+    }
+    parse_unit(base, "f.jsonl")
+    with pytest.raises(CorpusError, match="exact substring"):
+        parse_unit({**base, "constructive": True, "advice": [{"text": "Lås døren", "principle": None}]}, "f.jsonl")
+    with pytest.raises(CorpusError, match="contradicts"):
+        parse_unit({**base, "crime_type": "not_relevant"}, "f.jsonl")
+    with pytest.raises(CorpusError, match="length"):
+        parse_unit({**base, "text": "For kort."}, "f.jsonl")
+
+
+def test_datasheet_exists() -> None:
+    sheet = (CORPUS / "DATASHEET.md").read_text(encoding="utf-8")
+    assert "authored" in sheet.lower()
+    assert Path(CORPUS / "AUTHORING.md").is_file()

@@ -1,0 +1,117 @@
+"""The analysis core on authored examples, through the public API `analyze` and the shipped model."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from botrygt_nlp import analyze, get_analyzer
+from botrygt_nlp.domain import CrimeType, Language, Principle
+from botrygt_nlp.errors import EmptyTextError, TextTooLargeError
+
+CONSTRUCTIVE = (
+    "Natten til lørdag blev der begået indbrud i en villa på Kløvervej i Brønderslev. Gerningsmanden kom ind "
+    "ved at bryde et vindue op i stuen og stjal smykker og en bærbar computer.\n\n"
+    "Politiet minder om et par enkle råd:\n"
+    "1. Sæt lys med bevægelsessensor op ved indgangen og bagdøren.\n"
+    "2. Lås altid døre og vinduer, også når du bare er i haven.\n"
+    "3. Tyverimærk dine værdigenstande, så de er svære at sælge.\n"
+    "Ser du mistænkelige personer eller biler på vejen, så ring 114."
+)
+WITNESS_ONLY = (
+    "Mellem fredag kl. 16 og mandag kl. 7 har ukendte gerningsmænd brudt ind i et rækkehus på Ahornvej i "
+    "Holstebro. Der blev stjålet kontanter og et fjernsyn. Politiet efterlyser vidner, der har set noget "
+    "mistænkeligt i området, og de bedes kontakte Midt- og Vestjyllands Politi på 114."
+)
+TRAFFIC = (
+    "En 34-årig bilist blev torsdag aften standset på motorvejen ved Skanderborg med en promille på 1,8. "
+    "Han fik frakendt kørekortet på stedet. Politiet minder om, at man aldrig skal køre bil efter at have drukket."
+)
+
+
+def test_constructive_report_with_advice_evidence() -> None:
+    a = analyze(CONSTRUCTIVE, title="Indbrud i villa i Brønderslev")
+    assert a.relevant and a.constructive
+    assert a.crime_type is CrimeType.HOME_BURGLARY
+    assert a.score > 0.7
+    assert len(a.advice_spans) >= 3
+    for span in a.advice_spans:
+        assert CONSTRUCTIVE[span.start : span.end] == span.text
+    assert Principle.SVAERT in a.principles
+    assert a.model_version == get_analyzer().model_version
+
+
+def test_witness_appeal_alone_is_not_constructive() -> None:
+    a = analyze(WITNESS_ONLY)
+    assert a.relevant
+    assert not a.constructive
+    assert a.witness_appeal
+    assert a.score < 0.5
+    assert a.advice_spans == ()
+
+
+def test_traffic_advice_is_not_relevant() -> None:
+    a = analyze(TRAFFIC)
+    assert not a.relevant
+    assert not a.constructive
+    assert a.crime_type in (CrimeType.OTHER_CRIME, CrimeType.NOT_RELEVANT)
+
+
+def test_alarmist_wording_is_reported() -> None:
+    text = (
+        "En indbrudsbølge hærger Vestegnen, og tyvene har en fest i villakvartererne. Beboerne er i chok, og "
+        "ifølge en grundejerforening er der intet at gøre. Rekordmange har anmeldt indbrud i år."
+    )
+    a = analyze(text)
+    assert a.alarmist
+    assert any(s.text.lower().startswith("hærger") for s in a.alarm_spans)
+    for s in a.alarm_spans:
+        assert text[s.start : s.end] == s.text
+
+
+def test_forensics_instruction_is_not_prevention_advice() -> None:
+    text = (
+        "Der har været indbrud i en lejlighed på Nørregade i Randers. Politiet opfordrer beboeren til ikke at "
+        "røre ved noget og ikke rydde op, før kriminalteknikerne har sikret spor."
+    )
+    assert not analyze(text).constructive
+
+
+def test_fraud_advice_is_constructive_fraud() -> None:
+    text = (
+        "Flere ældre i Odense er de seneste dage blevet ringet op af falske bankrådgivere, der beder om deres "
+        "MitID-koder. Banken spørger aldrig om dine koder. Læg på, og ring selv til din bank på det nummer, "
+        "der står på bankens hjemmeside."
+    )
+    a = analyze(text)
+    assert a.relevant and a.crime_type is CrimeType.FRAUD
+    assert a.constructive
+
+
+def test_bad_input_errors_name_the_problem() -> None:
+    with pytest.raises(EmptyTextError, match="empty"):
+        analyze("   \n\t ")
+    analyzer = get_analyzer()
+    big = "Indbrud i villa. " * (analyzer.max_chars // 17 + 2)
+    with pytest.raises(TextTooLargeError, match="limit"):
+        analyze(big)
+
+
+def test_english_text_is_reported_not_scored() -> None:
+    a = analyze(
+        "The police say that burglars broke into a house on Monday night and they are looking for witnesses."
+    )
+    assert a.language is Language.ENGLISH
+    assert not a.relevant and not a.constructive and a.score == 0.0
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(min_size=1, max_size=400).filter(lambda t: t.strip() != ""))
+def test_any_text_gets_a_consistent_assessment(text: str) -> None:
+    a = analyze(text)
+    assert 0.0 <= a.score <= 1.0
+    assert not a.constructive or a.relevant
+    for span in (*a.advice_spans, *a.alarm_spans):
+        assert text[span.start : span.end] == span.text
+    assert set(a.principles) <= {s.principle for s in a.advice_spans}
