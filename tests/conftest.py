@@ -1,4 +1,4 @@
-"""Shared fixtures. Paths that other machines may skip are *required* in CI through BOTRYGT_REQUIRE_* flags."""
+"""Shared fixtures. Paths other machines may skip are *required* in CI through BOTRYGT_REQUIRE_* flags."""
 
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
@@ -51,7 +52,7 @@ def test_beats_the_keyword_baseline(metrics: dict[str, Any]) -> None:
 
 def test_floors_never_dropped_silently() -> None:
     history = GATE["history"]
-    for earlier, later in zip(history, history[1:], strict=False):
+    for earlier, later in itertools.pairwise(history):
         for path, value in earlier["floors"].items():
             if later["floors"].get(path, value) < value:
                 assert later.get("lowered_because"), f"floor {path} was lowered without a recorded reason"

@@ -14,12 +14,20 @@ COMPARISON_FILE = "backend_comparison.json"
 def _row(name: str, m: Any) -> str:
     if not isinstance(m, dict):
         return f"| {name} | {m} | | | |"
-    return f"| {name} | {m.get('precision', '')} | {m.get('recall', '')} | {m.get('f1', '')} | {m.get('support', m.get('gold', ''))} |"
+    support = m.get("support", m.get("gold", ""))
+    return f"| {name} | {m.get('precision', '')} | {m.get('recall', '')} | {m.get('f1', '')} | {support} |"
 
 
 def metrics_table(h: dict[str, Any]) -> list[str]:
     lines = ["| label | precision | recall | F1 | support |", "|---|---|---|---|---|"]
-    for key in ("relevant", "constructive", "alarmist", "witness_appeal", "advice_spans", "keyword_baseline_constructive"):
+    for key in (
+        "relevant",
+        "constructive",
+        "alarmist",
+        "witness_appeal",
+        "advice_spans",
+        "keyword_baseline_constructive",
+    ):
         if key in h:
             lines.append(_row(key, h[key]))
     for ct, m in dict(h.get("crime_type_per_type", {})).items():
@@ -29,7 +37,8 @@ def metrics_table(h: dict[str, Any]) -> list[str]:
 
 def write_model_card(model_dir: Path, report: TrainReport) -> Path:
     h = report.heldout
-    cal = h.get("constructive_calibration", {})
+    raw_cal = h.get("constructive_calibration")
+    cal: dict[str, Any] = raw_cal if isinstance(raw_cal, dict) else {}
     lines = [
         f"# Model card: botrygt-nlp `{report.version}`",
         "",
@@ -53,8 +62,12 @@ def write_model_card(model_dir: Path, report: TrainReport) -> Path:
     comparison = model_dir / COMPARISON_FILE
     if comparison.is_file():
         comp = json.loads(comparison.read_text(encoding="utf-8"))
-        lines += ["## Backends side by side (same held-out split)", "", "| metric | " + " | ".join(comp) + " |",
-                  "|---|" + "---|" * len(comp)]
+        lines += [
+            "## Backends side by side (same held-out split)",
+            "",
+            "| metric | " + " | ".join(comp) + " |",
+            "|---|" + "---|" * len(comp),
+        ]
         for key in ("relevant", "constructive", "alarmist", "advice_spans"):
             lines.append(f"| {key} F1 | " + " | ".join(str(comp[b].get(key, {}).get("f1", "")) for b in comp) + " |")
         lines.append("| texts/s | " + " | ".join(str(comp[b].get("texts_per_s", "")) for b in comp) + " |")

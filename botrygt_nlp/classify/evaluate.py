@@ -24,7 +24,12 @@ def prf(gold: Sequence[bool], pred: Sequence[bool]) -> dict[str, float]:
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4), "support": sum(gold)}
+    return {
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "support": sum(gold),
+    }
 
 
 def calibration(gold: Sequence[bool], scores: Sequence[float], bins: int = 10) -> dict[str, float]:
@@ -97,5 +102,7 @@ def evaluate_units(
         "f1": round(2 * sp * sr / (sp + sr), 4) if sp + sr else 0.0,
         "gold": total_gold,
     }
-    metrics["principle_accuracy_on_matched_spans"] = round(principle_ok / principle_n, 4) if principle_n else 0.0
+    metrics["principle_accuracy_on_matched_spans"] = (
+        round(principle_ok / principle_n, 4) if principle_n else 0.0
+    )
     return metrics

@@ -7,6 +7,7 @@ signal, …) and a model keeps only those it saw often enough in training.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ class DocumentEvidence:
         o = self.offset
         return tuple(Span(s.start - o, s.end - o, s.text) for s in spans if s.start >= o)
 
+
 _DIGITS = re.compile(r"\d")
 _INTRO_RE = re.compile(r"råd|tips|sådan|anbefal|opfordr|husk|forebyg|undgå|kan du gøre")
 
@@ -62,7 +64,7 @@ def sentence_features(
     feats: list[str] = ["bias"]
     words = [_norm(w) for w in s.words]
     feats.extend("w=" + w for w in words)
-    feats.extend("b=" + a + "_" + b for a, b in zip(words, words[1:], strict=False))
+    feats.extend("b=" + a + "_" + b for a, b in itertools.pairwise(words))
     feats.extend("l=" + lemma for lemma in s.lemmas)
     feats.append("f=" + _norm(s.first))
     feats.append("fl=" + s.first_lemma)
@@ -115,7 +117,7 @@ def document_features(
         words.extend(_norm(w) for w in s.words)
         lemmas.extend(s.lemmas)
     feats.extend("w=" + w for w in set(words))
-    feats.extend({"b=" + a + "_" + b for a, b in zip(words, words[1:], strict=False)})
+    feats.extend({"b=" + a + "_" + b for a, b in itertools.pairwise(words)})
     feats.extend("l=" + lemma for lemma in set(lemmas))
     # Compound heads and modifiers ("ladcykel" → "cykel", "cykeltyveri" → "cykel"/"tyveri").
     feats.extend({"ls=" + lemma[-5:] for lemma in lemmas if len(lemma) >= 8})
@@ -135,5 +137,8 @@ def document_features(
     n_witness = sum(1 for sig in sentence_signals if sig.witness)
     feats.append("witness_n=" + _bucket(n_witness))
     n_sent = len(doc.sentences)
-    feats.append("doc_len=" + ("tiny" if n_sent <= 2 else "short" if n_sent <= 6 else "mid" if n_sent <= 15 else "long"))
+    feats.append(
+        "doc_len="
+        + ("tiny" if n_sent <= 2 else "short" if n_sent <= 6 else "mid" if n_sent <= 15 else "long")
+    )
     return feats

@@ -31,7 +31,16 @@ def heldout_sha256(units: Sequence[Unit]) -> str:
     for u in sorted(units, key=lambda u: u.id):
         h.update(
             json.dumps(
-                [u.id, u.text, u.title, u.relevant, u.crime_type.value, u.constructive, u.alarmist, u.witness_appeal],
+                [
+                    u.id,
+                    u.text,
+                    u.title,
+                    u.relevant,
+                    u.crime_type.value,
+                    u.constructive,
+                    u.alarmist,
+                    u.witness_appeal,
+                ],
                 ensure_ascii=False,
             ).encode()
         )
@@ -45,8 +54,13 @@ def metric(metrics: dict[str, Any], path: str) -> float:
     return float(value)
 
 
-def pin(gate_file: Path, units: Sequence[Unit], metrics: dict[str, Any], model_version: str,
-        lower_reason: str | None = None) -> dict[str, Any]:
+def pin(
+    gate_file: Path,
+    units: Sequence[Unit],
+    metrics: dict[str, Any],
+    model_version: str,
+    lower_reason: str | None = None,
+) -> dict[str, Any]:
     """Raise floors to (measured - margin); never lower one unless ``lower_reason`` says why."""
     old = json.loads(gate_file.read_text()) if gate_file.is_file() else {"floors": {}, "history": []}
     floors: dict[str, float] = {}
@@ -59,7 +73,11 @@ def pin(gate_file: Path, units: Sequence[Unit], metrics: dict[str, Any], model_v
     entry = {"date": dt.date.today().isoformat(), "model_version": model_version, "floors": floors}
     if lower_reason:
         entry["lowered_because"] = lower_reason
-    data = {"heldout_sha256": heldout_sha256(units), "n_heldout": len(units), "floors": floors,
-            "history": [*old.get("history", []), entry]}
+    data = {
+        "heldout_sha256": heldout_sha256(units),
+        "n_heldout": len(units),
+        "floors": floors,
+        "history": [*old.get("history", []), entry],
+    }
     gate_file.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     return data

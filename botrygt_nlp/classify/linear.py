@@ -29,7 +29,7 @@ class LinearModel:
 
     @property
     def binary(self) -> bool:
-        return self.coef.shape[0] == 1
+        return bool(self.coef.shape[0] == 1)
 
     def _indices(self, features: Iterable[str]) -> list[int]:
         return list({i for i in map(self.vocab.get, features) if i is not None})
@@ -157,7 +157,9 @@ def fit_linear(
         idx = {vocab[f] for f in feats if f in vocab}
         rows.extend([r] * len(idx))
         cols.extend(idx)
-    x = csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(feature_lists), len(vocab)))
+    x = csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(feature_lists), len(vocab))
+    )
     classes = sorted(set(labels))
     clf = LogisticRegression(C=c, max_iter=max_iter, class_weight=class_weight)
     clf.fit(x, np.asarray(labels))

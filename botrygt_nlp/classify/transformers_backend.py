@@ -38,7 +38,9 @@ def _import_torch() -> Any:
 
 
 class TransformersBackend:
-    def __init__(self, model: Any, tokenizer: Any, fallback: LinearBackend, max_length: int, threads: int) -> None:
+    def __init__(
+        self, model: Any, tokenizer: Any, fallback: LinearBackend, max_length: int, threads: int
+    ) -> None:
         self.model = model
         self.tokenizer = tokenizer
         self.fallback = fallback
@@ -94,7 +96,9 @@ def _fine_tune(
 
     torch.manual_seed(cfg.seed)
     tokenizer = AutoTokenizer.from_pretrained(base_model, local_files_only=True)
-    model = AutoModelForSequenceClassification.from_pretrained(base_model, num_labels=2, local_files_only=True)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        base_model, num_labels=2, local_files_only=True
+    )
     model.train()
     optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.learning_rate)
     positives = max(1, sum(labels))
@@ -108,7 +112,11 @@ def _fine_tune(
         for i in range(0, len(order), cfg.batch_size):
             idx = order[i : i + cfg.batch_size]
             batch = tokenizer(
-                [texts[j] for j in idx], truncation=True, max_length=cfg.max_length, padding=True, return_tensors="pt"
+                [texts[j] for j in idx],
+                truncation=True,
+                max_length=cfg.max_length,
+                padding=True,
+                return_tensors="pt",
             )
             logits = model(**batch).logits
             loss = loss_fn(logits, torch.tensor([labels[j] for j in idx]))

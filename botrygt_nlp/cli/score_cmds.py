@@ -14,7 +14,14 @@ import typer
 from botrygt_nlp.config import PROJECT_ROOT, get_settings
 from botrygt_nlp.domain import Assessment
 from botrygt_nlp.errors import BotrygtError, InputError
-from botrygt_nlp.inputs import InputRecord, decode_text, iter_directory, iter_jsonl, read_limited, read_text_file
+from botrygt_nlp.inputs import (
+    InputRecord,
+    decode_text,
+    iter_directory,
+    iter_jsonl,
+    read_limited,
+    read_text_file,
+)
 from botrygt_nlp.scoring import ScoreOutcome, score_records
 
 
@@ -106,9 +113,9 @@ def _marked(text: str, a: Assessment) -> str:
     for s in a.advice_spans:
         label = s.principle.heading if s.principle else "råd"
         marks.append((s.start, s.end, f"⟦RÅD · {label}: ", "⟧"))
-    for s in a.alarm_spans:
-        if not any(m[0] <= s.start < m[1] for m in marks):
-            marks.append((s.start, s.end, "‹ALARM: ", "›"))
+    for alarm in a.alarm_spans:
+        if not any(m[0] <= alarm.start < m[1] for m in marks):
+            marks.append((alarm.start, alarm.end, "‹ALARM: ", "›"))
     out: list[str] = []
     pos = 0
     for start, end, open_, close in sorted(marks):
@@ -121,9 +128,15 @@ def _marked(text: str, a: Assessment) -> str:
 
 
 def score(
-    path: Annotated[str, typer.Argument(help="A text file, a folder of *.txt/*.md, a .jsonl file, or - for stdin.")] = "-",
-    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text (for people), json or jsonl.")] = OutputFormat.TEXT,
-    encoding: Annotated[str | None, typer.Option(help="Decode input with this encoding instead of UTF-8.")] = None,
+    path: Annotated[
+        str, typer.Argument(help="A text file, a folder of *.txt/*.md, a .jsonl file, or - for stdin.")
+    ] = "-",
+    format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="text (for people), json or jsonl.")
+    ] = OutputFormat.TEXT,
+    encoding: Annotated[
+        str | None, typer.Option(help="Decode input with this encoding instead of UTF-8.")
+    ] = None,
     model: Annotated[Path | None, typer.Option(help="Model folder (default: the shipped model).")] = None,
 ) -> None:
     """Score Danish texts for constructiveness, with the evidence behind each verdict."""
@@ -144,9 +157,15 @@ def score(
             else:
                 sys.stdout.write(render_text(outcome) + "\n")
                 if outcome.error is not None:
-                    typer.secho(f"botrygt: {outcome.record.id}: {outcome.error.message}", err=True, fg=typer.colors.RED)
+                    typer.secho(
+                        f"botrygt: {outcome.record.id}: {outcome.error.message}",
+                        err=True,
+                        fg=typer.colors.RED,
+                    )
         if format is OutputFormat.JSON:
-            payload: object = collected[0] if len(collected) == 1 and (path == "-" or Path(path).is_file()) else collected
+            payload: object = (
+                collected[0] if len(collected) == 1 and (path == "-" or Path(path).is_file()) else collected
+            )
             sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     except BotrygtError as exc:
         raise _fail(exc.message) from None
@@ -155,9 +174,16 @@ def score(
 
 
 def train(
-    backend: Annotated[TrainBackend, typer.Option(help="linear (default, fast, explainable) or transformers.")] = TrainBackend.LINEAR,
-    base_model: Annotated[Path | None, typer.Option("--base-model", help="Local Hugging Face encoder folder (transformers backend).")] = None,
-    corpus: Annotated[Path, typer.Option(help="Folder of corpus *.jsonl files.")] = PROJECT_ROOT / "models" / "corpus",
+    backend: Annotated[
+        TrainBackend, typer.Option(help="linear (default, fast, explainable) or transformers.")
+    ] = TrainBackend.LINEAR,
+    base_model: Annotated[
+        Path | None,
+        typer.Option("--base-model", help="Local Hugging Face encoder folder (transformers backend)."),
+    ] = None,
+    corpus: Annotated[Path, typer.Option(help="Folder of corpus *.jsonl files.")] = PROJECT_ROOT
+    / "models"
+    / "corpus",
     out: Annotated[Path | None, typer.Option(help="Model folder to write (default: models/default).")] = None,
     epochs: Annotated[int, typer.Option(help="Fine-tuning epochs (transformers backend).")] = 3,
     max_length: Annotated[int, typer.Option(help="Max tokens per sentence (transformers backend).")] = 128,
@@ -174,7 +200,10 @@ def train(
         raise _fail(f"{base_model} is not a Hugging Face model folder (config.json is missing).")
     target = out or get_settings().models_dir / "default"
     cfg = TrainConfig(
-        backend=backend.value, base_model=str(base_model) if base_model else None, epochs=epochs, max_length=max_length
+        backend=backend.value,
+        base_model=str(base_model) if base_model else None,
+        epochs=epochs,
+        max_length=max_length,
     )
     try:
         report = run_train(corpus, target, cfg)
@@ -184,11 +213,15 @@ def train(
         raise _fail(str(exc)) from None
     if card:
         write_model_card(target, report)
-    typer.echo(json.dumps({"version": report.version, "counts": report.counts, "heldout": report.heldout}, indent=2))
+    typer.echo(
+        json.dumps({"version": report.version, "counts": report.counts, "heldout": report.heldout}, indent=2)
+    )
 
 
 def evaluate(
-    corpus: Annotated[Path, typer.Option(help="Folder of corpus *.jsonl files.")] = PROJECT_ROOT / "models" / "corpus",
+    corpus: Annotated[Path, typer.Option(help="Folder of corpus *.jsonl files.")] = PROJECT_ROOT
+    / "models"
+    / "corpus",
     model: Annotated[Path | None, typer.Option(help="Model folder (default: the shipped model).")] = None,
     split: Annotated[str, typer.Option(help="heldout, train or all.")] = "heldout",
 ) -> None:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from botrygt_nlp.domain import CrimeType, Principle
 
+# Word lists stay in compact, hand-arranged lines.
+# fmt: off
+
 # Abbreviations that the tokenizer splits from their period ("journalnr" + ".") or that keep it; a period
 # after one of these does not end a sentence.
 ABBREVIATIONS: frozenset[str] = frozenset(
@@ -226,3 +229,4 @@ SWEDISH_MARKERS: frozenset[str] = frozenset(
 NORWEGIAN_MARKERS: frozenset[str] = frozenset(
     "av hva noen mye ble etter veldig kveld innbrudd ikkje kjøpt".split()
 )
+# fmt: on

@@ -33,7 +33,9 @@ def is_word_char(ch: str) -> bool:
 
 class PhraseIndex(Generic[L]):
     def __init__(self, entries: Iterable[tuple[str, L, Mode]]) -> None:
-        self.entries = [(phrase.lower(), label, mode is Mode.INFIX) for phrase, label, mode in entries if phrase]
+        self.entries = [
+            (phrase.lower(), label, mode is Mode.INFIX) for phrase, label, mode in entries if phrase
+        ]
 
     def find(self, lowered: str) -> list[Hit[L]]:
         """All hits in ``lowered`` (already lowercased), sorted by start; one hit per (start, label)."""

@@ -122,7 +122,7 @@ def _sentences_component(doc: Doc) -> Doc:
     starts = sentence_starts(words, spaces, is_space)
     doc.user_data[STARTS_KEY] = starts
     values = numpy.array([1 if s else -1 for s in starts], dtype=numpy.int32).astype(numpy.uint64)
-    doc.from_array([SENT_START], values)
+    doc.from_array([SENT_START], values)  # type: ignore[arg-type]  # spaCy's stub wants Ints2d; 1-D works
     return doc
 
 
@@ -139,7 +139,8 @@ class _LemmaComponent:
         doc.user_data[LEMMAS_KEY] = lemmas
         if lemmas:
             add = doc.vocab.strings.add
-            doc.from_array([LEMMA], numpy.array([add(x) for x in lemmas], dtype=numpy.uint64))
+            hashes = numpy.array([add(x) for x in lemmas], dtype=numpy.uint64)
+            doc.from_array([LEMMA], hashes)  # type: ignore[arg-type]  # 1-D is accepted for one attribute
         return doc
 
 

@@ -63,9 +63,7 @@ def sentence_starts(words: Sequence[str], spaces: Sequence[str], is_space: Seque
                 newlines += c
                 line_open = True
             continue
-        if prev < 0:
-            starts[i] = True
-        elif newlines >= 2:
+        if prev < 0 or newlines >= 2:
             starts[i] = True
         elif newlines == 1:
             pw = words[prev]
@@ -106,10 +104,8 @@ def _same_line_break(words: Sequence[str], spaces: Sequence[str], prev: int, i: 
             # "journalnr" + "." / "ca" + "." : the tokenizer split an abbreviation from its period.
             if before in ABBREVIATIONS or (len(before) == 1 and before.isalpha()):
                 return False
-        if not _starts_upper_like(w):
-            return False
         # "… siger han." → next is a quote that opens a new sentence, or a capital/digit.
-        return True
+        return _starts_upper_like(w)
     if pw[-1:] == "." and len(pw) > 1:
         low = pw.lower()
         if low in SENTENCE_FINAL_ABBREVIATIONS:

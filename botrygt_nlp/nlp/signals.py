@@ -1,4 +1,4 @@
-"""Rule signals a person can check: advice cues, alarmist wording, witness appeals, crime vocabulary, language.
+"""Rule signals a person can check: advice cues, alarm wording, witness appeals, crime vocabulary, language.
 
 They are evidence in their own right and features for the trained models (which decide, calibrated). All
 phrase lists are searched once per text with :class:`PhraseIndex`; the few regexes left run only on
@@ -8,6 +8,7 @@ sentences that contain their trigger.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -47,7 +48,7 @@ _MODAL_SUBJECTS = frozenset(
     "du man i vi borgerne alle folk beboerne ejere bilister cyklister håndværkere sommerhusejere ældre "
     "forældre virksomheder butikkerne".split()
 )
-_MODALS = frozenset("bør skal kan må burde skulle opfordres anbefales rådes".split())
+_MODALS = frozenset(["bør", "skal", "kan", "må", "burde", "skulle", "opfordres", "anbefales", "rådes"])
 _PREVENTIVE_CALL_RE = re.compile(
     r"(?:ring|kontakt|tilkald|alarmer)\w*\s+(?:gerne\s+|straks\s+|altid\s+)?(?:til\s+)?(?:politiet\s+)?"
     r"(?:på\s+)?11[42].{0,60}?(?:hvis|når|ser|mistænk)|(?:hvis|når)\s+(?:du|man|i)\s+(?:ser|oplever|"
@@ -84,8 +85,20 @@ class SentenceSignals:
 
 
 _FLAG_NAMES = (
-    "imperative", "advice_phrase", "modal", "addressee", "preventive_call", "phone", "nabohjaelp", "vague",
-    "witness", "forensics", "question", "negated", "narrative_subject", "inner_imperative",
+    "imperative",
+    "advice_phrase",
+    "modal",
+    "addressee",
+    "preventive_call",
+    "phone",
+    "nabohjaelp",
+    "vague",
+    "witness",
+    "forensics",
+    "question",
+    "negated",
+    "narrative_subject",
+    "inner_imperative",
 )
 
 
@@ -123,7 +136,7 @@ def _past_tense_count(words: list[str]) -> int:
 
 def _modal(words: list[str]) -> bool:
     """'du/man/borgerne … bør/kan/skal' or 'bør du/man': a recommendation addressed to people."""
-    for a, b in zip(words, words[1:], strict=False):
+    for a, b in itertools.pairwise(words):
         if (a in _MODAL_SUBJECTS and b in _MODALS) or (a in ("bør", "burde") and b in ("du", "man", "i", "alle")):
             return True
     return False

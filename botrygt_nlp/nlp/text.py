@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 _PUNCT = frozenset(".,;:!?…\"'«»“”„’()[]{}–—-/*•·")
 _DASHES = frozenset({"-", "–", "—"})
 # Danish news opens quoted speech with a dash ("- Vi tør ikke …, siger hun."): that is a quote, not a list.
-_SPEECH_RE = re.compile(r",\s*(?:siger|sagde|fortæller|forklarer|lyder det|mener|tilføjer|understreger|skriver)\b")
+_SPEECH_RE = re.compile(
+    r",\s*(?:siger|sagde|fortæller|forklarer|lyder det|mener|tilføjer|understreger|skriver)\b"
+)
 
 
 @dataclass(slots=True)

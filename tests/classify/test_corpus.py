@@ -55,12 +55,20 @@ def test_heldout_split_is_disjoint_and_substantial(units) -> None:  # type: igno
 
 def test_validation_rejects_inconsistent_units() -> None:
     base = {
-        "id": "x-1", "register": "local_news", "text": "Der var indbrud i en villa i Vejle i nat. " * 3,
-        "relevant": True, "crime_type": "home_burglary", "constructive": False, "alarmist": False, "advice": [],
+        "id": "x-1",
+        "register": "local_news",
+        "text": "Der var indbrud i en villa i Vejle i nat. " * 3,
+        "relevant": True,
+        "crime_type": "home_burglary",
+        "constructive": False,
+        "alarmist": False,
+        "advice": [],
     }
     parse_unit(base, "f.jsonl")
     with pytest.raises(CorpusError, match="exact substring"):
-        parse_unit({**base, "constructive": True, "advice": [{"text": "Lås døren", "principle": None}]}, "f.jsonl")
+        parse_unit(
+            {**base, "constructive": True, "advice": [{"text": "Lås døren", "principle": None}]}, "f.jsonl"
+        )
     with pytest.raises(CorpusError, match="contradicts"):
         parse_unit({**base, "crime_type": "not_relevant"}, "f.jsonl")
     with pytest.raises(CorpusError, match="length"):

@@ -56,11 +56,24 @@ def test_train_and_predict_through_the_same_interface(tiny_bert: Path, small_cor
     out = tmp_path / "model"
     result = CliRunner().invoke(
         app,
-        ["train", "--backend", "transformers", "--base-model", str(tiny_bert), "--corpus", str(small_corpus),
-         "--out", str(out), "--epochs", "1", "--max-length", "64"],
+        [
+            "train",
+            "--backend",
+            "transformers",
+            "--base-model",
+            str(tiny_bert),
+            "--corpus",
+            str(small_corpus),
+            "--out",
+            str(out),
+            "--epochs",
+            "1",
+            "--max-length",
+            "64",
+        ],
     )
     assert result.exit_code == 0, result.output
-    report = json.loads(result.stdout[result.stdout.index("{"):])
+    report = json.loads(result.stdout[result.stdout.index("{") :])
     assert report["version"].startswith("transformers-")
     assert (out / "encoder_advice" / "config.json").is_file()
     assert "Model card" in (out / "MODEL_CARD.md").read_text()
@@ -84,6 +97,9 @@ def test_base_model_must_be_a_local_folder(tmp_path: Path) -> None:
 
 
 def test_importing_the_package_never_imports_torch() -> None:
-    code = "import sys, botrygt_nlp; from botrygt_nlp import analyze; analyze('Indbrud i villa i Vejle i nat.'); print('torch' in sys.modules)"
+    code = (
+        "import sys; from botrygt_nlp import analyze; "
+        "analyze('Indbrud i villa i Vejle i nat.'); print('torch' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -1,0 +1,1 @@
+"""Press monitor: fetch feeds and pages safely, parse, extract, dedupe, assess, store."""

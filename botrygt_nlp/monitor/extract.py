@@ -1,0 +1,354 @@
+"""Article page bytes -> :class:`ExtractedArticle`. The only module that imports trafilatura.
+
+Order of work, and why:
+
+1. Decode (BOM, valid UTF-8, <meta charset>, else windows-1252) and cap the size: pages are hostile input.
+2. Read metadata from the untouched tree: title (og:title, <h1>, <title>), published date (meta tags,
+   JSON-LD ``datePublished``, ``<time datetime>``, else a Danish date in the text) and paywall signals.
+3. Prune boilerplate ourselves (cookie banners, comment threads, related links, share bars, nav/aside)
+   so neither extractor can pick them up, then run trafilatura (precision over recall, no comments).
+4. If trafilatura finds little, a BeautifulSoup text-density fallback picks the block with the most
+   non-link text; it works on pages that put their text in <div>/<br> instead of <p>.
+5. Paywall teasers are flagged, never treated as whole articles.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+import lxml.html
+import trafilatura
+from bs4 import BeautifulSoup
+from bs4.element import Comment, NavigableString, Tag
+from lxml import etree
+
+from botrygt_nlp.monitor.dates import find_danish_date, parse_date
+from botrygt_nlp.monitor.parse import html_to_text
+from botrygt_nlp.monitor.types import ExtractedArticle, ExtractionMethod, ParsedEntry
+
+MAX_HTML_BYTES = 5 * 1024 * 1024
+MAX_TEXT_CHARS = 200_000
+MIN_GOOD_TEXT_CHARS = 250      # below this, trafilatura's answer is compared with the fallback's
+SHORT_TEASER_CHARS = 700       # a text this short next to a login prompt is a paywall teaser
+_MAX_JSONLD_CHARS = 500_000
+_MAX_JSON_DEPTH = 12
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+# class/id tokens of boilerplate blocks; matched per token: "cookie", "cookie-banner", "article-comments".
+_BOILERPLATE = re.compile(
+    r"^(?:[a-z0-9]+[-_])*(?:cookies?|consent|gdpr|cmp|onetrust|comments?|kommentar(?:er)?|disqus|related|"
+    r"relaterede|recommended|anbefalet|read-?more|laes-?ogsaa|newsletter|nyhedsbrev|share|sharing|social|"
+    r"breadcrumbs?|advert|ads|annonce|popup|modal)(?:[-_][a-z0-9]+)*$",
+    re.IGNORECASE,
+)
+_DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "form", "nav",
+              "aside", "footer", "button", "select", "svg", "canvas")
+_PROTECTED_TAGS = frozenset({"html", "body", "main", "head"})
+_PAYWALL_PHRASES = (
+    "kun for abonnenter", "log ind for at læse", "log ind for at lese", "plus-artikel", "plusartikel",
+    "artiklen er forbeholdt abonnenter", "denne artikel er forbeholdt", "kræver abonnement",
+    "bliv abonnent for at læse", "køb abonnement for at læse", "læs hele artiklen med",
+    "fortsæt med at læse med",
+)
+# class/id of paywall overlays and locked-content containers
+_WALL_BLOCK = re.compile(r"paywall|regwall|premium-(?:wall|content|lock)|subscriber-only|locked-content",
+                         re.IGNORECASE)
+_LOGIN_PROMPTS = ("log ind", "login", "bliv abonnent", "køb abonnement", "abonnement", "opret konto")
+_COOKIE_LINE = re.compile(
+    r"(vi bruger cookies|accept[eé]r (?:alle )?cookies|cookie-?indstillinger|cookiepolitik|"
+    r"samtykke til (?:brug af )?cookies|we use cookies)",
+    re.IGNORECASE,
+)
+_PUBLISHED_META = (
+    ("property", "article:published_time"), ("name", "article:published_time"),
+    ("itemprop", "datePublished"), ("name", "pubdate"), ("name", "publishdate"), ("name", "date"),
+    ("name", "dc.date.issued"), ("name", "dc.date"), ("property", "og:published_time"),
+)
+
+
+def decode_html(raw: bytes) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="replace")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16", errors="replace")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    found = _META_CHARSET.search(raw[:4096])
+    if found:
+        try:
+            return raw.decode(found.group(1).decode("ascii"))
+        except (LookupError, UnicodeDecodeError):
+            pass
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def _parse_tree(text: str) -> lxml.html.HtmlElement | None:
+    text = _XML_DECL.sub("", _CONTROL.sub("", text), count=1)
+    if not text.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(text)
+    except (etree.LxmlError, ValueError):
+        return None
+
+
+def _is_boilerplate(element: etree._Element) -> bool:
+    if not isinstance(element.tag, str) or element.tag.lower() in _PROTECTED_TAGS:
+        return False
+    tokens = (element.get("class") or "").split() + (element.get("id") or "").split()
+    if element.get("role") in ("dialog", "alertdialog", "complementary", "navigation"):
+        tokens.append("modal")
+    if not any(len(token) <= 80 and _BOILERPLATE.match(token) for token in tokens[:20]):
+        return False
+    # The headline lives in the article; a block holding the <h1> is content, even if called "has-comments".
+    return next(element.iter("h1"), None) is None
+
+
+def prune_boilerplate(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """Return a copy of ``tree`` without scripts, navigation, cookie banners, comments and related links."""
+    pruned = copy.deepcopy(tree)
+    etree.strip_elements(pruned, *_DROP_TAGS, etree.Comment, with_tail=False)
+    doomed = [el for el in pruned.iter() if _is_boilerplate(el)]
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
+    return pruned
+
+
+def _drop_cookie_lines(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not _COOKIE_LINE.search(line))
+
+
+# -- metadata --------------------------------------------------------------------------------------------
+
+
+def _json_ld(tree: lxml.html.HtmlElement) -> list[Any]:
+    blocks: list[Any] = []
+    for script in tree.iter("script"):
+        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
+            continue
+        if len(script.text) > _MAX_JSONLD_CHARS:
+            continue
+        try:
+            blocks.append(json.loads(script.text))
+        except (ValueError, RecursionError):
+            continue
+    return blocks
+
+
+def _walk(value: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    if depth > _MAX_JSON_DEPTH:
+        return
+    if isinstance(value, dict):
+        yield value
+        for child in value.values():
+            yield from _walk(child, depth + 1)
+    elif isinstance(value, list):
+        for child in value[:200]:
+            yield from _walk(child, depth + 1)
+
+
+def _title(tree: lxml.html.HtmlElement) -> str | None:
+    for meta in tree.iter("meta"):
+        if (meta.get("property") or meta.get("name") or "").lower() == "og:title" and meta.get("content"):
+            return html_to_text(meta.get("content"))[:1000] or None
+    for tag in ("h1", "title"):
+        element = next(tree.iter(tag), None)
+        if element is not None:
+            text = " ".join(element.text_content().split())[:1000]
+            if text:
+                return text
+    return None
+
+
+def _published(tree: lxml.html.HtmlElement, ld_blocks: list[Any]) -> datetime | None:
+    for meta in tree.iter("meta"):
+        for attribute, wanted in _PUBLISHED_META:
+            if (meta.get(attribute) or "").lower() == wanted.lower():
+                value = parse_date(meta.get("content"))
+                if value is not None:
+                    return value
+    for block in ld_blocks:
+        for node in _walk(block):
+            raw = node.get("datePublished")
+            if isinstance(raw, str):
+                value = parse_date(raw)
+                if value is not None:
+                    return value
+    times = list(tree.iter("time"))
+    times.sort(key=lambda t: 0 if t.get("itemprop") == "datePublished" or t.get("pubdate") is not None else 1)
+    for element in times:
+        value = parse_date(element.get("datetime")) or parse_date(element.text_content())
+        if value is not None:
+            return value
+    return None
+
+
+def _locked_by_metadata(tree: lxml.html.HtmlElement, ld_blocks: list[Any]) -> bool:
+    for block in ld_blocks:
+        for node in _walk(block):
+            flag = node.get("isAccessibleForFree")
+            if flag is False or (isinstance(flag, str) and flag.strip().lower() == "false"):
+                return True
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or "").lower()
+        if key == "article:content_tier" and (meta.get("content") or "").lower() == "locked":
+            return True
+    return False
+
+
+def _wall_blocks(tree: lxml.html.HtmlElement) -> list[etree._Element]:
+    return [el for el in tree.iter() if isinstance(el.tag, str) and el.tag not in _PROTECTED_TAGS
+            and _WALL_BLOCK.search((el.get("class") or "") + " " + (el.get("id") or ""))]
+
+
+def _paywalled(tree: lxml.html.HtmlElement, pruned: lxml.html.HtmlElement, ld_blocks: list[Any],
+               text: str) -> bool:
+    """Paywall signals, looked for only where they concern THIS article.
+
+    Site headers on Danish news sites say "Log ind" and "Plus-artikler" on every page, so wording is
+    searched in the article region (<article>, else <main>, else <body> of the pruned page) and in
+    paywall-named blocks of the original page (overlays are often modals, which pruning removes).
+    """
+    if _locked_by_metadata(tree, ld_blocks):
+        return True
+    region = next(pruned.iter("article"), None)
+    if region is None:
+        region = next(pruned.iter("main"), pruned)
+    walls = _wall_blocks(tree)
+    wording = " ".join(" ".join(el.text_content().split()) for el in [region, *walls]).lower()
+    if any(phrase in wording for phrase in _PAYWALL_PHRASES):
+        return True
+    if len(text) < SHORT_TEASER_CHARS:
+        return bool(walls) or any(prompt in wording for prompt in _LOGIN_PROMPTS)
+    return False
+
+
+# -- extractors ------------------------------------------------------------------------------------------
+
+
+def _trafilatura(pruned: lxml.html.HtmlElement, url: str) -> str:
+    text = trafilatura.extract(copy.deepcopy(pruned), url=url, include_comments=False, favor_precision=True,
+                               include_tables=False, include_images=False, include_links=False,
+                               with_metadata=False, deduplicate=False)
+    return text or ""
+
+
+_INLINE = frozenset({"a", "span", "b", "strong", "i", "em", "u", "small", "mark", "abbr", "cite", "q",
+                     "sub", "sup", "time", "font", "code"})
+
+
+def soup_extract(html: str) -> str:
+    """Text-density fallback: the block element with the most non-link text, as lines of plain text.
+
+    Works with <p> paragraphs and with text put straight into <div>s separated by <br>.
+    """
+    soup = BeautifulSoup(html, "lxml")
+    for tag in soup(list(_DROP_TAGS)):
+        tag.decompose()
+    for tag in [t for t in soup.find_all(True) if t.attrs is not None and _soup_boilerplate(t)]:
+        tag.decompose()
+    scores: dict[int, float] = {}
+    blocks: dict[int, Tag] = {}
+    for string in soup.find_all(string=True):
+        if isinstance(string, Comment) or not isinstance(string, NavigableString):
+            continue
+        text = string.strip()
+        if len(text) < 20:
+            continue
+        block = string.parent
+        in_link = False
+        while isinstance(block, Tag) and block.name in _INLINE:
+            in_link = in_link or block.name == "a"
+            block = block.parent
+        if not isinstance(block, Tag) or block.name in ("[document]", "html", "head", "title"):
+            continue
+        weight = len(text) * (0.2 if in_link else 1.0) + text.count(",") * 5
+        # The block's parent also collects, so sibling paragraphs pull their container upward.
+        for target, share in ((block, 1.0), (block.parent, 0.7)):
+            if isinstance(target, Tag) and target.name not in ("[document]", "html"):
+                scores[id(target)] = scores.get(id(target), 0.0) + weight * share
+                blocks[id(target)] = target
+    if not scores:
+        return ""
+    best = blocks[max(scores, key=lambda key: scores[key])]
+    for br in best.find_all("br"):
+        br.replace_with("\n")
+    return html_to_text(str(best), keep_lines=True)
+
+
+def _soup_boilerplate(tag: Tag) -> bool:
+    if tag.name in _PROTECTED_TAGS:
+        return False
+    classes: object = tag.get("class") or []
+    tokens = list(classes) if isinstance(classes, list) else str(classes).split()
+    tokens += str(tag.get("id") or "").split()
+    if not any(len(token) <= 80 and _BOILERPLATE.match(token) for token in tokens[:20]):
+        return False
+    return tag.find("h1") is None
+
+
+# -- public ----------------------------------------------------------------------------------------------
+
+
+def extract_article(html: bytes, url: str, feed_entry: ParsedEntry | None = None) -> ExtractedArticle:
+    """Main text, title, published date and paywall flag of an article page. Never raises on bad HTML."""
+    warnings: list[str] = []
+    if len(html) > MAX_HTML_BYTES:
+        warnings.append(f"page truncated to {MAX_HTML_BYTES} bytes")
+    text_html = decode_html(html[:MAX_HTML_BYTES])
+    tree = _parse_tree(text_html)
+    if tree is None:
+        warnings.append("page is not parsable HTML")
+        if feed_entry is not None:
+            return article_from_feed_summary(feed_entry, url=url, warnings=tuple(warnings))
+        return ExtractedArticle(url=url, title=None, text="", method=ExtractionMethod.FALLBACK_SOUP,
+                                warnings=tuple(warnings))
+    ld_blocks = _json_ld(tree)
+    pruned = prune_boilerplate(tree)
+    text, method = "", ExtractionMethod.TRAFILATURA
+    try:
+        text = _trafilatura(pruned, url)
+    except Exception as exc:  # third-party extractor on hostile input: record, then use the fallback
+        warnings.append(f"trafilatura failed: {type(exc).__name__}")
+    if len(text) < MIN_GOOD_TEXT_CHARS:
+        try:
+            fallback = soup_extract(lxml.html.tostring(pruned, encoding="unicode"))
+        except (RecursionError, ValueError, etree.LxmlError) as exc:
+            warnings.append(f"fallback failed: {type(exc).__name__}")
+            fallback = ""
+        if len(fallback) > len(text):
+            text, method = fallback, ExtractionMethod.FALLBACK_SOUP
+    text = _drop_cookie_lines(text)
+    if len(text) > MAX_TEXT_CHARS:
+        text = text[:MAX_TEXT_CHARS]
+        warnings.append(f"text truncated to {MAX_TEXT_CHARS} characters")
+    published = _published(tree, ld_blocks) or find_danish_date(pruned.text_content()[:20_000])
+    if published is None and feed_entry is not None:
+        published = feed_entry.published
+    title = _title(tree) or (feed_entry.title if feed_entry is not None and feed_entry.title else None)
+    if not text:
+        warnings.append("no article text found")
+    return ExtractedArticle(url=url, title=title, text=text, method=method, published=published,
+                            paywalled=_paywalled(tree, pruned, ld_blocks, text), warnings=tuple(warnings))
+
+
+def article_from_feed_summary(entry: ParsedEntry, url: str | None = None,
+                              warnings: tuple[str, ...] = ()) -> ExtractedArticle:
+    """The feed's own title + summary as the article, for pages that cannot be fetched or extracted."""
+    text = entry.summary or entry.title  # the title stays in .title; text is the body, as for pages
+    return ExtractedArticle(url=url or entry.url or "", title=entry.title or None, text=text[:MAX_TEXT_CHARS],
+                            method=ExtractionMethod.FEED_SUMMARY, published=entry.published,
+                            paywalled=False, warnings=warnings)

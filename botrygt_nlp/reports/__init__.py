@@ -1,0 +1,39 @@
+"""Daily-report parsing: text / Markdown / HTML døgnrapporter into incidents with offsets and assessments.
+
+Public API: :func:`parse_report`, :func:`segment_report`, :func:`detect_format`, :func:`decode_report` and
+the types :class:`Report`, :class:`Incident`, :class:`ReportHeader`, :class:`ReportFormat`.
+"""
+
+from __future__ import annotations
+
+from botrygt_nlp.reports.parse import (
+    decode_report,
+    detect_format,
+    detect_newline,
+    parse_report,
+    segment_report,
+)
+from botrygt_nlp.reports.types import (
+    AnalyzerLike,
+    HeadingKind,
+    Incident,
+    Report,
+    ReportFormat,
+    ReportHeader,
+    Segment,
+)
+
+__all__ = [
+    "AnalyzerLike",
+    "HeadingKind",
+    "Incident",
+    "Report",
+    "ReportFormat",
+    "ReportHeader",
+    "Segment",
+    "decode_report",
+    "detect_format",
+    "detect_newline",
+    "parse_report",
+    "segment_report",
+]

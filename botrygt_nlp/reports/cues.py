@@ -1,0 +1,124 @@
+"""Line-level cues shared by the text, Markdown and HTML parsers.
+
+They decide what may *not* start a new incident (advice sub-headings, witness appeals, list items, report
+header lines) and where the report's footer begins. Kept in one place so the three formats agree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+# The rewriter's own block markers (see botrygt_nlp.rewrite.markers); parsing treats the content between them
+# as part of the incident above, so a rewritten report parses into the same incidents as the original.
+ADVICE_START_RE = re.compile(r"<!--\s*botrygt:advice\b[^>]*-->|\[botrygt:advice [^\]\r\n]*\]")
+ADVICE_END_RE = re.compile(r"<!--\s*/botrygt:advice\s*-->")
+
+# Sub-headings that introduce advice inside an incident ("Undgå tyveri fra varebiler", "Gode råd", …).
+_ADVICE_HEADING = re.compile(
+    r"^\W*(undgå|sådan\b|gode råd|råd\b|politiets råd|det kan du gøre|gør (det )?svært|beskyt|pas på|"
+    r"husk\b|tips?\b|forebyg)",
+    re.IGNORECASE,
+)
+_WITNESS = re.compile(
+    r"vidne|efterlys|ring (på )?(11[24]|tlf)|kontakt(e)? politiet|har du set|har du oplysninger|"
+    r"hører gerne|tlf\.|telefon \d",
+    re.IGNORECASE,
+)
+_LIST_ITEM = re.compile(r"^\s*(\d{1,2}[.)]|[-*•–])\s+")
+_HEADER_LINE = re.compile(
+    r"døgnrapport|døgnet\b|^\s*periode|politikreds|\bpoliti\s*$|^\s*(uddrag|udvalgte hændelser)|"
+    r"^\s*(mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag)\b[^.]*\d|^\s*\d{1,2}\.\s*\w+\s+\d{4}\s*$",
+    re.IGNORECASE,
+)
+_FOOTER = re.compile(
+    r"^\s*(med venlig hilsen|venlig hilsen|mvh\b|vagtchef(en)?\s*$|døgnrapporten er|næste døgnrapport|"
+    r"pressetelefon|kontakt pressen|©|copyright|del denne|læs også)",
+    re.IGNORECASE,
+)
+
+
+# Headings that name a part of an incident ("Signalement", "Opdatering kl. 12"), never a new incident.
+_SUBHEADING = re.compile(
+    r"^\W*(signalement|opdatering|baggrund|fakta|sagen\b|journal|gerningsm|tyvekoster|efterlysning|"
+    r"anholdelse|billeder?\b|kort\b|video\b|kontakt\b)",
+    re.IGNORECASE,
+)
+
+
+def can_be_incident_title(raw: str, title: str) -> bool:
+    """Whether a heading (``raw`` as written, ``title`` cleaned) may start a new incident."""
+    return not (
+        not title
+        or is_advice_heading(title)
+        or is_witness_line(title)
+        or is_list_item(title)
+        or is_header_line(title)
+        or is_footer_line(title)
+        or _SUBHEADING.match(title)
+        or raw.rstrip().endswith(":")
+    )
+
+
+def is_advice_heading(title: str) -> bool:
+    return bool(_ADVICE_HEADING.search(title.strip()))
+
+
+def is_witness_line(line: str) -> bool:
+    return bool(_WITNESS.search(line))
+
+
+def is_list_item(line: str) -> bool:
+    return bool(_LIST_ITEM.match(line))
+
+
+def is_header_line(line: str) -> bool:
+    return bool(_HEADER_LINE.search(line.strip()))
+
+
+def is_footer_line(line: str) -> bool:
+    return bool(_FOOTER.search(line))
+
+
+def clean_title(title: str) -> str:
+    """Headline text without markup remnants, with normal spaces."""
+    t = title.replace("\u00a0", " ").strip()
+    t = re.sub(r"^#{1,6}\s+|\s+#+\s*$", "", t)
+    t = re.sub(r"^(\*\*|__)(.*)\1:?$", r"\2", t)
+    return re.sub(r"\s+", " ", t).strip(" *_:")
+
+
+def normalise_for_analysis(text: str) -> str:
+    """Text the analyzer sees: markers and Markdown emphasis removed, non-breaking spaces made plain."""
+    t = ADVICE_START_RE.sub("", text)
+    t = ADVICE_END_RE.sub("", t)
+    t = re.sub(r"<!--.*?-->", "", t, flags=re.DOTALL)
+    t = t.replace("\u00a0", " ").replace("\r\n", "\n").replace("\r", "\n")
+    t = re.sub(r"(\*\*|__)(.+?)\1", r"\2", t)
+    t = re.sub(r"^#{1,6}\s+", "", t, flags=re.MULTILINE)
+    return re.sub(r"[ \t]+", " ", t).strip()
+
+
+def choose_incident_level(levels: Sequence[int], section_like: Sequence[bool]) -> int | None:
+    """Which heading level marks incidents, given every candidate heading's level in document order.
+
+    The top level used at least twice wins, except a level whose headings mostly sit directly above
+    deeper ones ("## Indbrud" over "### Indbrud i villa i Ry") when a deeper level also repeats: that is a
+    section level. A lone top-level ``# …`` first in the document is its title. Deeper levels are
+    sub-headings inside incidents.
+    """
+    if not levels:
+        return None
+    counts = Counter(levels)
+    order = sorted(counts)
+    if len(order) > 1 and counts[order[0]] == 1 and levels[0] == order[0] == 1:
+        order = order[1:]
+    repeated = [lv for lv in order if counts[lv] >= 2]
+    for lv in repeated:
+        members = [i for i, level in enumerate(levels) if level == lv]
+        sections = sum(1 for i in members if section_like[i])
+        if sections * 2 >= len(members) and any(d > lv for d in repeated):
+            continue
+        return lv
+    return repeated[0] if repeated else order[0]

@@ -1,0 +1,87 @@
+"""Facts from a report's preamble: police district, period covered, date."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from botrygt_nlp.reports.types import ReportHeader
+
+_UC = "A-ZÆØÅ"
+_W = r"[\wæøåÆØÅ-]"
+_DISTRICT = re.compile(rf"((?:[{_UC}]{_W}*-?\s+og\s+)?(?:[{_UC}]{_W}*\s+)?[{_UC}]{_W}*s\s+Politi)\b(?!kreds)")
+_NOT_DISTRICT_WORDS = {"døgnrapport", "døgnrapporten", "rapport", "nyt", "nyheder", "fra"}
+_DAY = r"(?:mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag)"
+_MONTHS = (
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+_DATE_WORDS = rf"(?:den\s+)?\d{{1,2}}\.\s*(?:{'|'.join(_MONTHS)})(?:\s+\d{{4}})?"
+_POINT = rf"(?:{_DAY}(?:\s+{_DATE_WORDS})?|{_DATE_WORDS}|i\s+går|i\s+dag)?\s*(?:kl\.\s*\d{{1,2}}(?:[.:]\d{{2}})?)"
+_PERIOD = re.compile(rf"(?:fra\s+)?{_POINT}\s+(?:til|-|–)\s+{_POINT}", re.IGNORECASE)
+_PERIOD_LINE = re.compile(r"^\s*periode[n]?\s*:?\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
+_DATE_DA = re.compile(rf"(\d{{1,2}})\.\s*({'|'.join(_MONTHS)})\s+(\d{{4}})", re.IGNORECASE)
+_DATE_NUM = re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{4})\b")
+_DATE_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def _district(text: str) -> str | None:
+    for m in _DISTRICT.finditer(text):
+        words = m.group(1).split()
+        while words and words[0].lower() in _NOT_DISTRICT_WORDS:
+            words = words[1:]
+        if len(words) >= 2:
+            return " ".join(words)
+    return None
+
+
+def _date(text: str) -> date | None:
+    """The first valid date in the text (Danish "12. marts 2024", "12.03.2024" or ISO)."""
+    candidates: list[tuple[int, date | None]] = []
+    for m in _DATE_DA.finditer(text):
+        month = _MONTHS.index(m.group(2).lower()) + 1
+        candidates.append((m.start(), _safe_date(int(m.group(3)), month, int(m.group(1)))))
+    for m in _DATE_NUM.finditer(text):
+        candidates.append((m.start(), _safe_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))))
+    for m in _DATE_ISO.finditer(text):
+        candidates.append((m.start(), _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))))
+    valid = sorted((pos, d) for pos, d in candidates if d is not None)
+    return valid[0][1] if valid else None
+
+
+def _safe_date(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _period(text: str) -> str | None:
+    # A recognisable "fra … kl. 7 til … kl. 7" wins; a free-form "Periode: …" line is the fallback.
+    m = _PERIOD.search(text)
+    if m:
+        return re.sub(r"\s+", " ", m.group(0)).strip()
+    line = _PERIOD_LINE.search(text)
+    return line.group(1).strip().rstrip(".") if line else None
+
+
+def extract_header(text: str, start: int = 0, end: int | None = None) -> ReportHeader:
+    """Header facts from ``text`` (the preamble's plain text); ``start``/``end`` locate it in the report."""
+    plain = text.replace("\u00a0", " ")
+    return ReportHeader(
+        district=_district(plain),
+        period=_period(plain),
+        date=_date(plain),
+        start=start,
+        end=len(text) if end is None else end,
+    )

@@ -1,0 +1,269 @@
+"""Line-oriented segmentation of plain-text and Markdown reports into incident segments.
+
+Both formats are "headline, then paragraphs". What counts as a headline differs (a short free-standing line
+in text; ``#`` / setext / bold-only lines in Markdown); everything after choosing the headlines is shared.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from botrygt_nlp.reports import cues
+from botrygt_nlp.reports.types import HeadingKind, ReportFormat, Segment
+
+_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+_ATX = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
+_BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?=\S)(.+?)(?<=\S)\1\s*:?\s*$")
+_SENTENCE_INSIDE = re.compile(r"[.!?]\s+[A-ZÆØÅ]")
+_TRAILING_FUNCTION_WORD = re.compile(
+    r"\b(i|på|en|et|og|at|til|fra|med|af|for|der|som|den|det|de|er|blev|har|om|ved|ud|ind|efter|mellem)\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(slots=True)
+class _Line:
+    start: int
+    end: int  # end of content, line ending excluded
+    text: str
+    blank: bool
+    advice: bool = False  # inside an inserted / recognised advice block
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    line: int  # index of the headline line
+    last_line: int  # the setext underline, or the headline itself
+    level: int  # 1–6 for Markdown headings, 7 for bold-only lines, 8 for plain-text headline lines
+    kind: HeadingKind
+    title: str
+
+
+def split_lines(text: str) -> list[_Line]:
+    out: list[_Line] = []
+    for m in _LINE_RE.finditer(text):
+        raw = m.group(0)
+        if not raw:
+            continue
+        content = raw.rstrip("\r\n")
+        out.append(_Line(m.start(), m.start() + len(content), content, not content.strip(" \t\u00a0")))
+    return out
+
+
+def _mark_advice(lines: list[_Line]) -> None:
+    """Flag lines of inserted advice blocks (Markdown comment markers; the plain-text marker paragraph)."""
+    inside = False
+    for i, ln in enumerate(lines):
+        if cues.ADVICE_START_RE.search(ln.text) and ln.text.lstrip().startswith("<!--"):
+            inside = True
+        if inside:
+            ln.advice = True
+            if cues.ADVICE_END_RE.search(ln.text):
+                inside = False
+            continue
+        if ln.text.strip().startswith("[botrygt:advice "):
+            # The plain-text marker ends its block: the paragraph above it belongs to the block.
+            j = i
+            while j >= 0 and not lines[j].blank:
+                lines[j].advice = True
+                j -= 1
+
+
+def _next_content(lines: list[_Line], i: int) -> int | None:
+    for j in range(i + 1, len(lines)):
+        if not lines[j].blank:
+            return j
+    return None
+
+
+def _is_text_headline(lines: list[_Line], i: int) -> bool:
+    ln = lines[i]
+    t = ln.text.replace("\u00a0", " ").strip()
+    if i > 0 and not lines[i - 1].blank:
+        return False
+    if not t or len(t) > 90 or len(t.split()) > 14 or not re.search(r"[A-Za-zÆØÅæøå]", t):
+        return False
+    if t[-1] in ".,;:" or t[0].islower() or _SENTENCE_INSIDE.search(t):
+        return False
+    if _TRAILING_FUNCTION_WORD.search(t):
+        return False
+    nxt = _next_content(lines, i)
+    if nxt is None:
+        return False
+    if nxt == i + 1:
+        # Headline directly above its body: the body must start a new sentence, not continue a wrapped line.
+        first = lines[nxt].text.strip()
+        if not first or not (first[0].isupper() or first[0].isdigit() or first[0] in "«\"'"):
+            return False
+    return True
+
+
+def _candidates(lines: list[_Line], fmt: ReportFormat) -> tuple[list[_Candidate], list[_Candidate]]:
+    """All headings as written, and those of them that may start an incident (titles cleaned)."""
+    raw: list[_Candidate] = []
+    out: list[_Candidate] = []
+    for i, ln in enumerate(lines):
+        if ln.blank or ln.advice:
+            continue
+        cand: _Candidate | None = None
+        if fmt is ReportFormat.MARKDOWN:
+            atx = _ATX.match(ln.text)
+            bold = _BOLD_LINE.match(ln.text)
+            nxt_line = lines[i + 1] if i + 1 < len(lines) else None
+            if atx:
+                level = len(atx.group(1))
+                cand = _Candidate(i, i, level, HeadingKind(f"h{level}"), atx.group(2))
+            elif (
+                nxt_line is not None
+                and not nxt_line.advice
+                and _SETEXT.match(nxt_line.text)
+                and (i == 0 or lines[i - 1].blank)
+                and not cues.is_list_item(ln.text)
+            ):
+                level = 1 if nxt_line.text.strip().startswith("=") else 2
+                cand = _Candidate(i, i + 1, level, HeadingKind(f"h{level}"), ln.text)
+            elif bold and (i == 0 or lines[i - 1].blank):
+                cand = _Candidate(i, i, 7, HeadingKind.BOLD, bold.group(2))
+        elif _is_text_headline(lines, i):
+            cand = _Candidate(i, i, 8, HeadingKind.LINE, ln.text)
+        if cand is None:
+            continue
+        raw.append(cand)
+        title = cues.clean_title(cand.title)
+        if not cues.can_be_incident_title(cand.title, title):
+            continue
+        out.append(_Candidate(cand.line, cand.last_line, cand.level, cand.kind, title))
+    return raw, out
+
+
+def _section_breaks(raw: list[_Candidate], heads: list[_Candidate]) -> list[int]:
+    """Lines of headings above the incident level ("## Øvrige hændelser" over "###" incidents).
+
+    They end the incident before them without starting one, so advice never lands under a section title.
+    """
+    if not heads:
+        return []
+    level = heads[0].level
+    return [c.line for c in raw if c.level < level and not cues.is_advice_heading(cues.clean_title(c.title))]
+
+
+def _choose_level(lines: list[_Line], raw: list[_Candidate], cands: list[_Candidate]) -> list[_Candidate]:
+    """The candidates at the incident level (see :func:`cues.choose_incident_level`)."""
+    by_line = {c.line: c for c in raw}
+    section_like = []
+    for c in cands:
+        nxt = _next_content(lines, c.last_line)
+        deeper = by_line.get(nxt) if nxt is not None else None
+        section_like.append(deeper is not None and deeper.level > c.level)
+    level = cues.choose_incident_level([c.level for c in cands], section_like)
+    return [c for c in cands if c.level == level]
+
+
+def _has_advice_block(lines: list[_Line], first: int, last: int) -> bool:
+    """An inserted block, or a hand-written advice heading followed by a numbered list of ≥ 4 points."""
+    if any(lines[k].advice for k in range(first, last + 1)):
+        return True
+    for k in range(first, last + 1):
+        t = cues.clean_title(lines[k].text)
+        if t and cues.is_advice_heading(t) and len(t) < 90:
+            items = sum(1 for j in range(k + 1, min(last + 1, k + 16)) if cues.is_list_item(lines[j].text))
+            if items >= 4:
+                return True
+    return False
+
+
+def _footer_start(lines: list[_Line], after: int) -> int:
+    """Index of the first line of trailing footer paragraphs (or len(lines) when none)."""
+    start = len(lines)
+    i = len(lines) - 1
+    while i > after:
+        while i > after and lines[i].blank:
+            i -= 1
+        j = i
+        while j > after and not lines[j - 1].blank:
+            j -= 1
+        if j > after and not lines[j].advice and cues.is_footer_line(lines[j].text):
+            start = j
+            i = j - 1
+        else:
+            break
+    return start
+
+
+def _last_content(lines: list[_Line], first: int, stop: int) -> int:
+    """Index of the last non-blank line in ``[first, stop)``, or ``first - 1`` when there is none."""
+    k = stop - 1
+    while k >= first and lines[k].blank:
+        k -= 1
+    return k
+
+
+def _body(text: str, lines: list[_Line], first: int, last: int) -> str:
+    if last < first:
+        return ""
+    return cues.normalise_for_analysis(text[lines[first].start : lines[last].end])
+
+
+def segment_lines(text: str, fmt: ReportFormat) -> tuple[tuple[int, int], list[Segment]]:
+    """Split a text/Markdown report. Returns the header's (start, end) and the incident segments."""
+    lines = split_lines(text)
+    _mark_advice(lines)
+    raw, cands = _candidates(lines, fmt)
+    heads = _choose_level(lines, raw, cands)
+    breaks = _section_breaks(raw, heads)
+    first_head = heads[0].line if heads else None
+    footer = _footer_start(lines, first_head if first_head is not None else -1)
+
+    if not heads:
+        # No headlines: leading header-like paragraphs are the header, the rest is one incident.
+        i = 0
+        while i < len(lines):
+            if lines[i].blank:
+                i += 1
+                continue
+            if not cues.is_header_line(lines[i].text):
+                break
+            while i < len(lines) and not lines[i].blank:
+                i += 1
+        last = _last_content(lines, i, footer)
+        header_end = lines[i].start if i < len(lines) else len(text)
+        if last < i:
+            return (0, header_end), []
+        seg = Segment(
+            title="",
+            start=lines[i].start,
+            end=lines[last].end,
+            title_start=lines[i].start,
+            title_end=lines[i].start,
+            body=_body(text, lines, i, last),
+            heading=HeadingKind.NONE,
+            has_advice_block=_has_advice_block(lines, i, last),
+        )
+        return (0, header_end), [seg]
+
+    segments: list[Segment] = []
+    for n, h in enumerate(heads):
+        stop = heads[n + 1].line if n + 1 < len(heads) else footer
+        k = bisect.bisect_right(breaks, h.line)
+        if k < len(breaks):
+            stop = min(stop, breaks[k])
+        stop = max(stop, h.last_line + 1)
+        last = _last_content(lines, h.line, stop)
+        body_last = last if last > h.last_line else h.last_line
+        segments.append(
+            Segment(
+                title=h.title,
+                start=lines[h.line].start,
+                end=lines[body_last].end,
+                title_start=lines[h.line].start,
+                title_end=lines[h.line].end,
+                body=_body(text, lines, h.last_line + 1, last),
+                heading=h.kind,
+                has_advice_block=_has_advice_block(lines, h.line, body_last),
+            )
+        )
+    assert first_head is not None
+    return (0, lines[first_head].start), segments

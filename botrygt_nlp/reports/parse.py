@@ -1,0 +1,114 @@
+"""``parse_report``: a daily report (text, Markdown or HTML) into assessed incidents with offsets."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from botrygt_nlp.errors import BinaryInputError, EncodingError, InputError
+from botrygt_nlp.reports.header import extract_header
+from botrygt_nlp.reports.html import segment_html
+from botrygt_nlp.reports.lines import segment_lines
+from botrygt_nlp.reports.types import AnalyzerLike, Incident, Report, ReportFormat, Segment
+
+_HTML_SNIFF = re.compile(r"<(!doctype html|html|body|article|div|p|h[1-6]|section|main)\b", re.IGNORECASE)
+_MD_SNIFF = re.compile(r"^ {0,3}(#{1,6}\s+\S|(\*\*|__)\S.*\S\2\s*$)|^ {0,3}(=+|-{3,})\s*$", re.MULTILINE)
+_SUFFIXES = {
+    ".html": ReportFormat.HTML,
+    ".htm": ReportFormat.HTML,
+    ".md": ReportFormat.MARKDOWN,
+    ".markdown": ReportFormat.MARKDOWN,
+    ".txt": ReportFormat.TEXT,
+}
+
+
+def detect_format(text: str, filename: str | None = None) -> ReportFormat:
+    """The report's format from the file name's suffix, else from its first 64 kB."""
+    if filename:
+        fmt = _SUFFIXES.get(Path(filename).suffix.lower())
+        if fmt is not None:
+            return fmt
+    head = text[:65536]
+    if len(_HTML_SNIFF.findall(head)) >= 2 or head.lstrip().lower().startswith(("<!doctype", "<html")):
+        return ReportFormat.HTML
+    if _MD_SNIFF.search(head):
+        return ReportFormat.MARKDOWN
+    return ReportFormat.TEXT
+
+
+def detect_newline(text: str) -> str:
+    crlf = text.count("\r\n")
+    return "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
+
+
+def decode_report(data: bytes) -> str:
+    """Bytes of a report file as text. UTF-8 (a BOM is kept as a character so output bytes round-trip)."""
+    if b"\x00" in data[:8192]:
+        raise BinaryInputError("The report looks like a binary file (it contains NUL bytes).")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise EncodingError(f"The report is not UTF-8 text (byte {exc.start}).") from exc
+
+
+def segment_report(text: str, fmt: ReportFormat | None = None) -> tuple[Report, list[Segment]]:
+    """Split a report into segments without assessing them (cheap; used by tests and the rewriter)."""
+    fmt = fmt or detect_format(text)
+    if fmt is ReportFormat.HTML:
+        preamble, (h_start, h_end), segments = segment_html(text)
+    else:
+        (h_start, h_end), segments = segment_lines(text, fmt)
+        preamble = text[h_start:h_end]
+    header = extract_header(preamble, h_start, h_end)
+    report = Report(text=text, fmt=fmt, header=header, incidents=(), newline=detect_newline(text))
+    return report, segments
+
+
+def parse_report(
+    text: str,
+    fmt: ReportFormat | None = None,
+    analyzer: AnalyzerLike | None = None,
+) -> Report:
+    """Split ``text`` into incidents and assess each one.
+
+    ``fmt`` is detected from the content when ``None``. ``analyzer`` defaults to the package's default
+    analyzer (``botrygt_nlp.get_analyzer()``); pass a fake to test parsing alone. Offsets in the result are
+    ``str`` indices into ``text``; the text itself is kept unchanged in ``Report.text``.
+    """
+    report, segments = segment_report(text, fmt)
+    if analyzer is None:
+        from botrygt_nlp import get_analyzer
+
+        analyzer = get_analyzer()
+    incidents = []
+    for i, seg in enumerate(segments):
+        body = seg.body or seg.title
+        assessment, error = None, None
+        try:
+            assessment = analyzer.assess(body, title=seg.title or None) if body.strip() else None
+        except InputError as exc:
+            # One unusable incident (another language, too long) must not sink the whole report;
+            # it stays unassessed, is reported, and the rewriter leaves it alone.
+            error = exc.code
+        incidents.append(
+            Incident(
+                index=i,
+                title=seg.title,
+                start=seg.start,
+                end=seg.end,
+                title_start=seg.title_start,
+                title_end=seg.title_end,
+                body=seg.body,
+                heading=seg.heading,
+                has_advice_block=seg.has_advice_block,
+                assessment=assessment,
+                error=error,
+            )
+        )
+    return Report(
+        text=report.text,
+        fmt=report.fmt,
+        header=report.header,
+        incidents=tuple(incidents),
+        newline=report.newline,
+    )

@@ -1,0 +1,156 @@
+"""``rewrite_report``: append five-point advice after every relevant, non-constructive incident.
+
+Only insertions at incident ends: the original text between them is copied unchanged, so removing the
+blocks (``strip_blocks`` or the offsets in the change report) gives back the input byte for byte.
+"""
+
+from __future__ import annotations
+
+from botrygt_nlp.config import get_settings
+from botrygt_nlp.reports.parse import parse_report
+from botrygt_nlp.reports.types import AnalyzerLike, Incident, Report
+from botrygt_nlp.rewrite.blocks import render_block
+from botrygt_nlp.rewrite.season import season_for
+from botrygt_nlp.rewrite.templates import TemplateStore, get_store
+from botrygt_nlp.rewrite.types import (
+    AdviceContent,
+    ChangeReport,
+    Insertion,
+    RewriteOptions,
+    RewriteResult,
+    Skipped,
+    SkipReason,
+)
+
+
+def _store(options: RewriteOptions) -> TemplateStore:
+    templates_dir = options.templates_dir
+    override_dir = options.override_dir
+    if templates_dir is None:
+        # Only the folder locations come from settings; everything else is explicit in the options.
+        settings = get_settings()
+        templates_dir = settings.templates_dir
+        if override_dir is None:
+            override_dir = settings.template_override_dir
+    return get_store(templates_dir, override_dir)
+
+
+def _skip_reason(incident: Incident) -> SkipReason | None:
+    a = incident.assessment
+    if a is None:
+        return SkipReason.NOT_ASSESSED
+    if not (a.relevant and a.crime_type.is_relevant):
+        return SkipReason.NOT_RELEVANT
+    if incident.has_advice_block:
+        return SkipReason.HAS_ADVICE_BLOCK
+    if a.constructive:
+        return SkipReason.CONSTRUCTIVE
+    return None
+
+
+def rewrite_report(
+    report_or_text: Report | str,
+    options: RewriteOptions | None = None,
+    analyzer: AnalyzerLike | None = None,
+) -> RewriteResult:
+    """Rewrite a daily report; returns the new text, the parsed original and a change report.
+
+    ``report_or_text``: a :class:`Report` from :func:`parse_report` (its assessments are reused) or the raw
+    text (parsed here with ``options.fmt`` and ``analyzer``; ``None`` means the default analyzer).
+    """
+    options = options or RewriteOptions()
+    report = (
+        report_or_text if isinstance(report_or_text, Report) else parse_report(report_or_text, options.fmt, analyzer)
+    )
+    store = _store(options)
+    report_date = options.report_date or report.header.date
+    season = season_for(report_date)
+    variables: dict[str, str | None] = {}
+    if report.header.district:
+        variables["district_name"] = report.header.district
+    if store.variables.get("district_name"):
+        variables["district_name"] = store.variables["district_name"]
+    variables.update(options.variables)
+
+    rendered: dict[str, AdviceContent] = {}  # style and variables are fixed per call: render each id once
+    pieces: list[str] = []
+    insertions: list[Insertion] = []
+    skipped: list[Skipped] = []
+    cursor = 0
+    out_len = 0
+    for incident in report.incidents:
+        reason = _skip_reason(incident)
+        a = incident.assessment
+        info = None
+        if reason is None and a is not None:
+            info = store.choose(a.crime_type, season)
+            if info is None:
+                reason = SkipReason.NO_TEMPLATE
+        if reason is not None or info is None or a is None:
+            skipped.append(
+                Skipped(incident.index, incident.title, reason or SkipReason.NO_TEMPLATE, incident.crime_type)
+            )
+            continue
+        content = rendered.get(info.template_id)
+        if content is None:
+            content = rendered[info.template_id] = store.render(info, options.style, variables)
+        block = render_block(content, report.fmt, info.template_id, report.newline, incident.heading)
+        chunk = report.text[cursor : incident.end]
+        pieces += [chunk, block]
+        out_len += len(chunk)
+        constructive_after = score_after = None
+        if options.verify:
+            after = _verifier(analyzer).assess(
+                f"{incident.body}\n\n{content.plain_text()}", title=incident.title or None
+            )
+            constructive_after, score_after = after.constructive, after.score
+        insertions.append(
+            Insertion(
+                incident_index=incident.index,
+                incident_title=incident.title,
+                crime_type=a.crime_type,
+                template_id=info.template_id,
+                template_version=info.version,
+                template_source=info.source,
+                season=info.season,
+                style=options.style,
+                offset=incident.end,
+                output_start=out_len,
+                text=block,
+                constructive_after=constructive_after,
+                score_after=score_after,
+            )
+        )
+        out_len += len(block)
+        cursor = incident.end
+    pieces.append(report.text[cursor:])
+    model_version = next((i.assessment.model_version for i in report.incidents if i.assessment), None)
+    changes = ChangeReport(
+        fmt=report.fmt,
+        style=options.style,
+        season=season,
+        report_date=report_date,
+        model_version=model_version,
+        insertions=tuple(insertions),
+        skipped=tuple(skipped),
+    )
+    return RewriteResult(text="".join(pieces), original=report.text, report=report, changes=changes)
+
+
+def _verifier(analyzer: AnalyzerLike | None) -> AnalyzerLike:
+    if analyzer is not None:
+        return analyzer
+    from botrygt_nlp import get_analyzer
+
+    return get_analyzer()
+
+
+def undo_rewrite(result_text: str, insertions: tuple[Insertion, ...] | list[Insertion]) -> str:
+    """The original text, rebuilt from the change report's offsets (independent of the markers)."""
+    out: list[str] = []
+    cursor = 0
+    for ins in sorted(insertions, key=lambda i: i.output_start):
+        out.append(result_text[cursor : ins.output_start])
+        cursor = ins.output_end
+    out.append(result_text[cursor:])
+    return "".join(out)

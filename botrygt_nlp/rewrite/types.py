@@ -1,0 +1,174 @@
+"""Typed options and results of the rewriter: what to insert, where it went, why incidents were skipped."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+
+from botrygt_nlp.domain import CrimeType, Principle
+from botrygt_nlp.reports.types import Report, ReportFormat
+
+
+class Style(StrEnum):
+    FULL = "full"  # heading + five numbered points + when to ring 114/112
+    SHORT = "short"  # one paragraph for space-limited channels
+
+
+class Season(StrEnum):
+    """Seasonal context of home-burglary advice, chosen by the report date."""
+
+    NONE = "none"
+    CHRISTMAS = "christmas"
+    SUMMER = "summer"
+    DARK = "dark"  # autumn/winter darkness
+
+
+class TemplateSource(StrEnum):
+    BUILTIN = "builtin"
+    OVERRIDE = "override"
+
+
+class SkipReason(StrEnum):
+    NOT_RELEVANT = "not_relevant"
+    CONSTRUCTIVE = "already_constructive"
+    HAS_ADVICE_BLOCK = "has_advice_block"
+    NO_TEMPLATE = "no_template"
+    NOT_ASSESSED = "not_assessed"
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateInfo:
+    """One advice template file; ``template_id`` is its versioned name, e.g. ``van_tool_theft.v1``."""
+
+    template_id: str
+    crime_type: CrimeType
+    season: Season
+    version: int
+    source: TemplateSource
+    path: Path
+
+    @property
+    def filename(self) -> str:
+        return self.path.name
+
+
+@dataclass(frozen=True, slots=True)
+class AdviceContent:
+    """A rendered template, parsed into the parts every output format is built from."""
+
+    heading: str
+    points: tuple[tuple[Principle, str], ...]  # exactly five, in Principle order, for Style.FULL
+    closing: tuple[str, ...]  # paragraphs after the list (114/112, local contact, link)
+    paragraph: str = ""  # Style.SHORT: the whole block as one paragraph
+
+    def plain_text(self) -> str:
+        if self.paragraph:
+            return self.paragraph
+        pts = [f"{n}. {p.heading}: {t}" for n, (p, t) in enumerate(self.points, 1)]
+        return "\n".join([self.heading, *pts, *self.closing])
+
+
+@dataclass(frozen=True, slots=True)
+class RewriteOptions:
+    """How to rewrite. ``templates_dir``/``override_dir`` default to the settings' folders at the edge."""
+
+    style: Style = Style.FULL
+    report_date: date | None = None  # None: the date in the report header, else no seasonal variant
+    fmt: ReportFormat | None = None  # None: detect from the text
+    templates_dir: Path | None = None
+    override_dir: Path | None = None
+    variables: Mapping[str, str] = field(default_factory=dict)  # beat the override folder's variables
+    verify: bool = False  # re-assess each rewritten incident and record whether it is constructive now
+
+
+@dataclass(frozen=True, slots=True)
+class Insertion:
+    incident_index: int
+    incident_title: str
+    crime_type: CrimeType
+    template_id: str
+    template_version: int
+    template_source: TemplateSource
+    season: Season
+    style: Style
+    offset: int  # where the block goes in the *original* text
+    output_start: int  # where it sits in the rewritten text
+    text: str  # exactly what was inserted (separator included)
+    constructive_after: bool | None = None
+    score_after: float | None = None
+
+    @property
+    def output_end(self) -> int:
+        return self.output_start + len(self.text)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "incident": self.incident_index,
+            "title": self.incident_title,
+            "crime_type": self.crime_type.value,
+            "template": self.template_id,
+            "template_version": self.template_version,
+            "template_source": self.template_source.value,
+            "season": self.season.value,
+            "style": self.style.value,
+            "offset": self.offset,
+            "output_start": self.output_start,
+            "output_end": self.output_end,
+            "inserted_chars": len(self.text),
+            "constructive_after": self.constructive_after,
+            "score_after": None if self.score_after is None else round(self.score_after, 4),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    incident_index: int
+    incident_title: str
+    reason: SkipReason
+    crime_type: CrimeType | None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "incident": self.incident_index,
+            "title": self.incident_title,
+            "reason": self.reason.value,
+            "crime_type": self.crime_type.value if self.crime_type else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeReport:
+    fmt: ReportFormat
+    style: Style
+    season: Season
+    report_date: date | None
+    model_version: str | None
+    insertions: tuple[Insertion, ...]
+    skipped: tuple[Skipped, ...]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.insertions)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "format": self.fmt.value,
+            "style": self.style.value,
+            "season": self.season.value,
+            "date": self.report_date.isoformat() if self.report_date else None,
+            "model_version": self.model_version,
+            "changed": self.changed,
+            "insertions": [i.to_json() for i in self.insertions],
+            "skipped": [s.to_json() for s in self.skipped],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RewriteResult:
+    text: str  # the rewritten report
+    original: str
+    report: Report  # the parsed *original* report
+    changes: ChangeReport
