@@ -1,9 +1,358 @@
-"""Commands of this group are registered on the main app by ``register``."""
+"""Press-monitor commands: feeds, monitor poll/run, rescore, trends, import, export.
+
+Thin edges: parse options, build the Store/Fetcher/analyzer from Settings, call one core function, format.
+Library errors are turned into CLI errors in one place (``_fail``).
+"""
 
 from __future__ import annotations
 
+import json
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
 import typer
+
+from botrygt_nlp.config import Settings, get_settings
+from botrygt_nlp.errors import BotrygtError, InputError
+
+feeds_app = typer.Typer(help="Manage the press feeds the monitor polls.", no_args_is_help=True)
+monitor_app = typer.Typer(help="Poll feeds: fetch, extract, assess and store new articles.", no_args_is_help=True)
+
+
+def _fail(exc: BotrygtError) -> NoReturn:
+    typer.echo(f"error: {exc.message}", err=True)
+    raise typer.Exit(2 if isinstance(exc, InputError) else 1)
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    try:
+        yield
+    except BotrygtError as exc:
+        _fail(exc)
+
+
+def _open_store(settings: Settings | None = None) -> Any:
+    from botrygt_nlp.storage import Store
+
+    return Store.from_settings(settings or get_settings())
+
+
+def _when(value: str | None, name: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        d = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
+    except ValueError:
+        _fail(InputError(f"--{name} must be an ISO date (YYYY-MM-DD), got {value!r}"))
+    if isinstance(d, datetime):
+        return d.replace(tzinfo=UTC) if d.tzinfo is None else d
+    return datetime(d.year, d.month, d.day, tzinfo=UTC)
+
+
+def _fmt_dt(d: datetime | None) -> str:
+    return d.strftime("%Y-%m-%d %H:%M") if d else "-"
+
+
+# ---------------------------------------------------------------------- feeds
+@feeds_app.command("add")
+def feeds_add(
+    url: Annotated[str, typer.Argument(help="Feed URL (RSS/Atom).")],
+    outlet: Annotated[str, typer.Option("--outlet", help="Outlet name, e.g. 'TV 2 Fyn'.")],
+    municipality: Annotated[
+        list[str] | None,
+        typer.Option("--municipality", "-m", help="Municipality the feed covers (repeatable)."),
+    ] = None,
+    district: Annotated[str | None, typer.Option("--district", help="Police district.")] = None,
+) -> None:
+    """Add a feed; municipality names are checked against the 98 municipalities."""
+    from botrygt_nlp.storage import NewFeed
+
+    with _errors(), _open_store() as store:
+        feed = store.add_feed(NewFeed(url, outlet, tuple(municipality or ()), district))
+    typer.echo(
+        f"added feed {feed.id}: {feed.outlet} {feed.url} "
+        f"[{', '.join(feed.municipalities) or 'no municipality'}; {feed.district or 'no district'}]"
+    )
+
+
+@feeds_app.command("list")
+def feeds_list(
+    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """Feeds with status, failures, last error and next poll."""
+    with _errors(), _open_store() as store:
+        feeds = store.list_feeds()
+    if fmt == "json":
+        typer.echo(
+            json.dumps(
+                [
+                    {
+                        "id": f.id,
+                        "url": f.url,
+                        "outlet": f.outlet,
+                        "municipalities": list(f.municipalities),
+                        "district": f.district,
+                        "status": f.status.value,
+                        "pause_reason": f.pause_reason,
+                        "failure_count": f.failure_count,
+                        "last_error": f.last_error,
+                        "last_polled_at": f.last_polled_at.isoformat() if f.last_polled_at else None,
+                        "next_poll_at": f.next_poll_at.isoformat(),
+                    }
+                    for f in feeds
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    if not feeds:
+        typer.echo("no feeds yet: botrygt feeds add URL --outlet NAME")
+        return
+    for f in feeds:
+        health = f.status.value if f.failure_count == 0 else f"{f.status.value}, {f.failure_count} failures"
+        typer.echo(
+            f"{f.id:>4}  {f.outlet}  [{health}]  last poll {_fmt_dt(f.last_polled_at)}"
+            f"  next {_fmt_dt(f.next_poll_at)}\n      {f.url}"
+        )
+        if f.pause_reason:
+            typer.echo(f"      PAUSED: {f.pause_reason}  (resume: botrygt feeds resume {f.id})")
+        elif f.last_error:
+            typer.echo(f"      last error: {f.last_error}")
+
+
+@feeds_app.command("remove")
+def feeds_remove(feed: Annotated[str, typer.Argument(help="Feed id or URL.")]) -> None:
+    """Remove a feed (its stored articles stay in the trends)."""
+    with _errors(), _open_store() as store:
+        removed = store.remove_feed(int(feed) if feed.isdigit() else feed)
+    if not removed:
+        _fail(InputError(f"no such feed: {feed}"))
+    typer.echo(f"removed feed {feed}")
+
+
+@feeds_app.command("resume")
+def feeds_resume(feed_id: Annotated[int, typer.Argument(help="Feed id.")]) -> None:
+    """Resume a paused feed (clears the failure count; polled at the next pass)."""
+    with _errors(), _open_store() as store:
+        feed = store.resume_feed(feed_id)
+    typer.echo(f"resumed feed {feed.id}: {feed.url}")
+
+
+@feeds_app.command("import")
+def feeds_import(
+    path: Annotated[Path, typer.Argument(help="OPML, TOML or YAML feed list.", exists=True, dir_okay=False)],
+) -> None:
+    """Add every feed of a list; bad items and already-added feeds are reported, the rest continue."""
+    from botrygt_nlp.monitor.feeds_io import read_feed_list
+    from botrygt_nlp.storage import FeedExistsError
+
+    added = skipped = failed = 0
+    with _errors(), _open_store() as store:
+        feeds, errors = read_feed_list(path)
+        for e in errors:
+            typer.echo(f"{path}: {e.where}: {e.error}", err=True)
+        for nf in feeds:
+            try:
+                store.add_feed(nf)
+                added += 1
+            except FeedExistsError:
+                skipped += 1
+            except BotrygtError as exc:
+                typer.echo(f"{path}: {nf.url}: {exc.message}", err=True)
+                failed += 1
+    failed += len(errors)
+    typer.echo(f"added {added} feeds, {skipped} already present, {failed} errors")
+    if failed:
+        raise typer.Exit(1)
+
+
+# ---------------------------------------------------------------------- monitor
+def build_poller(settings: Settings, store: Any) -> Any:
+    from botrygt_nlp import get_analyzer
+    from botrygt_nlp.monitor.fetch import Fetcher
+    from botrygt_nlp.monitor.poll import Poller
+
+    return Poller(store, Fetcher.from_settings(settings), get_analyzer())
+
+
+def print_report(report: Any) -> None:
+    for f in report.feeds:
+        line = f"feed {f.feed_id} {f.outlet}: {f.status.value if f.status else 'error'}"
+        if f.new_articles or f.duplicates:
+            line += f", {f.new_articles} new, {f.duplicates} known"
+        if f.from_summary:
+            line += f" ({f.from_summary} from feed summary)"
+        if f.error:
+            line += f" — {f.error}"
+        if f.paused:
+            line += " — PAUSED"
+        if f.interrupted:
+            line += " — interrupted, rest next pass"
+        typer.echo(line)
+        for e in f.entry_errors:
+            typer.echo(f"    article {e.url}: {e.error}", err=True)
+    typer.echo(
+        f"polled {len(report.feeds)} feeds: {report.new_articles} new articles, "
+        f"{report.failed} failed, {report.paused} paused"
+    )
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[threading.Event]:
+    """SIGINT/SIGTERM set a stop flag: the current feed finishes cleanly, then the command exits."""
+    stop = threading.Event()
+
+    def handler(signum: int, _frame: object) -> None:
+        if stop.is_set():  # second signal: the operator means it
+            raise KeyboardInterrupt
+        typer.echo(f"received {signal.Signals(signum).name}: finishing the current item …", err=True)
+        stop.set()
+
+    previous = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h)
+
+
+@monitor_app.command("poll")
+def monitor_poll(
+    once: Annotated[bool, typer.Option("--once", help="Poll every due feed once, then exit.")] = True,
+    threads: Annotated[int, typer.Option("--threads", min=1, max=32)] = 1,
+) -> None:
+    """Poll every due feed once."""
+    settings = get_settings()
+    with _errors(), _open_store(settings) as store, _stop_on_signals() as stop:
+        poller = build_poller(settings, store)
+        try:
+            report = poller.poll_due(stop=stop, threads=threads)
+        finally:
+            poller.fetcher.close()
+    print_report(report)
+
+
+@monitor_app.command("run")
+def monitor_run(
+    interval: Annotated[float, typer.Option("--interval", help="Seconds between passes.", min=1)] = 60.0,
+    threads: Annotated[int, typer.Option("--threads", min=1, max=32)] = 1,
+) -> None:
+    """Keep polling due feeds until SIGINT/SIGTERM (the current feed is finished cleanly)."""
+    settings = get_settings()
+    with _errors(), _open_store(settings) as store, _stop_on_signals() as stop:
+        poller = build_poller(settings, store)
+        try:
+            poller.run_forever(
+                interval_s=interval,
+                stop=stop,
+                on_pass=print_report,
+                on_error=lambda exc: typer.echo(f"database unavailable, retrying: {exc.message}", err=True),
+                threads=threads,
+            )
+        finally:
+            poller.fetcher.close()
+    typer.echo("stopped")
+
+
+# ---------------------------------------------------------------------- rescore / trends / import / export
+def rescore_cmd() -> None:
+    """Re-assess stored articles with the current model; earlier model versions' assessments are kept."""
+    from botrygt_nlp import get_analyzer
+    from botrygt_nlp.storage.rescore import rescore
+
+    with _errors(), _open_store() as store:
+        analyzer = get_analyzer()
+        report = rescore(
+            store,
+            analyzer,
+            analyzer.model_version,
+            on_progress=lambda r: typer.echo(f"… {r.assessed} assessed", err=True),
+        )
+    for e in report.errors:
+        typer.echo(f"article {e.line}: {e.error}", err=True)
+    typer.echo(f"assessed {report.assessed} articles with {report.model_version}; {len(report.errors)} errors")
+
+
+def trends_cmd(
+    by: Annotated[str, typer.Option("--by", help="outlet | municipality | district | crime_type")] = "outlet",
+    period: Annotated[str, typer.Option("--period", help="week | month | quarter")] = "month",
+    since: Annotated[str | None, typer.Option("--since", help="YYYY-MM-DD (inclusive)")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="YYYY-MM-DD (exclusive)")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    model_version: Annotated[str | None, typer.Option("--model-version")] = None,
+) -> None:
+    """Share of constructive coverage per group and period, with 95% Wilson intervals."""
+    from botrygt_nlp import trends
+
+    if fmt not in ("table", "csv", "json"):
+        _fail(InputError(f"--format must be table, csv or json, not {fmt!r}"))
+    try:
+        group, per = trends.GroupBy(by), trends.Period(period)
+    except ValueError as exc:
+        _fail(InputError(str(exc)))
+    with _errors(), _open_store() as store:
+        rows = trends.compute_trends(
+            store, group, per, _when(since, "since"), _when(until, "until"), model_version=model_version
+        )
+    out = {"json": trends.rows_to_json, "csv": trends.rows_to_csv, "table": trends.rows_to_table}[fmt](rows)
+    typer.echo(out.rstrip("\n"))
+
+
+def import_cmd(
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="JSONL archive: id, url, outlet, published, title, text[, municipality]",
+            exists=True,
+            dir_okay=False,
+        ),
+    ],
+) -> None:
+    """Import a researcher's archive; each article is assessed. Bad lines are reported by number."""
+    from botrygt_nlp import get_analyzer
+    from botrygt_nlp.storage.archive import import_jsonl, read_lines
+
+    with _errors(), _open_store() as store:
+        report = import_jsonl(read_lines(path), store, get_analyzer())
+    for e in report.errors:
+        typer.echo(f"{path}:{e.line}: {e.error}", err=True)
+    typer.echo(
+        f"read {report.read} lines: {report.imported} imported, {report.duplicates} duplicates, "
+        f"{len(report.errors)} errors"
+    )
+
+
+def export_cmd(
+    fmt: Annotated[str, typer.Option("--format", help="csv | jsonl | parquet")] = "csv",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default: stdout)")] = None,
+    model_version: Annotated[str | None, typer.Option("--model-version")] = None,
+) -> None:
+    """Export articles with their assessments (latest model version unless given)."""
+    from botrygt_nlp.storage.archive import ExportFormat, export_articles
+
+    try:
+        kind = ExportFormat(fmt)
+    except ValueError:
+        _fail(InputError(f"--format must be csv, jsonl or parquet, not {fmt!r}"))
+    with _errors(), _open_store() as store:
+        n = export_articles(store, kind, output if output is not None else sys.stdout, model_version=model_version)
+    if output is not None:
+        typer.echo(f"wrote {n} articles to {output}", err=True)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
+    app.add_typer(feeds_app, name="feeds")
+    app.add_typer(monitor_app, name="monitor")
+    app.command("rescore")(rescore_cmd)
+    app.command("trends")(trends_cmd)
+    app.command("import")(import_cmd)
+    app.command("export")(export_cmd)

@@ -1,0 +1,400 @@
+"""One polling pass: claim due feeds, fetch, parse, dedupe, fetch+extract pages, assess, store.
+
+Every collaborator is injected (fetcher, analyzer, parse/extract functions, clock), so tests run with
+fakes or a loopback server and the CLI wires the real ones. The article rows and the feed's new
+ETag/hash are written in one transaction (Store.save_poll): a crash at any point loses nothing and
+duplicates nothing.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from botrygt_nlp.domain import Assessment
+from botrygt_nlp.errors import StorageError
+from botrygt_nlp.monitor import dedup, schedule
+from botrygt_nlp.monitor.schedule import PollPolicy
+from botrygt_nlp.monitor.types import (
+    ExtractedArticle,
+    ExtractionMethod,
+    FetchResult,
+    FetchStatus,
+    ParsedEntry,
+    ParsedFeed,
+)
+from botrygt_nlp.reference import normalise_place_name, resolve_municipality
+from botrygt_nlp.storage import (
+    FeedEventKind,
+    FeedRecord,
+    FeedStateUpdate,
+    FeedStatus,
+    NewArticle,
+    Store,
+    worker_id,
+)
+
+
+class FeedFetcher(Protocol):
+    """What the poll loop needs from monitor.fetch.Fetcher (robots.txt is the fetcher's job)."""
+
+    def fetch_feed(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        previous_sha256: str | None = None,
+    ) -> FetchResult: ...
+
+    def fetch_page(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        previous_sha256: str | None = None,
+    ) -> FetchResult: ...
+
+
+class Assessor(Protocol):
+    def assess(self, text: str, *, title: str | None = None) -> Assessment: ...
+
+
+ParseFn = Callable[[bytes, str, str | None], ParsedFeed]
+ExtractFn = Callable[[bytes, str, ParsedEntry | None], ExtractedArticle]
+SummaryFn = Callable[[ParsedEntry], ExtractedArticle]
+
+STAGES = ("fetch_feed", "parse", "dedup", "fetch_page", "extract", "assess", "store")
+
+
+@dataclass(frozen=True, slots=True)
+class EntryError:
+    feed_id: int
+    url: str | None
+    error: str
+
+
+@dataclass(slots=True)
+class FeedPollResult:
+    feed_id: int
+    outlet: str
+    status: FetchStatus | None
+    new_articles: int = 0
+    duplicates: int = 0
+    from_summary: int = 0
+    paused: bool = False
+    interrupted: bool = False
+    error: str | None = None
+    entry_errors: list[EntryError] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class PollReport:
+    feeds: list[FeedPollResult] = field(default_factory=list)
+    stage_s: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
+
+    @property
+    def new_articles(self) -> int:
+        return sum(f.new_articles for f in self.feeds)
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for f in self.feeds if f.error is not None)
+
+    @property
+    def paused(self) -> int:
+        return sum(1 for f in self.feeds if f.paused)
+
+    @property
+    def entry_errors(self) -> list[EntryError]:
+        return [e for f in self.feeds for e in f.entry_errors]
+
+
+def _default_parse() -> ParseFn:
+    from botrygt_nlp.monitor.parse import parse_feed
+
+    return parse_feed
+
+
+def _default_extract() -> tuple[ExtractFn, SummaryFn]:
+    from botrygt_nlp.monitor.extract import article_from_feed_summary, extract_article
+
+    return extract_article, article_from_feed_summary
+
+
+class Poller:
+    def __init__(
+        self,
+        store: Store,
+        fetcher: FeedFetcher,
+        analyzer: Assessor,
+        *,
+        policy: PollPolicy | None = None,
+        parse: ParseFn | None = None,
+        extract: ExtractFn | None = None,
+        from_summary: SummaryFn | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        owner: str | None = None,
+    ) -> None:
+        self.store = store
+        self.fetcher = fetcher
+        self.analyzer = analyzer
+        self.policy = policy or PollPolicy()
+        self._parse = parse
+        self._extract = extract
+        self._from_summary = from_summary
+        self.clock = clock
+        self.owner = owner or worker_id()
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------ passes
+    def poll_due(self, *, stop: threading.Event | None = None, threads: int = 1) -> PollReport:
+        """Poll every feed that is due now, once each; returns when none is left (or ``stop`` is set)."""
+        stop = stop or threading.Event()
+        report = PollReport()
+        self.store.release_dead_local_leases()
+        done: set[int] = set()  # never poll a feed twice in one pass, even with a zero interval
+
+        def worker() -> None:
+            while not stop.is_set():
+                with self._lock:
+                    feed = self.store.claim_due_feed(
+                        self.owner, now=self.clock(), lease_s=self.policy.lease_s, exclude=sorted(done)
+                    )
+                    if feed is None:
+                        return
+                    done.add(feed.id)
+                result = self.poll_feed(feed, report=report, stop=stop)
+                with self._lock:
+                    report.feeds.append(result)
+
+        if threads <= 1:
+            worker()
+        else:
+            pool = [threading.Thread(target=worker, name=f"poll-{i}") for i in range(threads)]
+            for t in pool:
+                t.start()
+            for t in pool:
+                t.join()
+        return report
+
+    def run_forever(
+        self,
+        *,
+        interval_s: float,
+        stop: threading.Event,
+        on_pass: Callable[[PollReport], None] | None = None,
+        on_error: Callable[[StorageError], None] | None = None,
+        threads: int = 1,
+    ) -> None:
+        """Poll due feeds, sleep ``interval_s`` (wakes at once on stop), repeat until stopped.
+
+        A database outage (StorageError, retryable) skips the pass instead of ending the worker.
+        """
+        while not stop.is_set():
+            try:
+                report = self.poll_due(stop=stop, threads=threads)
+            except StorageError as exc:
+                if on_error is not None:
+                    on_error(exc)
+            else:
+                if on_pass is not None:
+                    on_pass(report)
+            stop.wait(interval_s)
+
+    # ------------------------------------------------------------------ one feed
+    def poll_feed(
+        self, feed: FeedRecord, *, report: PollReport | None = None, stop: threading.Event | None = None
+    ) -> FeedPollResult:
+        """Poll one (already claimed) feed. Never raises: problems end up in the result and feed health."""
+        report = report or PollReport()
+        try:
+            return self._poll_feed(feed, report, stop or threading.Event())
+        except Exception as exc:  # a bug or a DB outage must not kill `monitor run`; it shows on the feed
+            error = f"internal error: {type(exc).__name__}: {exc}"[:500]
+            result = FeedPollResult(feed.id, feed.outlet, None, error=error)
+            try:
+                update = schedule.after_parse_error(
+                    error, failure_count=feed.failure_count, now=self.clock(), policy=self.policy
+                )
+                self.store.save_poll(feed.id, self.owner, update)
+                result.paused = update.status is FeedStatus.PAUSED
+            except Exception:  # pragma: no cover - database gone: the lease simply expires
+                pass
+            return result
+
+    @contextmanager
+    def _timed(self, report: PollReport, stage: str) -> Iterator[None]:
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            dt = time.perf_counter() - t0
+            with self._lock:
+                report.stage_s[stage] = report.stage_s.get(stage, 0.0) + dt
+
+    def _poll_feed(self, feed: FeedRecord, report: PollReport, stop: threading.Event) -> FeedPollResult:
+        with self._timed(report, "fetch_feed"):
+            fetched = self.fetcher.fetch_feed(
+                feed.url, etag=feed.etag, last_modified=feed.last_modified, previous_sha256=feed.body_sha256
+            )
+        result = FeedPollResult(feed.id, feed.outlet, fetched.status)
+        now = self.clock()
+        if fetched.status is not FetchStatus.OK or fetched.body is None:
+            if fetched.status is FetchStatus.OK:  # 200 without a body: treat like a parse failure
+                update = schedule.after_parse_error(
+                    "empty body", failure_count=feed.failure_count, now=now, policy=self.policy
+                )
+            else:
+                update = schedule.after_fetch(fetched, failure_count=feed.failure_count, now=now, policy=self.policy)
+            with self._timed(report, "store"):
+                self.store.save_poll(feed.id, self.owner, update)
+            result.error = update.last_error
+            result.paused = update.status is FeedStatus.PAUSED
+            return result
+
+        parse = self._parse or _default_parse()
+        with self._timed(report, "parse"):
+            parsed = parse(fetched.body, fetched.final_url or feed.url, fetched.content_type)
+        if not parsed.entries and (parsed.bozo or not parsed.version):  # an HTML error page is no feed
+            update = schedule.after_parse_error(
+                parsed.bozo_reason or "not a feed",
+                failure_count=feed.failure_count,
+                now=now,
+                policy=self.policy,
+            )
+            with self._timed(report, "store"):
+                self.store.save_poll(feed.id, self.owner, update)
+            result.error = update.last_error
+            result.paused = update.status is FeedStatus.PAUSED
+            return result
+
+        with self._timed(report, "dedup"):
+            keys = dedup.entry_keys(parsed.entries)
+            known = self.store.known_keys(
+                feed.id,
+                feed.outlet,
+                guids=[k.guid for k in keys if k.guid],
+                url_norms=[k.url_norm for k in keys],
+                title_norms=[k.title_norm for k in keys],
+                title_since=now - timedelta(days=self.policy.title_window_days),
+            )
+            fresh = dedup.select_new(keys, known)
+        result.duplicates = len(keys) - len(fresh)
+
+        items: list[tuple[NewArticle, Assessment]] = []
+        for i, key in enumerate(fresh):
+            if stop.is_set():  # finish cleanly: keep what is done, leave the rest for the next pass
+                result.interrupted = True
+                update = FeedStateUpdate(
+                    status=FeedStatus.ACTIVE,
+                    next_poll_at=now,
+                    polled_at=now,
+                    failure_count=feed.failure_count,
+                    event=FeedEventKind.OK,
+                    message=f"interrupted after {i} of {len(fresh)} new entries",
+                    keep_validators=True,
+                )
+                with self._timed(report, "store"):
+                    outcome = self.store.save_poll(
+                        feed.id, self.owner, update, items, title_window_days=self.policy.title_window_days
+                    )
+                result.new_articles = outcome.inserted
+                return result
+            try:
+                item = self._article(feed, key, report, now)
+            except Exception as exc:  # one bad article is an entry in the report, not the end of the feed
+                result.entry_errors.append(EntryError(feed.id, key.url, f"{type(exc).__name__}: {exc}"[:500]))
+                continue
+            items.append(item)
+            result.from_summary += item[0].from_feed_summary
+
+        update = schedule.after_fetch(
+            fetched,
+            failure_count=feed.failure_count,
+            now=now,
+            policy=self.policy,
+            new_articles=len(items),
+            title=parsed.title or None,
+        )
+        with self._timed(report, "store"):
+            outcome = self.store.save_poll(
+                feed.id, self.owner, update, items, title_window_days=self.policy.title_window_days
+            )
+            for err in result.entry_errors:
+                self.store.log_feed_event(feed.id, FeedEventKind.ENTRY_ERROR, f"{err.url}: {err.error}", now=now)
+        result.new_articles = outcome.inserted
+        result.duplicates += outcome.duplicates
+        return result
+
+    def _article(
+        self, feed: FeedRecord, key: dedup.EntryKeys, report: PollReport, now: datetime
+    ) -> tuple[NewArticle, Assessment]:
+        entry = key.entry
+        extract, from_summary = (self._extract, self._from_summary)
+        if extract is None or from_summary is None:
+            d_extract, d_summary = _default_extract()
+            extract, from_summary = extract or d_extract, from_summary or d_summary
+        article: ExtractedArticle | None = None
+        if entry.url and entry.url.lower().startswith(("http://", "https://")):
+            with self._timed(report, "fetch_page"):
+                page = self.fetcher.fetch_page(entry.url)
+            if page.status is FetchStatus.OK and page.body:
+                with self._timed(report, "extract"):
+                    article = extract(page.body, page.final_url or entry.url, entry)
+                if not article.text.strip():
+                    article = None
+        if article is None:  # page blocked, gone or empty: the feed's own summary, flagged as such
+            article = from_summary(entry)
+        title = entry.title or article.title or ""
+        text = article.text.strip() or entry.summary.strip() or title
+        with self._timed(report, "assess"):
+            assessment = self.analyzer.assess(text, title=title or None)
+        municipality = _municipality_for(feed, f"{title}\n{text}")
+        district = resolve_municipality(municipality).district if municipality else feed.district
+        new = NewArticle(
+            outlet=feed.outlet,
+            url=key.url,
+            url_norm=key.url_norm,
+            title=title,
+            title_norm=key.title_norm,
+            text=text,
+            published=entry.published or article.published,
+            fetched_at=now,
+            extraction_method=article.method,
+            feed_id=feed.id,
+            guid=key.guid,
+            from_feed_summary=article.method is ExtractionMethod.FEED_SUMMARY,
+            paywalled=article.paywalled,
+            wire=dedup.looks_like_wire(entry.author, title, text),
+            municipality=municipality,
+            district=district,
+        )
+        return new, assessment
+
+
+def _municipality_for(feed: FeedRecord, text: str) -> str | None:
+    """A single-municipality feed gives its municipality; a regional one the first of its municipalities
+    the article names (None when it names none: better unknown than wrong)."""
+    if len(feed.municipalities) == 1:
+        return feed.municipalities[0]
+    if not feed.municipalities:
+        return None
+    folded = f" {normalise_place_name(text)} "
+    hits = [(folded.find(f" {normalise_place_name(m)}"), m) for m in feed.municipalities]
+    found = sorted((pos, m) for pos, m in hits if pos >= 0)
+    return found[0][1] if found else None
+
+
+def stage_shares(report: PollReport) -> dict[str, float]:
+    total = sum(report.stage_s.values()) or 1.0
+    return {k: v / total for k, v in report.stage_s.items()}
+
+
+__all__ = ["Assessor", "EntryError", "FeedFetcher", "FeedPollResult", "PollReport", "Poller", "stage_shares"]

@@ -1,0 +1,187 @@
+"""What people send us: feedback on assessments, texts they asked us to keep, and API keys (only a
+SHA-256 of each secret is ever stored)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from botrygt_nlp.domain import Assessment
+from botrygt_nlp.errors import InputError
+from botrygt_nlp.storage.tables import api_keys, articles, feedback, submissions
+from botrygt_nlp.storage.types import ApiKeyInfo, FeedbackRecord, SubmissionRecord
+
+SECRET_PREFIX = "btk_"
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class AccessMixin:
+    _engine: Engine
+
+    def _tx(self) -> AbstractContextManager[Connection]:  # provided by Store
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ feedback
+    def add_feedback(
+        self,
+        text_or_article_id: str | int,
+        label: str,
+        value: object,
+        who: str | None = None,
+        when: datetime | None = None,
+    ) -> int:
+        """Record feedback on an article (int id) or a free text (str); returns the feedback id."""
+        if not label.strip():
+            raise InputError("feedback label must not be empty")
+        article_id: int | None = None
+        text: str | None = None
+        with self._tx() as conn:
+            if isinstance(text_or_article_id, int):
+                found = conn.execute(sa.select(articles.c.id).where(articles.c.id == text_or_article_id)).first()
+                if found is None:
+                    raise InputError(f"no such article: {text_or_article_id}")
+                article_id = text_or_article_id
+            else:
+                if not text_or_article_id.strip():
+                    raise InputError("feedback text must not be empty")
+                text = text_or_article_id
+            return int(
+                conn.execute(
+                    feedback.insert()
+                    .values(
+                        article_id=article_id,
+                        text=text,
+                        label=label,
+                        value=json.dumps(value, ensure_ascii=False),
+                        who=who,
+                        at=when or datetime.now(UTC),
+                    )
+                    .returning(feedback.c.id)
+                ).scalar_one()
+            )
+
+    def list_feedback(self, *, limit: int = 100, article_id: int | None = None) -> list[FeedbackRecord]:
+        q = sa.select(feedback).order_by(feedback.c.id.desc()).limit(limit)
+        if article_id is not None:
+            q = q.where(feedback.c.article_id == article_id)
+        with self._engine.connect() as conn:
+            return [
+                FeedbackRecord(
+                    r["id"], r["article_id"], r["text"], r["label"], json.loads(r["value"]), r["who"], r["at"]
+                )
+                for r in conn.execute(q).mappings()
+            ]
+
+    # ------------------------------------------------------------------ submissions
+    def save_submission(
+        self,
+        *,
+        text: str,
+        title: str | None,
+        external_id: str | None,
+        assessment: Assessment,
+        who: str | None,
+        when: datetime | None = None,
+    ) -> int:
+        """Keep a text an API caller submitted *and asked us to store*, with its assessment.
+
+        Kept apart from ``articles``: submissions are not press coverage and never enter the trends.
+        """
+        if not text.strip():
+            raise InputError("submitted text must not be empty")
+        with self._tx() as conn:
+            return int(
+                conn.execute(
+                    submissions.insert()
+                    .values(
+                        external_id=external_id,
+                        title=title,
+                        text=text,
+                        who=who,
+                        at=when or datetime.now(UTC),
+                        model_version=assessment.model_version,
+                        payload=json.dumps(assessment.to_json(), ensure_ascii=False),
+                    )
+                    .returning(submissions.c.id)
+                ).scalar_one()
+            )
+
+    def list_submissions(self, *, limit: int = 100) -> list[SubmissionRecord]:
+        q = sa.select(submissions).order_by(submissions.c.id.desc()).limit(limit)
+        with self._engine.connect() as conn:
+            return [
+                SubmissionRecord(
+                    r["id"],
+                    r["external_id"],
+                    r["title"],
+                    r["text"],
+                    r["who"],
+                    r["at"],
+                    r["model_version"],
+                    json.loads(r["payload"]),
+                )
+                for r in conn.execute(q).mappings()
+            ]
+
+    # ------------------------------------------------------------------ API keys
+    def create_api_key(self, name: str, *, now: datetime | None = None) -> tuple[str, str]:
+        """A new key: returns (key_id, secret). The secret is shown once and stored only as its SHA-256."""
+        if not name.strip():
+            raise InputError("API key name must not be empty")
+        key_id = secrets.token_hex(8)
+        secret = SECRET_PREFIX + secrets.token_urlsafe(32)
+        with self._tx() as conn:
+            conn.execute(
+                api_keys.insert().values(
+                    key_id=key_id,
+                    name=name.strip(),
+                    secret_sha256=hash_secret(secret),
+                    created_at=now or datetime.now(UTC),
+                )
+            )
+        return key_id, secret
+
+    def verify_api_key(self, secret: str, *, touch: bool = True) -> ApiKeyInfo | None:
+        """The key's info when ``secret`` belongs to an unrevoked key, else None."""
+        digest = hash_secret(secret)
+        with self._engine.connect() as conn:
+            row = conn.execute(sa.select(api_keys).where(api_keys.c.secret_sha256 == digest)).mappings().first()
+        # Lookup is by hash (an index), the compare below keeps the check constant-time regardless.
+        if row is None or not hmac.compare_digest(row["secret_sha256"], digest) or row["revoked_at"] is not None:
+            return None
+        if touch:
+            with self._tx() as conn:
+                conn.execute(
+                    sa.update(api_keys).where(api_keys.c.key_id == row["key_id"]).values(last_used_at=datetime.now(UTC))
+                )
+        return _key(row)
+
+    def list_api_keys(self) -> list[ApiKeyInfo]:
+        with self._engine.connect() as conn:
+            return [_key(r) for r in conn.execute(sa.select(api_keys).order_by(api_keys.c.created_at)).mappings()]
+
+    def revoke_api_key(self, key_id: str, *, now: datetime | None = None) -> bool:
+        with self._tx() as conn:
+            return (
+                conn.execute(
+                    sa.update(api_keys)
+                    .where(api_keys.c.key_id == key_id, api_keys.c.revoked_at.is_(None))
+                    .values(revoked_at=now or datetime.now(UTC))
+                ).rowcount
+                > 0
+            )
+
+
+def _key(r: Any) -> ApiKeyInfo:
+    return ApiKeyInfo(r["key_id"], r["name"], r["created_at"], r["revoked_at"], r["last_used_at"])
