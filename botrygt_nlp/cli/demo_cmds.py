@@ -10,16 +10,35 @@ import typer
 from botrygt_nlp.config import Settings, get_settings
 
 
-def start_web_server(settings: Settings) -> None:
-    """HOOK (lead): start the web UI/API on the demo store and block until Ctrl-C.
+DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
 
-    ``settings`` points at the demo data dir (SQLite) with 127.0.0.1 allow-listed. Until the web edge is
-    wired in, ``botrygt demo`` stops after printing the trends.
-    """
-    typer.echo(
-        "(web server not wired into the demo yet; the demo data stays in "
-        f"{settings.data_dir} — try: BOTRYGT_DATA_DIR={settings.data_dir} botrygt trends --by outlet)"
-    )
+
+def show_scoring_and_rewrite() -> None:
+    """The first two capabilities on bundled, authored samples: score an article, rewrite a døgnrapport."""
+    from botrygt_nlp import get_analyzer
+    from botrygt_nlp.cli.score_cmds import render_text
+    from botrygt_nlp.inputs import InputRecord
+    from botrygt_nlp.rewrite import RewriteOptions, rewrite_report
+    from botrygt_nlp.scoring import score_record
+
+    analyzer = get_analyzer()
+    article = (DEMO_DIR / "sample_article.txt").read_text(encoding="utf-8")
+    typer.secho("\n1) botrygt score — an article about two burglaries", bold=True)
+    typer.echo(render_text(score_record(analyzer, InputRecord("sample_article.txt", article))))
+    report = (DEMO_DIR / "sample_report.txt").read_text(encoding="utf-8")
+    typer.secho("2) botrygt rewrite — a døgnrapport; advice is added under incidents that lack it", bold=True)
+    typer.echo(rewrite_report(report, RewriteOptions(), analyzer).text)
+    typer.secho("3) botrygt demo — the press monitor on sample feeds served on 127.0.0.1", bold=True)
+
+
+def start_web_server(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve the web app and API on the demo store until Ctrl-C."""
+    import uvicorn
+
+    from botrygt_nlp.api import create_app
+
+    typer.secho(f"\n4) botrygt serve — web app and API on http://{host}:{port}/ (Ctrl-C stops)", bold=True)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", server_header=False)
 
 
 def demo_settings(data_dir: Path) -> Settings:
@@ -68,6 +87,8 @@ def demo_cmd(
 ) -> None:
     """Serve bundled sample feeds on 127.0.0.1, poll them once into a demo store, print the trends."""
     target = data_dir or get_settings().data_dir / "demo"
+    target.mkdir(parents=True, exist_ok=True)
+    show_scoring_and_rewrite()
     typer.echo(run_demo(target))
     if not no_serve:
         start_web_server(demo_settings(target))
