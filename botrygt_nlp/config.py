@@ -43,6 +43,18 @@ class Settings(BaseSettings):
     fetch_min_host_delay_s: float = 1.0
     user_agent: str = "botrygt-nlp/0.1 (+https://botrygt.dk; press monitor for constructive crime communication)"
 
+    # HTTP edge (None = the defaults in botrygt_nlp/api/options.py).
+    api_max_body_bytes: int | None = None
+    api_max_upload_bytes: int | None = None
+    api_max_text_chars: int | None = None
+    api_max_batch: int | None = None
+    api_rate_limit_per_minute: int | None = None
+    api_rate_limit_burst: int | None = None
+    api_require_key_for_reads: bool | None = None
+    api_cors_origins: str | None = None  # comma-separated origins; empty = CORS off
+    api_session_secret: str | None = None
+    api_secure_cookies: bool | None = None
+
     @property
     def model_dir(self) -> Path:
         return self.models_dir / self.model_name

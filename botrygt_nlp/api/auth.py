@@ -1,0 +1,95 @@
+"""API-key authentication and per-caller rate limiting, as FastAPI dependencies.
+
+Keys arrive as ``Authorization: Bearer <key>`` or ``X-API-Key: <key>``; the store keeps only their hash.
+Every unsafe method needs a key; safe methods need one only when ``require_key_for_reads`` is set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
+
+from botrygt_nlp.api.problems import ProblemError
+from botrygt_nlp.api.services import Services, get_services
+
+# auto_error=False: a missing key is our own problem+json 401, not FastAPI's default body.
+_bearer = HTTPBearer(auto_error=False, description="API key as a bearer token")
+_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="API key")
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who is calling: a verified key's name (recorded as 'who' on feedback), or an anonymous address."""
+
+    key_name: str | None
+    address: str
+
+    @property
+    def rate_key(self) -> str:
+        return f"key:{self.key_name}" if self.key_name else f"addr:{self.address}"
+
+
+def _raw_key(bearer: HTTPAuthorizationCredentials | None, header: str | None) -> str | None:
+    if bearer is not None and bearer.credentials:
+        return bearer.credentials
+    return header or None
+
+
+async def _identify(request: Request, services: Services, raw: str | None, required: bool) -> Caller:
+    # async, so a request without a key costs no thread-pool hop; the key lookup (a database read and a
+    # last-used write) goes to the pool so it never blocks the event loop.
+    address = request.client.host if request.client else "unknown"
+    name: str | None = None
+    if raw is not None:
+        name = await run_in_threadpool(services.verify_key, raw)
+        if name is None:
+            # A wrong key is always an error, even where none is required: it is a misconfigured client.
+            raise ProblemError(
+                401,
+                "unauthorized",
+                "The API key is unknown or revoked.",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+    elif required:
+        raise ProblemError(
+            401,
+            "unauthorized",
+            "This endpoint needs an API key (Authorization: Bearer <key> or X-API-Key).",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    caller = Caller(name, address)
+    decision = services.limiter.check(caller.rate_key)
+    if not decision.allowed:
+        raise ProblemError(
+            429,
+            "rate_limited",
+            "Rate limit exceeded for this API key or address.",
+            headers={"Retry-After": str(decision.retry_after_s)},
+        )
+    return caller
+
+
+async def writer(
+    request: Request,
+    services: Annotated[Services, Depends(get_services)],
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    header: Annotated[str | None, Depends(_header)],
+) -> Caller:
+    return await _identify(request, services, _raw_key(bearer, header), required=True)
+
+
+async def reader(
+    request: Request,
+    services: Annotated[Services, Depends(get_services)],
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    header: Annotated[str | None, Depends(_header)],
+) -> Caller:
+    return await _identify(request, services, _raw_key(bearer, header), services.options.require_key_for_reads)
+
+
+WriteCaller = Annotated[Caller, Depends(writer)]
+ReadCaller = Annotated[Caller, Depends(reader)]

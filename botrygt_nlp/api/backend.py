@@ -1,0 +1,91 @@
+"""Core calls that the API and the web pages share and that need a little adapting at the edge: report
+parsing and rewriting (settings -> RewriteOptions, "insert under one incident"), the template store, and
+the not-yet-available "store submitted texts" seam. Plain functions over core types; no HTTP here beyond
+raising :class:`ProblemError` for "not available".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from botrygt_nlp import reports, rewrite
+from botrygt_nlp.api.problems import ProblemError
+from botrygt_nlp.config import Settings
+from botrygt_nlp.domain import Assessment
+from botrygt_nlp.reports import AnalyzerLike, Report, ReportFormat
+from botrygt_nlp.rewrite import ChangeReport, RewriteOptions, Style, TemplateStore, get_store
+
+
+def store_submissions(
+    store: Any,
+    items: Sequence[tuple[str | None, str | None, str]],
+    assessments: Sequence[Assessment],
+    who: str,
+) -> None:
+    """Keep submitted texts (only when the caller asked). Needs ``Store.save_submission``, which the
+    storage package does not have yet; until it does, asking to store is a clear 501, never a silent no."""
+    save = getattr(store, "save_submission", None)
+    if save is None:
+        raise ProblemError(
+            501,
+            "not_available",
+            "Storing submitted texts is not available in this version; nothing was stored.",
+        )
+    for (item_id, title, text), assessment in zip(items, assessments, strict=True):
+        save(text=text, title=title, external_id=item_id, assessment=assessment, who=who)
+
+
+# ---------------------------------------------------------------------------- daily reports
+def parse_report(text: str, fmt: ReportFormat | None, analyzer: AnalyzerLike) -> Report:
+    return reports.parse_report(text, fmt, analyzer)
+
+
+@dataclass(frozen=True, slots=True)
+class Rewrite:
+    """A rewritten report: the new text, the block proposed per incident index, and the change report."""
+
+    text: str
+    suggestions: dict[int, str]
+    changes: ChangeReport
+
+
+def template_store(settings: Settings) -> TemplateStore:
+    return get_store(settings.templates_dir, settings.template_override_dir)
+
+
+def rewrite_report(
+    report: Report,
+    settings: Settings,
+    *,
+    only: int | None = None,
+    style: Style = Style.FULL,
+    when: date | None = None,
+    verify: bool = False,
+    analyzer: AnalyzerLike | None = None,
+) -> Rewrite:
+    """Insert advice under the incidents that need it, or under incident ``only`` alone.
+
+    The single-incident case splices that incident's insertion (same text, same offset) into the original,
+    so "insert one" and "insert all" can never disagree about what a block looks like.
+    """
+    options = RewriteOptions(
+        style=style,
+        report_date=when,
+        fmt=report.fmt,
+        templates_dir=settings.templates_dir,
+        override_dir=settings.template_override_dir,
+        verify=verify,
+    )
+    result = rewrite.rewrite_report(report, options, analyzer)
+    insertions = result.changes.insertions
+    suggestions = {i.incident_index: i.text.strip("\r\n") for i in insertions}
+    if only is None:
+        return Rewrite(result.text, suggestions, result.changes)
+    chosen = [i for i in insertions if i.incident_index == only]
+    text = report.text
+    for ins in chosen:
+        text = text[: ins.offset] + ins.text + text[ins.offset :]
+    return Rewrite(text, suggestions, result.changes)

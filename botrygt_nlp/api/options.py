@@ -1,0 +1,55 @@
+"""Limits and switches of the HTTP edge, derived once from :class:`Settings`.
+
+The API-specific settings are ``Settings.api_*`` (environment ``BOTRYGT_API_*``); a value left unset (None)
+takes the default below. Nothing here reads the environment itself: config.py stays the only place that does.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from botrygt_nlp.config import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class ApiOptions:
+    max_body_bytes: int = 2 * 1024 * 1024  # JSON bodies; counted while streaming, not from Content-Length
+    max_upload_bytes: int = 20 * 1024 * 1024  # multipart uploads on the web pages (all files together)
+    max_text_chars: int = 100_000  # per text; a døgnrapport is a few thousand characters
+    max_batch: int = 100
+    max_files: int = 20
+    max_urls: int = 20
+    rate_limit_per_minute: int = 600  # per API key (or per client address when no key is sent)
+    rate_limit_burst: int = 60
+    require_key_for_reads: bool = False
+    cors_origins: tuple[str, ...] = ()  # empty = CORS off (no headers at all)
+    # Signs the web session cookie. A random per-process secret means sessions end at restart, which is
+    # the safe default; set BOTRYGT_API_SESSION_SECRET to keep them across restarts and workers.
+    session_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    secure_cookies: bool = False  # True behind HTTPS; False lets the cookie work on http://127.0.0.1
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ApiOptions:
+        base = cls()
+
+        def pick(name: str, default: Any) -> Any:
+            value = getattr(settings, f"api_{name}", None)
+            return default if value is None else value
+
+        origins = pick("cors_origins", "")
+        if isinstance(origins, str):
+            origins = [o for o in origins.split(",")]
+        return cls(
+            max_body_bytes=int(pick("max_body_bytes", base.max_body_bytes)),
+            max_upload_bytes=int(pick("max_upload_bytes", min(base.max_upload_bytes, settings.max_file_bytes))),
+            max_text_chars=int(pick("max_text_chars", min(base.max_text_chars, settings.max_text_chars))),
+            max_batch=int(pick("max_batch", base.max_batch)),
+            rate_limit_per_minute=int(pick("rate_limit_per_minute", base.rate_limit_per_minute)),
+            rate_limit_burst=int(pick("rate_limit_burst", base.rate_limit_burst)),
+            require_key_for_reads=bool(pick("require_key_for_reads", False)),
+            cors_origins=tuple(str(o).strip() for o in origins if str(o).strip()),
+            session_secret=str(pick("session_secret", base.session_secret)),
+            secure_cookies=bool(pick("secure_cookies", False)),
+        )

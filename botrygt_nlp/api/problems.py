@@ -1,0 +1,188 @@
+"""The one place where errors become HTTP responses (RFC 9457 problem+json, or an HTML page for browsers).
+
+Core errors (:mod:`botrygt_nlp.errors`) carry a stable ``code``; here each code gets a status and a short
+title in English and Danish. Routes never build error responses themselves: they raise.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import JSONResponse, Response
+
+from botrygt_nlp import errors
+
+log = logging.getLogger(__name__)
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    status: int
+    code: str
+    title: str
+    title_da: str
+    detail: str
+    retryable: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self, instance: str) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "type": f"https://botrygt.dk/problems/{self.code}",
+            "title": self.title,
+            "title_da": self.title_da,
+            "status": self.status,
+            "detail": self.detail,
+            "code": self.code,
+            "retryable": self.retryable,
+            "instance": instance,
+        }
+        body.update(self.extra)
+        return body
+
+
+class ProblemError(Exception):
+    """Raised by the edges themselves (auth, limits, unknown ids) for problems that are not core errors."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        detail: str,
+        *,
+        headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.code = code
+        self.detail = detail
+        self.headers = headers or {}
+        self.extra = extra or {}
+
+
+# code -> (status, English title, Danish title)
+_TABLE: dict[str, tuple[int, str, str]] = {
+    "bad_input": (422, "Unusable input", "Inddata kan ikke bruges"),
+    "empty_text": (422, "Empty text", "Teksten er tom"),
+    "bad_encoding": (422, "Text is not UTF-8", "Teksten er ikke UTF-8"),
+    "binary_input": (422, "Binary input", "Filen er ikke tekst"),
+    "too_large": (413, "Too large", "For stor"),
+    "not_danish": (422, "Text is not Danish", "Teksten er ikke dansk"),
+    "malformed_record": (422, "Malformed record", "Ugyldig post"),
+    "model_error": (503, "Model unavailable", "Modellen kan ikke bruges"),
+    "template_error": (500, "Advice template failed", "Rådskabelonen fejlede"),
+    "fetch_error": (502, "Fetching failed", "Hentning mislykkedes"),
+    "blocked_url": (422, "URL refused", "Adressen er afvist"),
+    "fetch_transient": (502, "Temporary fetch failure", "Midlertidig fejl ved hentning"),
+    "fetch_permanent": (422, "URL could not be fetched", "Adressen kunne ikke hentes"),
+    "feed_exists": (409, "Feed already added", "Kilden er allerede tilføjet"),
+    "unknown_feed": (404, "No such feed", "Kilden findes ikke"),
+    "storage_error": (503, "Storage unavailable", "Databasen er ikke tilgængelig"),
+    "validation_error": (422, "Invalid request", "Ugyldig forespørgsel"),
+    "unauthorized": (401, "API key required", "API-nøgle mangler eller er ugyldig"),
+    "forbidden": (403, "Forbidden", "Adgang nægtet"),
+    "csrf_failed": (403, "CSRF check failed", "Formularen er udløbet; prøv igen"),
+    "not_found": (404, "Not found", "Findes ikke"),
+    "method_not_allowed": (405, "Method not allowed", "Metoden er ikke tilladt"),
+    "conflict": (409, "Conflict", "Konflikt"),
+    "unsupported_media_type": (415, "Unsupported media type", "Filtypen understøttes ikke"),
+    "rate_limited": (429, "Too many requests", "For mange forespørgsler"),
+    "not_available": (501, "Not available in this installation", "Ikke tilgængelig i denne installation"),
+    "internal_error": (500, "Internal error", "Intern fejl"),
+}
+
+_HTTP_CODES = {
+    400: "bad_input",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+}
+
+
+def _make(
+    code: str,
+    detail: str,
+    *,
+    status: int | None = None,
+    retryable: bool = False,
+    extra: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Problem:
+    default_status, title, title_da = _TABLE.get(code) or _TABLE[_HTTP_CODES.get(status or 500, "internal_error")]
+    return Problem(status or default_status, code, title, title_da, detail, retryable, extra or {}, headers or {})
+
+
+def problem_for(exc: BaseException) -> Problem:
+    """Translate any exception into a :class:`Problem`; unknown exceptions become a bland 500."""
+    if isinstance(exc, ProblemError):
+        return _make(exc.code, exc.detail, status=exc.status, extra=exc.extra, headers=exc.headers)
+    if isinstance(exc, errors.BotrygtError):
+        extra: dict[str, Any] = {}
+        if isinstance(exc, errors.NotDanishError):
+            extra["language"] = exc.language
+        headers = {"Retry-After": "30"} if exc.retryable else {}
+        # A subclass with a code this table does not know yet gets its nearest known ancestor's status.
+        codes = (getattr(c, "code", None) for c in type(exc).__mro__)
+        status = next((_TABLE[c][0] for c in codes if isinstance(c, str) and c in _TABLE), 500)
+        return _make(exc.code, exc.message, status=status, retryable=exc.retryable, extra=extra, headers=headers)
+    if isinstance(exc, RequestValidationError):
+        # pydantic's own messages are clear English; keep only location + message (never echo input).
+        issues = [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))} for e in exc.errors()]
+        return _make("validation_error", "The request does not match the schema.", extra={"errors": issues})
+    if isinstance(exc, StarletteHTTPException):
+        code = _HTTP_CODES.get(exc.status_code, "internal_error" if exc.status_code >= 500 else "bad_input")
+        return _make(code, str(exc.detail), status=exc.status_code, headers=dict(exc.headers or {}))
+    log.exception("unhandled error", exc_info=exc)
+    return _make("internal_error", "An unexpected error occurred; it has been logged.")
+
+
+def problem_response(request: Request, problem: Problem) -> Response:
+    return JSONResponse(
+        problem.to_json(request.url.path),
+        status_code=problem.status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=problem.headers,
+    )
+
+
+HtmlRenderer = Callable[[Request, Problem], Response]
+
+
+def wants_html(request: Request) -> bool:
+    """Browsers on the web pages get an HTML error page; the API and other clients get problem+json."""
+    path = request.url.path
+    if path.startswith(("/v1", "/healthz", "/metrics", "/docs", "/openapi")):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def install_handlers(app: FastAPI, html_renderer: HtmlRenderer | None = None) -> None:
+    async def handle(request: Request, exc: Exception) -> Response:
+        problem = problem_for(exc)
+        if html_renderer is not None and wants_html(request):
+            return html_renderer(request, problem)
+        return problem_response(request, problem)
+
+    for exc_type in (
+        ProblemError,
+        errors.BotrygtError,
+        RequestValidationError,
+        StarletteHTTPException,
+        Exception,
+    ):
+        app.add_exception_handler(exc_type, handle)

@@ -1,0 +1,281 @@
+"""Feeds, articles, trends and CSV export: thin edges over the Store and trends.compute_trends."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+
+from botrygt_nlp.api.auth import ReadCaller, WriteCaller
+from botrygt_nlp.api.problems import ProblemError
+from botrygt_nlp.api.schemas import PROBLEM_RESPONSES
+from botrygt_nlp.api.services import Services, get_services
+from botrygt_nlp.domain import CrimeType
+from botrygt_nlp.storage import ArticleFilter, ArticleRecord, FeedRecord, FeedStatus, NewFeed
+from botrygt_nlp.storage.archive import EXPORT_FIELDS, article_row
+from botrygt_nlp.trends import GroupBy, Period, TrendRow, compute_trends
+
+router = APIRouter(tags=["monitor"])
+MAX_ID = 2**63 - 1  # database ids are 64-bit; a bigger number is a 422, not an overflow deep in the driver
+Svc = Annotated[Services, Depends(get_services)]
+
+
+# ------------------------------------------------------------------------------------------- models
+class FeedIn(BaseModel):
+    url: str = Field(min_length=8, max_length=2000, description="http(s) URL of an RSS/Atom feed")
+    outlet: str = Field(min_length=1, max_length=200)
+    municipalities: list[Annotated[str, Field(max_length=100)]] = Field(default_factory=list, max_length=50)
+    district: str | None = Field(default=None, max_length=100)
+
+
+class FeedOut(BaseModel):
+    id: int
+    url: str
+    outlet: str
+    title: str | None
+    municipalities: list[str]
+    district: str | None
+    status: FeedStatus
+    pause_reason: str | None
+    failure_count: int
+    last_error: str | None
+    last_http_status: int | None
+    last_polled_at: datetime | None
+    last_success_at: datetime | None
+    next_poll_at: datetime
+    created_at: datetime
+
+    @classmethod
+    def of(cls, f: FeedRecord) -> FeedOut:
+        return cls(
+            id=f.id,
+            url=f.url,
+            outlet=f.outlet,
+            title=f.title,
+            municipalities=list(f.municipalities),
+            district=f.district,
+            status=f.status,
+            pause_reason=f.pause_reason,
+            failure_count=f.failure_count,
+            last_error=f.last_error,
+            last_http_status=f.last_http_status,
+            last_polled_at=f.last_polled_at,
+            last_success_at=f.last_success_at,
+            next_poll_at=f.next_poll_at,
+            created_at=f.created_at,
+        )
+
+
+class ArticleOut(BaseModel):
+    id: int
+    outlet: str
+    url: str
+    title: str
+    published: datetime | None
+    fetched_at: datetime
+    municipality: str | None
+    district: str | None
+    paywalled: bool
+    text: str | None = Field(default=None, description="Only with include_text=true")
+    assessment: dict[str, Any] | None = Field(
+        default=None, description="The stored assessment (the `botrygt score` JSON shape)"
+    )
+
+    @classmethod
+    def of(cls, a: ArticleRecord, include_text: bool) -> ArticleOut:
+        return cls(
+            id=a.id,
+            outlet=a.outlet,
+            url=a.url,
+            title=a.title,
+            published=a.published,
+            fetched_at=a.fetched_at,
+            municipality=a.municipality,
+            district=a.district,
+            paywalled=a.paywalled,
+            text=a.text if include_text else None,
+            assessment=a.assessment.payload if a.assessment else None,
+        )
+
+
+class ArticlePage(BaseModel):
+    articles: list[ArticleOut]
+    next_cursor: str | None
+
+
+class TrendOut(BaseModel):
+    group: str
+    period: date
+    articles: int
+    relevant: int
+    constructive: int
+    alarmist: int
+    share_constructive: float | None
+    ci_low: float | None
+    ci_high: float | None
+    model_version: str
+
+    @classmethod
+    def of(cls, r: TrendRow) -> TrendOut:
+        return cls(
+            group=r.group,
+            period=r.period,
+            articles=r.articles,
+            relevant=r.relevant,
+            constructive=r.constructive,
+            alarmist=r.alarmist,
+            share_constructive=r.share_constructive,
+            ci_low=r.ci_low,
+            ci_high=r.ci_high,
+            model_version=r.model_version,
+        )
+
+
+# ------------------------------------------------------------------------------------------- filters
+def day_start(d: date | None) -> datetime | None:
+    return datetime.combine(d, time.min, tzinfo=UTC) if d else None
+
+
+def day_after(d: date | None) -> datetime | None:
+    """The exclusive bound just after day ``d``: the web pages take an inclusive "Til" date from people."""
+    if d is None:
+        return None
+    return datetime.combine(d, time.min, tzinfo=UTC) + timedelta(days=1)
+
+
+class ArticleQuery(BaseModel):
+    """Query parameters shared by GET /v1/articles and GET /v1/export (and the trends page's drill-down)."""
+
+    outlet: str | None = Field(default=None, max_length=200)
+    municipality: str | None = Field(default=None, max_length=100)
+    district: str | None = Field(default=None, max_length=100)
+    crime_type: CrimeType | None = None
+    relevant: bool | None = None
+    constructive: bool | None = None
+    since: date | None = Field(default=None, description="First day, inclusive")
+    until: date | None = Field(default=None, description="End day, exclusive (as `botrygt trends --until`)")
+
+    def to_filter(self) -> ArticleFilter:
+        if self.since and self.until and self.until <= self.since:
+            raise ProblemError(422, "validation_error", "'until' (exclusive) must be after 'since'.")
+        return ArticleFilter(
+            outlet=self.outlet,
+            municipality=self.municipality,
+            district=self.district,
+            crime_type=self.crime_type,
+            relevant=self.relevant,
+            constructive=self.constructive,
+            since=day_start(self.since),
+            until=day_start(self.until),
+        )
+
+
+ArticleParams = Annotated[ArticleQuery, Query()]
+
+
+# ------------------------------------------------------------------------------------------- routes
+@router.get("/v1/feeds", response_model=list[FeedOut], responses=PROBLEM_RESPONSES)
+def list_feeds(caller: ReadCaller, services: Svc) -> list[FeedOut]:
+    return [FeedOut.of(f) for f in services.store.list_feeds()]
+
+
+@router.post("/v1/feeds", response_model=FeedOut, status_code=201, responses=PROBLEM_RESPONSES)
+def add_feed(body: FeedIn, caller: WriteCaller, services: Svc) -> FeedOut:
+    feed = services.store.add_feed(
+        NewFeed(
+            url=body.url.strip(),
+            outlet=body.outlet,
+            municipalities=tuple(body.municipalities),
+            district=body.district,
+        )
+    )
+    return FeedOut.of(feed)
+
+
+@router.delete("/v1/feeds/{feed_id}", status_code=204, responses=PROBLEM_RESPONSES)
+def remove_feed(feed_id: Annotated[int, Path(ge=1, le=MAX_ID)], caller: WriteCaller, services: Svc) -> Response:
+    if not services.store.remove_feed(feed_id):
+        raise ProblemError(404, "unknown_feed", f"No feed with id {feed_id}.")
+    return Response(status_code=204)
+
+
+@router.get("/v1/articles", response_model=ArticlePage, responses=PROBLEM_RESPONSES)
+def list_articles(
+    caller: ReadCaller,
+    services: Svc,
+    q: ArticleParams,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    include_text: bool = False,
+) -> ArticlePage:
+    records, next_cursor = services.store.list_articles(q.to_filter(), limit=limit, cursor=cursor)
+    return ArticlePage(articles=[ArticleOut.of(a, include_text) for a in records], next_cursor=next_cursor)
+
+
+@router.get("/v1/trends", response_model=list[TrendOut], responses=PROBLEM_RESPONSES)
+def trends(
+    caller: ReadCaller,
+    services: Svc,
+    by: GroupBy = GroupBy.OUTLET,
+    period: Period = Period.MONTH,
+    since: date | None = None,
+    until: date | None = None,
+    model_version: Annotated[str | None, Query(max_length=200)] = None,
+) -> list[TrendOut]:
+    """Constructive share of relevant articles per group and period, with 95 % Wilson intervals."""
+    rows = compute_trends(services.store, by, period, day_start(since), day_start(until), model_version)
+    return [TrendOut.of(r) for r in rows]
+
+
+def csv_cell(value: object) -> str:
+    """Defuse spreadsheet formula injection: feed titles are hostile and these files open in Excel."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def export_rows(services: Services, flt: ArticleFilter) -> Iterator[str]:
+    """Same columns as `botrygt export` (storage.archive), filtered like /v1/articles."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+
+    def flush() -> str:
+        out = buf.getvalue()
+        buf.seek(0)
+        buf.truncate()
+        return out
+
+    writer.writerow(EXPORT_FIELDS)
+    yield flush()
+    cursor: str | None = None
+    while True:
+        # Page through the store so memory stays flat however many articles there are.
+        records, cursor = services.store.list_articles(flt, limit=500, cursor=cursor)
+        for a in records:
+            row = article_row(a)
+            writer.writerow([csv_cell(row.get(k)) for k in EXPORT_FIELDS])
+        yield flush()
+        if cursor is None:
+            return
+
+
+@router.get(
+    "/v1/export",
+    response_class=StreamingResponse,
+    responses={
+        200: {"content": {"text/csv": {}}, "description": "CSV, one row per article"},
+        **PROBLEM_RESPONSES,
+    },
+)
+def export(caller: ReadCaller, services: Svc, q: ArticleParams) -> StreamingResponse:
+    flt = q.to_filter()
+    return StreamingResponse(
+        export_rows(services, flt),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="artikler.csv"'},
+    )

@@ -1,0 +1,227 @@
+"""POST /v1/reports/parse and /v1/reports/rewrite, GET /v1/templates[/{name}].
+
+A report arrives either as JSON (``{"text", "format", "style", "date"}``) or as the raw document with
+Content-Type text/plain, text/markdown or text/html and the options in the query string.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from botrygt_nlp.api import backend
+from botrygt_nlp.api.auth import ReadCaller
+from botrygt_nlp.api.problems import ProblemError
+from botrygt_nlp.api.schemas import PROBLEM_RESPONSES
+from botrygt_nlp.api.services import Services, get_services
+from botrygt_nlp.domain import CrimeType, Principle
+from botrygt_nlp.errors import TemplateError
+from botrygt_nlp.reports import Report, ReportFormat, decode_report, detect_format
+from botrygt_nlp.rewrite import Season, Style, TemplateInfo, TemplateSource, list_templates
+
+router = APIRouter(tags=["reports"])
+Svc = Annotated[Services, Depends(get_services)]
+
+
+class InputFormat(StrEnum):
+    AUTO = "auto"
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    HTML = "html"
+
+
+_MEDIA_FORMATS = {
+    "text/plain": InputFormat.AUTO,
+    "text/markdown": InputFormat.MARKDOWN,
+    "text/html": InputFormat.HTML,
+}
+
+
+class ReportRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    text: str = Field(min_length=1, description="The daily report: plain text, Markdown or HTML")
+    format: InputFormat = InputFormat.AUTO
+    style: Style = Field(default=Style.FULL, description="rewrite only: full (five points) or short")
+    report_date: date | None = Field(
+        default=None, alias="date", description="rewrite only: report date (picks seasonal advice)"
+    )
+    verify: bool = Field(default=False, description="rewrite only: re-assess each rewritten incident")
+
+
+_BODY_DOC: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/ReportRequest"}},
+            "text/plain": {"schema": {"type": "string"}},
+            "text/markdown": {"schema": {"type": "string"}},
+            "text/html": {"schema": {"type": "string"}},
+        },
+    },
+    "parameters": [
+        {
+            "name": "style",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string", "enum": [s.value for s in Style]},
+        },
+        {"name": "date", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}},
+    ],
+}
+
+
+async def read_report_request(request: Request) -> ReportRequest:
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    raw = await request.body()  # already size-limited by BodyLimitMiddleware
+    try:
+        if media == "application/json":
+            return ReportRequest.model_validate(json.loads(raw or b"null"))
+        if media in _MEDIA_FORMATS:
+            return ReportRequest.model_validate(
+                {
+                    "text": decode_report(raw),
+                    "format": _MEDIA_FORMATS[media],
+                    "style": request.query_params.get("style", Style.FULL.value),
+                    "date": request.query_params.get("date") or None,
+                }
+            )
+    except json.JSONDecodeError as exc:
+        raise ProblemError(422, "validation_error", f"The body is not valid JSON: {exc.msg}.") from exc
+    except ValidationError as exc:
+        errors = [{"loc": [str(p) for p in e["loc"]], "msg": e["msg"]} for e in exc.errors()]
+        raise ProblemError(
+            422, "validation_error", "The request does not match the schema.", extra={"errors": errors}
+        ) from exc
+    raise ProblemError(
+        415, "unsupported_media_type", "Send JSON, or the report as text/plain, text/markdown or text/html."
+    )
+
+
+ReportBody = Annotated[ReportRequest, Depends(read_report_request)]
+
+
+def _parse(services: Services, body: ReportRequest) -> Report:
+    if len(body.text) > services.options.max_text_chars:
+        raise ProblemError(
+            413,
+            "too_large",
+            f"The report has {len(body.text)} characters; the limit is {services.options.max_text_chars}.",
+        )
+    if not body.text.strip():
+        raise ProblemError(422, "empty_text", "The report is empty.")
+    fmt = detect_format(body.text) if body.format is InputFormat.AUTO else ReportFormat(body.format.value)
+    report = backend.parse_report(body.text, fmt, services.analyzer)
+    assessed = [i.assessment for i in report.incidents if i.assessment]
+    services.metrics.record_assessments(sum(a.constructive for a in assessed), len(assessed))
+    return report
+
+
+class ParsedReport(BaseModel):
+    report: dict[str, Any] = Field(description="format, district, period, date and incidents with offsets")
+    stored: bool = Field(default=False, description="Reports are never stored")
+
+
+class RewrittenReport(BaseModel):
+    text: str
+    changes: dict[str, Any] = Field(description="The change report: insertions (with offsets) and skips")
+    stored: bool = False
+
+
+@router.post("/v1/reports/parse", response_model=ParsedReport, responses=PROBLEM_RESPONSES, openapi_extra=_BODY_DOC)
+def parse(caller: ReadCaller, services: Svc, body: ReportBody) -> ParsedReport:
+    """Split a daily report into incidents and assess each (spans are offsets into the incident's body)."""
+    report = _parse(services, body)
+    out = report.to_json()
+    out["incidents"] = [
+        {**i.to_json(), "body": i.body, "assessment": i.assessment.to_json() if i.assessment else None}
+        for i in report.incidents
+    ]
+    return ParsedReport(report=out)
+
+
+@router.post(
+    "/v1/reports/rewrite",
+    response_model=RewrittenReport,
+    responses=PROBLEM_RESPONSES,
+    openapi_extra=_BODY_DOC,
+)
+def rewrite_report(caller: ReadCaller, services: Svc, body: ReportBody) -> RewrittenReport:
+    """Insert Bo trygt advice under each relevant incident that lacks it; idempotent on its own output."""
+    report = _parse(services, body)
+    done = backend.rewrite_report(
+        report,
+        services.settings,
+        style=body.style,
+        when=body.report_date,
+        verify=body.verify,
+        analyzer=services.analyzer,
+    )
+    return RewrittenReport(text=done.text, changes=done.changes.to_json())
+
+
+class TemplateOut(BaseModel):
+    template: str = Field(description="Versioned name, e.g. van_tool_theft.v1")
+    crime_type: CrimeType
+    season: Season
+    version: int
+    source: TemplateSource
+    in_use: bool
+
+
+class AdvicePoint(BaseModel):
+    principle: Principle
+    heading: str
+    text: str
+
+
+class TemplateDetail(TemplateOut):
+    heading: str
+    points: list[AdvicePoint]
+    closing: list[str]
+    short: str | None = Field(description="The one-paragraph (short style) rendering, when the template has one")
+
+
+def _template_out(info: TemplateInfo, in_use: bool) -> dict[str, Any]:
+    return {
+        "template": info.template_id,
+        "crime_type": info.crime_type,
+        "season": info.season,
+        "version": info.version,
+        "source": info.source,
+        "in_use": in_use,
+    }
+
+
+@router.get("/v1/templates", response_model=list[TemplateOut], tags=["templates"], responses=PROBLEM_RESPONSES)
+def templates(caller: ReadCaller, services: Svc) -> list[TemplateOut]:
+    store = backend.template_store(services.settings)
+    return [TemplateOut(**_template_out(t, store.choose(t.crime_type, t.season) == t)) for t in list_templates(store)]
+
+
+@router.get("/v1/templates/{name}", response_model=TemplateDetail, tags=["templates"], responses=PROBLEM_RESPONSES)
+def template(name: str, caller: ReadCaller, services: Svc) -> TemplateDetail:
+    """One template by versioned name (``van_tool_theft.v1``) or by crime type (the one in use)."""
+    store = backend.template_store(services.settings)
+    info = store.by_id(name)
+    if info is None and name in CrimeType.__members__.values():
+        info = store.choose(CrimeType(name))
+    if info is None:
+        raise ProblemError(404, "not_found", f"No advice template named {name!r}.")
+    full = store.render(info, Style.FULL)
+    try:
+        short: str | None = store.render(info, Style.SHORT).paragraph
+    except TemplateError:
+        short = None
+    return TemplateDetail(
+        **_template_out(info, store.choose(info.crime_type, info.season) == info),
+        heading=full.heading,
+        points=[AdvicePoint(principle=p, heading=p.heading, text=t) for p, t in full.points],
+        closing=list(full.closing),
+        short=short,
+    )

@@ -1,0 +1,31 @@
+"""Server-rendered Danish web pages over the same core as the API (templates in templates/web/)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from starlette.staticfiles import StaticFiles
+
+from botrygt_nlp.api.problems import HtmlRenderer
+from botrygt_nlp.api.services import Services
+from botrygt_nlp.web import audit, draft, pages, press, sources
+from botrygt_nlp.web.kit import WebKit
+from botrygt_nlp.web.render import PageRenderer
+from botrygt_nlp.web.security import CookiePolicy, SecurityHeadersMiddleware, Signer
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+def install(app: FastAPI, services: Services) -> HtmlRenderer:
+    """Mount the pages and static files on ``app``; return the HTML error renderer for the error handler."""
+    signer = Signer(services.options.session_secret)
+    renderer = PageRenderer(
+        services.settings.templates_dir / "web", signer, CookiePolicy(secure=services.options.secure_cookies)
+    )
+    app.state.web = WebKit(services=services, renderer=renderer, signer=signer)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for module in (pages, draft, audit, press, sources):
+        app.include_router(module.router)
+    app.add_middleware(SecurityHeadersMiddleware)
+    return pages.render_error

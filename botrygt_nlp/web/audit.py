@@ -1,0 +1,306 @@
+"""Page 2, "Gennemgå materiale": several files (txt, md, html, docx, pdf) or URLs (through the SSRF-guarded
+fetcher) -> a sortable table of verdicts with drill-down to the evidence, and a CSV download.
+
+Nothing is stored. Sorting and CSV re-use the verdicts of the first request, carried back by the browser in
+a signed hidden field (verdicts and evidence snippets only, not the texts), so no file is uploaded twice.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict, dataclass, field, replace
+from enum import StrEnum
+
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from botrygt_nlp.api.problems import ProblemError
+from botrygt_nlp.api.routes.monitor import csv_cell
+from botrygt_nlp.api.services import Services
+from botrygt_nlp.domain import Assessment
+from botrygt_nlp.errors import BotrygtError
+from botrygt_nlp.monitor.extract import extract_article
+from botrygt_nlp.monitor.types import FetchStatus
+from botrygt_nlp.web.contexts import Verdict
+from botrygt_nlp.web.documents import DocKind, read_document
+from botrygt_nlp.web.kit import checked_form, get_kit, uploads
+from botrygt_nlp.web.kit import field as form_field
+from botrygt_nlp.web.render import Nav
+from botrygt_nlp.web.security import Signer
+
+router = APIRouter(include_in_schema=False)
+
+
+class SortKey(StrEnum):
+    NAME = "name"
+    VERDICT = "verdict"
+    SCORE = "score"
+    CRIME = "crime"
+    ALARMIST = "alarmist"
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    kind: str  # "advice" | "alarm"
+    text: str
+    principle: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRow:
+    name: str
+    source: str  # "fil" | "adresse"
+    verdict: Verdict | None
+    crime_label: str
+    score_pct: int
+    alarmist: bool
+    witness_appeal: bool
+    principles: list[str]
+    evidence: list[Evidence]
+    error: str | None = None
+
+    @property
+    def verdict_label(self) -> str:
+        return self.verdict.danish if self.verdict else "Fejl"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditPage:
+    rows: list[AuditRow] = field(default_factory=list)
+    sort: SortKey = SortKey.NAME
+    descending: bool = False
+    token: str = ""
+    urls: str = ""
+    error: str | None = None
+    max_files: int = 20
+    max_urls: int = 20
+
+    @property
+    def counts(self) -> dict[str, int]:
+        out = {v.value: 0 for v in Verdict}
+        for r in self.rows:
+            if r.verdict:
+                out[r.verdict.value] += 1
+        return out
+
+
+def _row(name: str, source: str, a: Assessment) -> AuditRow:
+    verdict = (
+        Verdict.NOT_RELEVANT
+        if not a.relevant
+        else (Verdict.CONSTRUCTIVE if a.constructive else Verdict.NOT_CONSTRUCTIVE)
+    )
+    evidence = [
+        Evidence("advice", s.text.strip(), s.principle.heading if s.principle else None) for s in a.advice_spans
+    ]
+    evidence += [Evidence("alarm", s.text.strip(), None) for s in a.alarm_spans]
+    return AuditRow(
+        name=name,
+        source=source,
+        verdict=verdict,
+        crime_label=a.crime_type.danish,
+        score_pct=round(a.score * 100),
+        alarmist=a.alarmist,
+        witness_appeal=a.witness_appeal,
+        principles=[p.heading for p in a.principles],
+        evidence=evidence,
+    )
+
+
+def _error_row(name: str, source: str, message: str) -> AuditRow:
+    return AuditRow(name, source, None, "", 0, False, False, [], [], error=message)
+
+
+def _assess(services: Services, name: str, source: str, text: str, title: str | None) -> AuditRow:
+    if len(text) > services.options.max_text_chars:
+        return _error_row(
+            name,
+            source,
+            f"Teksten er for lang ({len(text)} tegn; grænsen er {services.options.max_text_chars}).",
+        )
+    try:
+        return _row(name, source, services.analyzer.assess(text, title=title))
+    except BotrygtError as exc:
+        return _error_row(name, source, exc.message)
+
+
+def _audit_files(services: Services, files: list[tuple[str, bytes]]) -> list[AuditRow]:
+    rows = []
+    for name, data in files:
+        try:
+            doc = read_document(name, data)
+        except BotrygtError as exc:
+            rows.append(_error_row(name, "fil", exc.message))
+            continue
+        text, title = doc.text, None
+        if doc.kind is DocKind.HTML:
+            article = extract_article(data, f"upload:{doc.name}")
+            text, title = article.text, article.title
+        rows.append(_assess(services, doc.name, "fil", text, title))
+    return rows
+
+
+def _audit_urls(services: Services, urls: list[str]) -> list[AuditRow]:
+    rows = []
+    with services.fetcher() as fetcher:
+        for url in urls:
+            try:
+                result = fetcher.fetch_page(url)
+            except BotrygtError as exc:
+                rows.append(_error_row(url, "adresse", exc.message))
+                continue
+            if result.status is not FetchStatus.OK or result.body is None:
+                why = "Afvist af sikkerhedsreglerne" if result.status is FetchStatus.BLOCKED else "Kunne ikke hentes"
+                rows.append(_error_row(url, "adresse", f"{why}: {result.error or result.status.value}"))
+                continue
+            article = extract_article(result.body, result.final_url)
+            if not article.text.strip():
+                rows.append(_error_row(url, "adresse", "Ingen artikeltekst fundet på siden."))
+                continue
+            rows.append(_assess(services, article.title or url, "adresse", article.text, article.title))
+    return rows
+
+
+def _sorted(rows: list[AuditRow], key: SortKey, descending: bool) -> list[AuditRow]:
+    order = {Verdict.CONSTRUCTIVE: 0, Verdict.NOT_CONSTRUCTIVE: 1, Verdict.NOT_RELEVANT: 2, None: 3}
+    keyfn = {
+        SortKey.NAME: lambda r: (r.name.casefold(),),
+        SortKey.VERDICT: lambda r: (order[r.verdict], r.name.casefold()),
+        SortKey.SCORE: lambda r: (r.score_pct, r.name.casefold()),
+        SortKey.CRIME: lambda r: (r.crime_label, r.name.casefold()),
+        SortKey.ALARMIST: lambda r: (r.alarmist, r.name.casefold()),
+    }[key]
+    return sorted(rows, key=keyfn, reverse=descending)
+
+
+def _encode(signer: Signer, rows: list[AuditRow]) -> str:
+    return signer.sign_blob(json.dumps([asdict(r) for r in rows], ensure_ascii=False).encode())
+
+
+def _decode(request: Request, token: str) -> list[AuditRow]:
+    data = get_kit(request).signer.read_blob(token)
+    if data is None:
+        raise ProblemError(400, "bad_input", "Resultaterne kunne ikke læses; kør gennemgangen igen.")
+    rows = []
+    for raw in json.loads(data):
+        raw["verdict"] = Verdict(raw["verdict"]) if raw["verdict"] else None
+        raw["evidence"] = [Evidence(**e) for e in raw["evidence"]]
+        rows.append(AuditRow(**raw))
+    return rows
+
+
+def _render(request: Request, page: AuditPage, status: int = 200) -> Response:
+    return get_kit(request).renderer.render(request, "gennemga.html.j2", page, Nav.AUDIT, status=status)
+
+
+@router.get("/gennemga")
+async def audit_form(request: Request) -> Response:
+    opts = get_kit(request).services.options
+    return _render(request, AuditPage(max_files=opts.max_files, max_urls=opts.max_urls))
+
+
+@router.post("/gennemga")
+async def audit_submit(request: Request) -> Response:
+    kit = get_kit(request)
+    opts = kit.services.options
+    form = await checked_form(request)
+    urls_text = form_field(form, "urls")
+    urls = [u.strip() for u in urls_text.splitlines() if u.strip()]
+    files = [(f.filename or "upload", await f.read()) for f in uploads(form, "files")]
+    base = AuditPage(urls=urls_text, max_files=opts.max_files, max_urls=opts.max_urls)
+    if not urls and not files:
+        return _render(request, replace(base, error="Vælg filer eller indsæt adresser."), status=422)
+    if len(urls) > opts.max_urls:
+        return _render(request, replace(base, error=f"Højst {opts.max_urls} adresser ad gangen."), status=422)
+    rows = await run_in_threadpool(_audit_files, kit.services, files)
+    if urls:
+        rows += await run_in_threadpool(_audit_urls, kit.services, urls)
+    assessed = [r for r in rows if r.verdict]
+    kit.services.metrics.record_assessments(sum(r.verdict is Verdict.CONSTRUCTIVE for r in assessed), len(assessed))
+    page = AuditPage(
+        rows=rows,
+        token=_encode(kit.signer, rows),
+        urls=urls_text,
+        max_files=opts.max_files,
+        max_urls=opts.max_urls,
+    )
+    return _render(request, page)
+
+
+def _sort_choice(value: str) -> tuple[SortKey, bool]:
+    key, _, direction = value.partition(":")
+    try:
+        return SortKey(key), direction == "desc"
+    except ValueError:
+        return SortKey.NAME, False
+
+
+@router.post("/gennemga/vis")
+async def audit_sort(request: Request) -> Response:
+    form = await checked_form(request)
+    token = form_field(form, "results")
+    sort, descending = _sort_choice(form_field(form, "sort", "name"))
+    rows = _sorted(_decode(request, token), sort, descending)
+    opts = get_kit(request).services.options
+    return _render(
+        request,
+        AuditPage(
+            rows=rows,
+            sort=sort,
+            descending=descending,
+            token=token,
+            max_files=opts.max_files,
+            max_urls=opts.max_urls,
+        ),
+    )
+
+
+CSV_FIELDS = (
+    "name",
+    "source",
+    "verdict",
+    "crime_type",
+    "score_pct",
+    "alarmist",
+    "witness_appeal",
+    "principles",
+    "advice",
+    "alarm",
+    "error",
+)
+
+
+@router.post("/gennemga/csv")
+async def audit_csv(request: Request) -> Response:
+    form = await checked_form(request)
+    rows = _decode(request, form_field(form, "results"))
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_FIELDS)
+    for r in rows:
+        writer.writerow(
+            [
+                csv_cell(v)
+                for v in (
+                    r.name,
+                    r.source,
+                    r.verdict.value if r.verdict else "",
+                    r.crime_label,
+                    r.score_pct,
+                    r.alarmist,
+                    r.witness_appeal,
+                    "; ".join(r.principles),
+                    " | ".join(e.text for e in r.evidence if e.kind == "advice"),
+                    " | ".join(e.text for e in r.evidence if e.kind == "alarm"),
+                    r.error or "",
+                )
+            ]
+        )
+    return Response(
+        buf.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="gennemgang.csv"', "Cache-Control": "no-store"},
+    )

@@ -1,0 +1,86 @@
+"""Typed contexts: one frozen dataclass per page. Templates read only these (plus the shared Chrome)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from botrygt_nlp.web.highlight import Piece
+
+
+class Verdict(StrEnum):
+    CONSTRUCTIVE = "constructive"
+    NOT_CONSTRUCTIVE = "not_constructive"
+    NOT_RELEVANT = "not_relevant"
+
+    @property
+    def danish(self) -> str:
+        return {
+            Verdict.CONSTRUCTIVE: "Konstruktiv",
+            Verdict.NOT_CONSTRUCTIVE: "Ikke konstruktiv",
+            Verdict.NOT_RELEVANT: "Ikke relevant",
+        }[self]
+
+
+@dataclass(frozen=True, slots=True)
+class HomePage:
+    model_version: str
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorPage:
+    title: str
+    detail: str
+    back_href: str = "/"
+
+
+@dataclass(frozen=True, slots=True)
+class LoginPage:
+    next: str = "/kilder"
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FormatOption:
+    value: str
+    label: str
+    selected: bool
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentView:
+    index: int
+    title: str
+    verdict: Verdict
+    crime_label: str
+    score_pct: int
+    pieces: list[Piece]
+    covered: list[str]
+    missing: list[str]
+    witness_appeal: bool
+    alarmist: bool
+    has_advice_block: bool
+    needs_advice: bool
+    suggestion: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DraftPage:
+    text: str = ""
+    formats: list[FormatOption] = field(default_factory=list)
+    incidents: list[IncidentView] = field(default_factory=list)
+    analysed: bool = False
+    district: str | None = None
+    period: str | None = None
+    report_date: str | None = None
+    rewritten: str | None = None
+    download_name: str = "doegnrapport.txt"
+    notice: str | None = None
+    error: str | None = None
+    model_version: str = ""
+    constructive_count: int = 0
+    relevant_count: int = 0
+
+    @property
+    def has_suggestions(self) -> bool:
+        return any(i.needs_advice and i.suggestion for i in self.incidents)

@@ -1,0 +1,186 @@
+"""Page 1, "Skriv døgnrapport": paste or upload a report, see each incident's verdict with advice and alarmist
+wording highlighted, insert the suggested advice with one click, copy or download the rewritten report.
+
+Nothing is stored: the report travels in the form and comes back in the page.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from botrygt_nlp.api import backend
+from botrygt_nlp.api.ports import AnalyzerPort
+from botrygt_nlp.api.problems import ProblemError
+from botrygt_nlp.api.services import Services
+from botrygt_nlp.domain import Assessment, Principle
+from botrygt_nlp.errors import BotrygtError
+from botrygt_nlp.reports import Incident, Report, ReportFormat, decode_report, detect_format
+from botrygt_nlp.web.contexts import DraftPage, FormatOption, IncidentView, Verdict
+from botrygt_nlp.web.highlight import pieces
+from botrygt_nlp.web.kit import checked_form, field, get_kit, uploads
+from botrygt_nlp.web.render import Nav
+
+router = APIRouter(include_in_schema=False)
+
+AUTO = "auto"
+_FORMAT_LABELS = {
+    AUTO: "Find selv ud af det",
+    ReportFormat.TEXT.value: "Almindelig tekst",
+    ReportFormat.MARKDOWN.value: "Markdown",
+    ReportFormat.HTML.value: "HTML",
+}
+_SUFFIX = {ReportFormat.TEXT: "txt", ReportFormat.MARKDOWN: "md", ReportFormat.HTML: "html"}
+
+
+def _formats(selected: str) -> list[FormatOption]:
+    return [FormatOption(v, label, v == selected) for v, label in _FORMAT_LABELS.items()]
+
+
+def _verdict(incident: Incident) -> Verdict:
+    a = incident.assessment
+    if a is None or not a.relevant:
+        return Verdict.NOT_RELEVANT
+    return Verdict.CONSTRUCTIVE if a.constructive else Verdict.NOT_CONSTRUCTIVE
+
+
+def _incident_view(incident: Incident, suggestion: str | None) -> IncidentView:
+    a = incident.assessment
+    covered = [p.heading for p in a.principles] if a else []
+    missing = [p.heading for p in Principle if a is None or p not in a.principles]
+    return IncidentView(
+        index=incident.index,
+        title=incident.title or f"Hændelse {incident.index + 1}",
+        verdict=_verdict(incident),
+        crime_label=a.crime_type.danish if a else "",
+        score_pct=round(a.score * 100) if a else 0,
+        pieces=pieces(incident.body, a),
+        covered=covered,
+        missing=missing if a and a.relevant else [],
+        witness_appeal=bool(a and a.witness_appeal),
+        alarmist=bool(a and a.alarmist),
+        has_advice_block=incident.has_advice_block,
+        needs_advice=incident.needs_advice,
+        suggestion=suggestion,
+    )
+
+
+class _MemoAnalyzer:
+    """Per-request memo: after an insertion the report is parsed again, and only the incident that changed
+    should cost a model call (the others have the same body and title as a moment ago)."""
+
+    def __init__(self, inner: AnalyzerPort) -> None:
+        self.inner = inner
+        self.cache: dict[tuple[str, str | None], Assessment] = {}
+
+    def assess(self, text: str, *, title: str | None = None) -> Assessment:
+        key = (text, title)
+        if key not in self.cache:
+            self.cache[key] = self.inner.assess(text, title=title)
+        return self.cache[key]
+
+
+def _analyse(
+    text: str, fmt: ReportFormat, insert: int | None, insert_all: bool, services: Services
+) -> tuple[Report, backend.Rewrite, str | None]:
+    analyzer = _MemoAnalyzer(services.analyzer)
+    notice = None
+    report = backend.parse_report(text, fmt, analyzer)
+    if insert is not None or insert_all:
+        done = backend.rewrite_report(report, services.settings, only=insert)
+        if done.text != report.text:
+            report = backend.parse_report(done.text, fmt, analyzer)
+            notice = (
+                "Forslag til råd er indsat under alle hændelser, der manglede råd."
+                if insert_all
+                else f"Forslaget til råd er indsat under hændelse {insert + 1 if insert is not None else ''}."
+            )
+    full = backend.rewrite_report(report, services.settings)
+    services.metrics.record_assessments(
+        sum(1 for i in report.incidents if i.assessment and i.assessment.constructive),
+        sum(1 for i in report.incidents if i.assessment),
+    )
+    return report, full, notice
+
+
+@router.get("/skriv")
+async def draft_form(request: Request) -> Response:
+    kit = get_kit(request)
+    page = DraftPage(formats=_formats(AUTO), model_version=kit.services.analyzer.model_version)
+    return kit.renderer.render(request, "skriv.html.j2", page, Nav.DRAFT)
+
+
+@router.post("/skriv")
+async def draft_submit(request: Request) -> Response:
+    kit = get_kit(request)
+    form = await checked_form(request)
+    fmt_choice = field(form, "fmt", AUTO)
+    if fmt_choice not in _FORMAT_LABELS:
+        fmt_choice = AUTO
+    text = field(form, "report")
+    filename: str | None = None
+    files = uploads(form, "file")
+    error: str | None = None
+    try:
+        if files:
+            upload = files[0]
+            filename = upload.filename
+            text = decode_report(await upload.read())
+        text = text.replace("\r\n", "\n") if not files else text  # browsers send CRLF from textareas
+        limit = kit.services.options.max_text_chars
+        if not text.strip():
+            raise ProblemError(422, "empty_text", "Indsæt eller upload en døgnrapport.")
+        if len(text) > limit:
+            raise ProblemError(413, "too_large", f"Rapporten er på {len(text)} tegn; grænsen er {limit}.")
+        fmt = ReportFormat(fmt_choice) if fmt_choice != AUTO else detect_format(text, filename)
+        insert_raw = field(form, "insert")
+        insert = int(insert_raw) if insert_raw.isdigit() else None
+        insert_all = field(form, "action") == "insert_all"
+        report, full, notice = await run_in_threadpool(_analyse, text, fmt, insert, insert_all, kit.services)
+    except (BotrygtError, ProblemError) as exc:
+        error = exc.message if isinstance(exc, BotrygtError) else exc.detail
+        page = DraftPage(
+            text=text,
+            formats=_formats(fmt_choice),
+            error=error,
+            model_version=kit.services.analyzer.model_version,
+        )
+        return kit.renderer.render(request, "skriv.html.j2", page, Nav.DRAFT, status=422)
+    header = report.header
+    views = [_incident_view(i, full.suggestions.get(i.index)) for i in report.incidents]
+    page = DraftPage(
+        text=report.text,
+        formats=_formats(fmt_choice),
+        incidents=views,
+        analysed=True,
+        district=header.district,
+        period=header.period,
+        report_date=header.date.strftime("%d.%m.%Y") if header.date else None,
+        rewritten=full.text,
+        download_name=f"doegnrapport.{_SUFFIX[report.fmt]}",
+        notice=notice,
+        model_version=kit.services.analyzer.model_version,
+        constructive_count=sum(v.verdict is Verdict.CONSTRUCTIVE for v in views),
+        relevant_count=sum(v.verdict is not Verdict.NOT_RELEVANT for v in views),
+    )
+    return kit.renderer.render(request, "skriv.html.j2", page, Nav.DRAFT)
+
+
+@router.post("/skriv/download")
+async def draft_download(request: Request) -> Response:
+    """The no-JS path for "copy": the rewritten report as a file."""
+    form = await checked_form(request)
+    text = field(form, "rewritten")
+    name = field(form, "download_name", "doegnrapport.txt")
+    suffix = name.rsplit(".", 1)[-1] if "." in name else "txt"
+    media = {"md": "text/markdown", "html": "text/html"}.get(suffix, "text/plain")
+    safe_suffix = suffix if suffix in ("txt", "md", "html") else "txt"
+    return Response(
+        text,
+        media_type=f"{media}; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="doegnrapport.{safe_suffix}"',
+            "Cache-Control": "no-store",
+        },
+    )

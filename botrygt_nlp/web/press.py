@@ -1,0 +1,228 @@
+"""Page 3, "Pressen over tid": the constructive share per outlet/municipality/district over weeks, months or
+quarters, with 95 % bands, filters, and the articles behind a chosen point with their evidence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from botrygt_nlp.api.routes.monitor import day_after, day_start
+from botrygt_nlp.api.services import Services
+from botrygt_nlp.domain import CrimeType
+from botrygt_nlp.storage import ArticleFilter, ArticleRecord
+from botrygt_nlp.trends import UNKNOWN_GROUP, GroupBy, Period, TrendRow, compute_trends
+from botrygt_nlp.web.charts import Chart, build_chart
+from botrygt_nlp.web.contexts import Verdict
+from botrygt_nlp.web.kit import get_kit
+from botrygt_nlp.web.render import Nav
+
+router = APIRouter(include_in_schema=False)
+
+BY_LABELS = {
+    GroupBy.OUTLET: "Medie",
+    GroupBy.MUNICIPALITY: "Kommune",
+    GroupBy.DISTRICT: "Politikreds",
+    GroupBy.CRIME_TYPE: "Kriminalitetstype",
+}
+PERIOD_LABELS = {Period.WEEK: "Uger", Period.MONTH: "Måneder", Period.QUARTER: "Kvartaler"}
+_MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+POINT_ARTICLES = 100
+
+
+def period_label(p: date, period: Period) -> str:
+    if period is Period.WEEK:
+        return f"uge {p.isocalendar().week} {p.isocalendar().year}"
+    if period is Period.MONTH:
+        return f"{_MONTHS[p.month - 1]} {p.year}"
+    return f"{(p.month - 1) // 3 + 1}. kvt. {p.year}"
+
+
+def period_end(p: date, period: Period) -> date:
+    """Last day of the period starting at ``p``."""
+    if period is Period.WEEK:
+        return p + timedelta(days=6)
+    months = 1 if period is Period.MONTH else 3
+    y, m = divmod(p.month - 1 + months, 12)
+    return date(p.year + y, m + 1, 1) - timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    value: str
+    label: str
+    selected: bool
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceLine:
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleLine:
+    title: str
+    url: str
+    outlet: str
+    published: str
+    verdict: Verdict
+    evidence: list[EvidenceLine]
+
+
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    group: str
+    period: str
+    articles: int
+    relevant: int
+    constructive: int
+    share: str
+    interval: str
+    href: str
+
+
+@dataclass(frozen=True, slots=True)
+class PressPage:
+    by_options: list[Option]
+    period_options: list[Option]
+    since: str
+    until: str
+    chart: Chart | None
+    table: list[TableRow]
+    by_label: str
+    model_version: str | None
+    point_title: str | None = None
+    point_articles: list[ArticleLine] = field(default_factory=list)
+    point_note: str | None = None
+    error: str | None = None
+
+
+def _parse_date(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _article_line(a: ArticleRecord) -> ArticleLine:
+    p = a.assessment.payload if a.assessment else {}
+    verdict = (
+        Verdict.NOT_RELEVANT
+        if not p.get("relevant")
+        else Verdict.CONSTRUCTIVE
+        if p.get("constructive")
+        else Verdict.NOT_CONSTRUCTIVE
+    )
+    evidence = []
+    for key, kind in (("advice_spans", "advice"), ("alarm_spans", "alarm")):
+        spans = p.get(key)
+        if isinstance(spans, list):
+            evidence += [EvidenceLine(kind, str(s.get("text", "")).strip()) for s in spans if isinstance(s, dict)]
+    return ArticleLine(
+        title=a.title,
+        url=a.url if a.url.startswith(("http://", "https://")) else "",
+        outlet=a.outlet,
+        published=(a.published or a.fetched_at).strftime("%d.%m.%Y"),
+        verdict=verdict,
+        evidence=evidence,
+    )
+
+
+def _group_filter(by: GroupBy, group: str, start: date, end: date) -> ArticleFilter | None:
+    if group == UNKNOWN_GROUP:
+        return None
+    base = {"since": day_start(start), "until": day_after(end), "relevant": True}
+    if by is GroupBy.OUTLET:
+        return ArticleFilter(outlet=group, **base)  # type: ignore[arg-type]
+    if by is GroupBy.MUNICIPALITY:
+        return ArticleFilter(municipality=group, **base)  # type: ignore[arg-type]
+    if by is GroupBy.DISTRICT:
+        return ArticleFilter(district=group, **base)  # type: ignore[arg-type]
+    try:
+        return ArticleFilter(crime_type=CrimeType(group), **base)  # type: ignore[arg-type]
+    except ValueError:
+        return None
+
+
+def _load(
+    services: Services,
+    by: GroupBy,
+    period: Period,
+    since: date | None,
+    until: date | None,
+    point: tuple[str, date] | None,
+) -> tuple[list[TrendRow], str | None, list[ArticleRecord] | None]:
+    store = services.store
+    rows = compute_trends(store, by, period, day_start(since), day_after(until))
+    articles = None
+    if point is not None:
+        flt = _group_filter(by, point[0], point[1], period_end(point[1], period))
+        if flt is not None:
+            articles, _ = store.list_articles(flt, limit=POINT_ARTICLES)
+    return rows, store.latest_model_version(), articles
+
+
+@router.get("/pressen")
+async def press(
+    request: Request,
+    by: str = "outlet",
+    period: str = "month",
+    since: str = "",
+    until: str = "",
+    group: str = "",
+    point: str = "",
+) -> Response:
+    kit = get_kit(request)
+    by_v = GroupBy(by) if by in GroupBy.__members__.values() else GroupBy.OUTLET
+    period_v = Period(period) if period in Period.__members__.values() else Period.MONTH
+    since_d, until_d = _parse_date(since), _parse_date(until)
+    point_d = _parse_date(point)
+    chosen = (group, point_d) if group and point_d else None
+    rows, version, articles = await run_in_threadpool(_load, kit.services, by_v, period_v, since_d, until_d, chosen)
+    base = {
+        "by": by_v.value,
+        "period": period_v.value,
+        "since": since_d.isoformat() if since_d else "",
+        "until": until_d.isoformat() if until_d else "",
+    }
+
+    def href(g: str, p: date) -> str:
+        return "/pressen?" + urlencode({**base, "group": g, "point": p.isoformat()}) + "#artikler"
+
+    def label(p: date) -> str:
+        return period_label(p, period_v)
+
+    table = [
+        TableRow(
+            group=r.group,
+            period=label(r.period),
+            articles=r.articles,
+            relevant=r.relevant,
+            constructive=r.constructive,
+            share="–" if r.share_constructive is None else f"{round(r.share_constructive * 100)} %",
+            interval="–"
+            if r.ci_low is None or r.ci_high is None
+            else f"{round(r.ci_low * 100)}–{round(r.ci_high * 100)} %",
+            href=href(r.group, r.period),
+        )
+        for r in rows
+    ]
+    page = PressPage(
+        by_options=[Option(g.value, lbl, g is by_v) for g, lbl in BY_LABELS.items()],
+        period_options=[Option(p.value, lbl, p is period_v) for p, lbl in PERIOD_LABELS.items()],
+        since=base["since"],
+        until=base["until"],
+        chart=build_chart(rows, href, label),
+        table=table,
+        by_label=BY_LABELS[by_v],
+        model_version=version,
+        point_title=f"{group}, {label(point_d)}" if chosen and point_d else None,
+        point_articles=[_article_line(a) for a in articles or []],
+        point_note=("Artikler uden kendt gruppe kan ikke vises enkeltvis." if chosen and articles is None else None),
+    )
+    return kit.renderer.render(request, "pressen.html.j2", page, Nav.TRENDS)

@@ -1,0 +1,120 @@
+"""Page 4, "Kilder": feeds with health status, last error and next poll; add/remove when signed in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import RedirectResponse, Response
+
+from botrygt_nlp.errors import BotrygtError
+from botrygt_nlp.storage import FeedRecord, FeedStatus, NewFeed
+from botrygt_nlp.web.kit import checked_form, get_kit, require_user
+from botrygt_nlp.web.kit import field as form_field
+from botrygt_nlp.web.render import Nav
+
+router = APIRouter(include_in_schema=False)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedView:
+    id: int
+    outlet: str
+    title: str | None
+    url: str
+    places: str
+    healthy: bool
+    status_label: str
+    last_error: str | None
+    last_polled: str
+    next_poll: str
+    failures: int
+
+
+@dataclass(frozen=True, slots=True)
+class SourcesPage:
+    feeds: list[FeedView] = field(default_factory=list)
+    can_edit: bool = False
+    error: str | None = None
+    notice: str | None = None
+    form_url: str = ""
+    form_outlet: str = ""
+    form_municipalities: str = ""
+    form_district: str = ""
+
+
+def _when(d: datetime | None) -> str:
+    return d.astimezone(UTC).strftime("%d.%m.%Y %H:%M UTC") if d else "aldrig"
+
+
+def _view(f: FeedRecord) -> FeedView:
+    healthy = f.status is FeedStatus.ACTIVE and f.failure_count == 0
+    if f.status is FeedStatus.PAUSED:
+        label = "Sat på pause" + (f": {f.pause_reason}" if f.pause_reason else "")
+    elif f.failure_count:
+        label = f"Fejler ({f.failure_count} gange i træk)"
+    else:
+        label = "OK" if f.last_success_at else "Ikke hentet endnu"
+    return FeedView(
+        id=f.id,
+        outlet=f.outlet,
+        title=f.title,
+        url=f.url,
+        places=", ".join(f.municipalities) + (f" ({f.district})" if f.district else ""),
+        healthy=healthy,
+        status_label=label,
+        last_error=f.last_error,
+        last_polled=_when(f.last_polled_at),
+        next_poll=_when(f.next_poll_at) if f.status is FeedStatus.ACTIVE else "–",
+        failures=f.failure_count,
+    )
+
+
+async def _page(request: Request, base: SourcesPage, status: int = 200) -> Response:
+    kit = get_kit(request)
+    feeds = await run_in_threadpool(kit.services.store.list_feeds)
+    page = replace(base, feeds=[_view(f) for f in feeds], can_edit=kit.renderer.user(request) is not None)
+    return kit.renderer.render(request, "kilder.html.j2", page, Nav.SOURCES, status=status)
+
+
+@router.get("/kilder")
+async def sources(request: Request, tilfojet: str = "", fjernet: str = "") -> Response:
+    notice = "Kilden er tilføjet." if tilfojet else "Kilden er fjernet." if fjernet else None
+    return await _page(request, SourcesPage(notice=notice))
+
+
+@router.post("/kilder")
+async def add_source(request: Request) -> Response:
+    form = await checked_form(request)
+    require_user(request)
+    values = {k: form_field(form, k).strip() for k in ("url", "outlet", "municipalities", "district")}
+    feed = NewFeed(
+        url=values["url"],
+        outlet=values["outlet"],
+        municipalities=tuple(m.strip() for m in values["municipalities"].split(",") if m.strip()),
+        district=values["district"] or None,
+    )
+    try:
+        await run_in_threadpool(get_kit(request).services.store.add_feed, feed)
+    except BotrygtError as exc:
+        kept = SourcesPage(
+            error=exc.message,
+            form_url=values["url"],
+            form_outlet=values["outlet"],
+            form_municipalities=values["municipalities"],
+            form_district=values["district"],
+        )
+        return await _page(request, kept, status=422)
+    # Post/redirect/get: a reload does not add the feed twice.
+    return RedirectResponse("/kilder?tilfojet=1", status_code=303)
+
+
+@router.post("/kilder/{feed_id}/fjern")
+async def remove_source(request: Request, feed_id: Annotated[int, Path(ge=1, le=2**63 - 1)]) -> Response:
+    await checked_form(request)
+    require_user(request)
+    await run_in_threadpool(get_kit(request).services.store.remove_feed, feed_id)
+    return RedirectResponse("/kilder?fjernet=1", status_code=303)

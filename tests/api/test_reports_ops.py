@@ -1,0 +1,125 @@
+"""Report parse/rewrite, advice templates, healthz, metrics, OpenAPI."""
+
+from __future__ import annotations
+
+from tests.api.conftest import Env
+
+REPORT = """Døgnrapport fra Midt- og Vestsjællands Politi
+
+Indbrud i villa i Ringsted
+Natten til tirsdag var der indbrud i en villa på Søgade. Politiet hører gerne fra vidner på 114.
+
+Tyveri fra varebil i Slagelse
+Der var tyveri af værktøj fra en varebil. Husk at tømme bilen for værktøj om natten.
+
+Færdselsuheld ved Sorø
+En bil kørte i grøften.
+"""
+
+
+def test_parse_json_gives_incidents_with_offsets(env: Env) -> None:
+    r = env.client.post("/v1/reports/parse", json={"text": REPORT})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["stored"] is False
+    incidents = body["report"]["incidents"]
+    assert [i["title"] for i in incidents][:2] == [
+        "Indbrud i villa i Ringsted",
+        "Tyveri fra varebil i Slagelse",
+    ]
+    for inc in incidents:
+        assert REPORT[inc["title_start"] : inc["title_end"]] == inc["title"]
+        a = inc["assessment"]
+        for s in a["advice_spans"]:
+            assert inc["body"][s["start"] : s["end"]] == s["text"]
+
+
+def test_rewrite_raw_text_body_with_query_options(env: Env) -> None:
+    r = env.client.post(
+        "/v1/reports/rewrite?style=short&date=2026-12-20",
+        content=REPORT.encode(),
+        headers={"content-type": "text/plain; charset=utf-8"},
+    )
+    assert r.status_code == 200
+    body = r.json()
+    changes = body["changes"]
+    assert changes["style"] == "short" and changes["season"] == "christmas"
+    assert [i["incident"] for i in changes["insertions"]] == [0]
+    ins = changes["insertions"][0]
+    assert body["text"].startswith(REPORT[: ins["offset"]])
+    # Idempotent: rewriting the output changes nothing.
+    again = env.client.post(
+        "/v1/reports/rewrite", json={"text": body["text"], "style": "short", "date": "2026-12-20"}
+    ).json()
+    assert again["changes"]["changed"] is False and again["text"] == body["text"]
+
+
+def test_report_errors(env: Env) -> None:
+    r = env.client.post("/v1/reports/parse", content=b"\x89PNG", headers={"content-type": "image/png"})
+    assert r.status_code == 415
+    r = env.client.post("/v1/reports/parse", content=b"\xff\xfe bad", headers={"content-type": "text/plain"})
+    assert r.status_code == 422 and r.json()["code"] == "bad_encoding"
+    r = env.client.post("/v1/reports/parse", json={"text": "x", "format": "pdf"})
+    assert r.status_code == 422
+    r = env.client.post("/v1/reports/parse", content=b"", headers={"content-type": "application/json"})
+    assert r.status_code == 422
+
+
+def test_templates_list_and_detail(env: Env) -> None:
+    rows = env.client.get("/v1/templates").json()
+    ids = {t["template"] for t in rows}
+    assert "van_tool_theft.v1" in ids
+    assert all("path" not in t for t in rows)  # server paths are not leaked
+    d = env.client.get("/v1/templates/van_tool_theft").json()
+    assert d["template"] == "van_tool_theft.v1" and d["version"] == 1
+    assert [p["principle"] for p in d["points"]] == [
+        "gor_tyven_utryg",
+        "gor_det_svaert",
+        "frist_ikke_tyven",
+        "gor_tyvens_liv_surt",
+        "skraem_tyven_vaek",
+    ]
+    assert env.client.get("/v1/templates/home_burglary.christmas.v1").json()["season"] == "christmas"
+    nf = env.client.get("/v1/templates/nope")
+    assert nf.status_code == 404 and nf.headers["content-type"] == "application/problem+json"
+
+
+def test_healthz_and_metrics(env: Env) -> None:
+    assert env.client.get("/healthz").json()["status"] == "ok"
+    env.client.post("/v1/assess", json={"items": [{"text": "Indbrud. Husk at låse."}, {"text": "Indbrud."}]})
+    env.client.get("/v1/nothing-here")
+    text = env.client.get("/metrics").text
+    assert 'botrygt_assessments_total{constructive="true"} 1' in text
+    assert 'botrygt_assessments_total{constructive="false"} 1' in text
+    assert 'botrygt_http_requests_total{method="POST",route="/v1/assess",status="200"} 1' in text
+    assert 'route="unmatched",status="404"' in text
+    assert 'botrygt_http_request_duration_seconds_count{route="/v1/assess"} 1' in text
+    assert "# TYPE botrygt_feed_polls_total counter" in text
+    assert 'botrygt_feeds{status="active"} 0' in text and "botrygt_feeds_failing 0" in text
+
+
+def test_openapi_lists_the_v1_surface(env: Env) -> None:
+    paths = env.client.get("/openapi.json").json()["paths"]
+    for p in (
+        "/v1/assess",
+        "/v1/reports/parse",
+        "/v1/reports/rewrite",
+        "/v1/templates",
+        "/v1/templates/{name}",
+        "/v1/feeds",
+        "/v1/feeds/{feed_id}",
+        "/v1/articles",
+        "/v1/trends",
+        "/v1/export",
+        "/v1/feedback",
+        "/healthz",
+        "/metrics",
+    ):
+        assert p in paths, p
+    assert not any(p.startswith(("/skriv", "/kilder")) for p in paths)
+    assert env.client.get("/docs").status_code == 200
+
+
+def test_unknown_route_is_problem_json(env: Env) -> None:
+    r = env.client.get("/v1/nope")
+    assert r.status_code == 404 and r.headers["content-type"] == "application/problem+json"

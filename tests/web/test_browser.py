@@ -1,0 +1,220 @@
+"""Real-browser tests: Playwright for Python driving Debian's Chromium against a uvicorn server on loopback.
+
+Skipped with a reason where Chromium or Playwright is missing; CI sets BOTRYGT_REQUIRE_BROWSER=1 so they run.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.api.helpers import XSS_TITLE, build_app, seed_articles
+from tests.conftest import require_or_skip
+from tests.web.conftest import seed_hostile
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+REPORT = """Døgnrapport fra Midt- og Vestsjællands Politi
+
+Indbrud i villa i Ringsted
+Natten til tirsdag var der indbrud i en villa på Søgade. Tyven "hærger" kvarteret.
+Politiet hører gerne fra vidner.
+
+Tyveri fra varebil i Slagelse
+Der var tyveri af værktøj fra en varebil. Husk at tømme bilen for værktøj om natten.
+"""
+
+
+class Server:
+    def __init__(self, app: Any) -> None:
+        import uvicorn
+
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
+
+    def __enter__(self) -> Server:
+        self.thread.start()
+        ready = threading.Event()
+        for _ in range(500):  # wait for start-up by polling the flag, not by a fixed sleep
+            if self.server.started:
+                ready.set()
+                break
+            self.thread.join(0.01)
+        assert ready.is_set(), "uvicorn did not start"
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+        self.sock.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover
+        require_or_skip("BOTRYGT_REQUIRE_BROWSER", False, "playwright is not installed")
+        return
+    require_or_skip("BOTRYGT_REQUIRE_BROWSER", CHROMIUM is not None, "Chromium is not installed (apt install chromium)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[tuple[str, Any, Any, str]]:
+    app, store, analyzer = build_app(tmp_path)
+    _, secret = store.create_api_key("redaktør")
+    with Server(app) as server:
+        yield server.url, store, analyzer, secret
+    store.close()
+
+
+@pytest.fixture
+def page(browser: Any, site: tuple[str, Any, Any, str]) -> Iterator[Any]:
+    context = browser.new_context(base_url=site[0], accept_downloads=True)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site[0])
+    pg = context.new_page()
+    pg.set_default_timeout(15_000)
+    errors: list[str] = []
+
+    def on_dialog(dialog: Any) -> None:  # an alert() from a payload would land here
+        errors.append(f"dialog: {dialog.message}")
+        dialog.dismiss()
+
+    def on_console(message: Any) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.on("dialog", on_dialog)
+    pg.on("console", on_console)
+    yield pg
+    context.close()
+    assert errors == [], errors  # includes CSP violations, which Chromium reports on the console
+
+
+def test_drafting_flow_paste_highlight_insert_copy(page: Any) -> None:
+    page.goto("/skriv")
+    page.fill("#report", REPORT)
+    page.click("#analyse")
+    advice = page.locator("#haendelse-1 mark.advice")
+    assert advice.inner_text() == "Husk at tømme bilen for værktøj om natten."
+    assert page.locator("#haendelse-0 mark.alarm").inner_text() == "hærger"
+    assert page.locator("#haendelse-0 .principles li.missing").count() == 5
+    page.click("#haendelse-0 button.insert-advice")
+    assert "indsat under hændelse 1" in page.locator("[role=status]").first.inner_text()
+    assert "Undgå indbrud" in page.input_value("#report")
+    assert page.locator("#haendelse-0 button.insert-advice").count() == 0
+    rewritten = page.input_value("#rewritten")
+    assert "botrygt:advice home_burglary" in rewritten
+    page.click("#copy")
+    page.wait_for_function("document.getElementById('copy-status').textContent === 'Kopieret.'")
+    assert page.evaluate("navigator.clipboard.readText()") == rewritten
+    with page.expect_download() as dl:
+        page.click("#download")
+    assert dl.value.suggested_filename == "doegnrapport.txt"
+    assert Path(dl.value.path()).read_text(encoding="utf-8") == rewritten
+
+
+def test_audit_upload(page: Any, tmp_path: Path) -> None:
+    a = tmp_path / "pressemeddelelse.txt"
+    a.write_text("Der var indbrud i et rækkehus. Husk at låse terrassedøren.", encoding="utf-8")
+    b = tmp_path / "nyhed.md"
+    b.write_text("# Tyveri\n\nDer var tyveri af en cykel.", encoding="utf-8")
+    page.goto("/gennemga")
+    page.set_input_files("#files", [str(a), str(b)])
+    page.click("#audit-submit")
+    rows = page.locator("#audit-table tbody tr")
+    assert rows.count() == 2
+    page.click("#audit-table th >> text=Sandsynlighed")  # sort ascending by score
+    assert page.locator("#audit-table tbody tr").first.locator("td").first.inner_text().startswith("nyhed.md")
+    first_constructive = page.locator("#audit-table tbody tr", has_text="pressemeddelelse.txt")
+    first_constructive.locator("summary").click()
+    assert first_constructive.locator("mark.advice").inner_text() == "Husk at låse terrassedøren."
+    with page.expect_download() as dl:
+        page.click("#audit-csv")
+    assert dl.value.suggested_filename == "gennemgang.csv"
+
+
+def test_trends_page_shows_a_chart(page: Any, site: tuple[str, Any, Any, str]) -> None:
+    _, store, analyzer, _ = site
+    seed_articles(store, analyzer, weeks=6, per_week=3)
+    seed_articles(store, analyzer, outlet="Køge Nyt", municipality="Køge", weeks=6, per_week=2)
+    page.goto("/pressen")
+    page.select_option("#period", "week")
+    page.click("form[action='/pressen'] button[type=submit]")
+    chart = page.locator("svg#trend-chart")
+    assert chart.is_visible()
+    assert chart.locator("polyline").count() == 2 and chart.locator("polygon").count() == 2
+    assert chart.bounding_box()["width"] > 200
+    chart.locator("a").first.click()
+    assert page.locator("#artikler li.card").count() >= 1
+
+
+PAGES = ["/", "/skriv", "/gennemga", "/pressen?by=outlet&period=week", "/kilder", "/login"]
+
+
+def test_stored_xss_is_inert_everywhere_and_pages_fit_a_phone(
+    page: Any, site: tuple[str, Any, Any, str], tmp_path: Path
+) -> None:
+    _, store, analyzer, secret = site
+    seed_hostile(store, analyzer)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto("/login?next=/kilder")
+    page.fill("#api_key", secret)
+    with page.expect_navigation(url=lambda u: urlsplit(u).path == "/kilder"):
+        page.keyboard.press("Enter")  # keyboard submit
+    for path in PAGES:
+        page.goto(path)
+        assert page.evaluate("window.__xss") is None, path
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), path
+    page.goto("/kilder")
+    assert XSS_TITLE in page.locator("#feeds-table").inner_text()  # shown as text, not run
+    page.goto("/pressen?by=outlet&period=week")
+    page.locator("svg#trend-chart a").first.click()
+    assert "<script>window.__xss=1</script>" in page.locator("#artikler").inner_text()
+    # The same payloads pasted and uploaded by a user.
+    page.goto("/skriv")
+    page.fill("#report", f'{XSS_TITLE}\n\nIndbrud <img src=x onerror="window.__xss=5">. Husk at låse.\n')
+    page.click("#analyse")
+    assert page.evaluate("window.__xss") is None
+    upload = tmp_path / "x.html"
+    upload.write_text(
+        f'<html><body><h1>{XSS_TITLE}</h1><p>Indbrud. <img src=x onerror="window.__xss=6"></p></body></html>',
+        encoding="utf-8",
+    )
+    page.goto("/gennemga")
+    page.set_input_files("#files", str(upload))
+    page.click("#audit-submit")
+    assert page.locator("#audit-table tbody tr").count() == 1
+    assert page.evaluate("window.__xss") is None
+
+
+def test_keyboard_skip_link_is_first(page: Any) -> None:
+    page.goto("/skriv")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Spring til indhold"

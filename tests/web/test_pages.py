@@ -1,0 +1,288 @@
+"""Contract tests of the web pages through the test client: rendering, CSRF, login, escaping, headers."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from botrygt_nlp.web.security import CSP
+from tests.web.conftest import CSRF_RE, Web, seed_hostile
+
+REPORT = """Døgnrapport fra Midt- og Vestsjællands Politi
+
+Indbrud i villa i Ringsted
+Natten til tirsdag var der indbrud i en villa på Søgade. Politiet hører gerne fra vidner på 114.
+
+Tyveri fra varebil i Slagelse
+Der var tyveri af værktøj fra en varebil. Husk at tømme bilen for værktøj om natten.
+"""
+
+PAGES = ["/", "/skriv", "/gennemga", "/pressen", "/kilder", "/login"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_renders_with_security_headers(web: Web, path: str) -> None:
+    r = web.client.get(path)
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/html")
+    assert r.headers["content-security-policy"] == CSP
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["x-frame-options"] == "DENY"
+    assert '<html lang="da">' in r.text and 'name="viewport"' in r.text
+    assert "<script>" not in r.text and "style=" not in r.text  # nothing inline for the CSP to block
+    csrf_cookie = r.headers.get("set-cookie", "")
+    if csrf_cookie:
+        assert "HttpOnly" in csrf_cookie and "SameSite=strict" in csrf_cookie
+
+
+def test_no_template_opts_out_of_escaping() -> None:
+    from botrygt_nlp.config import Settings
+
+    for path in (Settings().templates_dir / "web").iterdir():
+        source = path.read_text(encoding="utf-8")
+        assert "|safe" not in source.replace(" ", "") and "autoescape" not in source, path.name
+        assert "<script>" not in source and " style=" not in source, path.name
+
+
+def test_every_form_field_has_a_label(web: Web) -> None:
+    for path in PAGES:
+        html = web.client.get(path).text
+        ids = set(re.findall(r'<(?:input|textarea|select)[^>]*\bid="([^"]+)"', html))
+        for field_id in ids:
+            assert f'for="{field_id}"' in html, (path, field_id)
+
+
+def test_forms_without_csrf_are_refused(web: Web) -> None:
+    web.client.get("/skriv")
+    r = web.client.post("/skriv", data={"report": REPORT})
+    assert r.status_code == 403
+    assert "Formularen er udløbet" in r.text  # the Danish HTML error page, not JSON, for a browser
+    r = web.client.post("/skriv", data={"report": REPORT, "csrf_token": "forged"})
+    assert r.status_code == 403
+
+
+def test_draft_flow_highlights_and_inserts_advice(web: Web) -> None:
+    token = web.csrf("/skriv")
+    r = web.client.post("/skriv", data={"csrf_token": token, "report": REPORT, "fmt": "auto", "action": "analyse"})
+    assert r.status_code == 200
+    html = r.text
+    assert '<mark class="advice" title="Råd: Gør det svært for tyven">Husk at tømme bilen' in html
+    assert html.count('class="verdict not_constructive"') == 1
+    assert 'name="insert" value="0"' in html  # the burglary lacks advice: one click inserts it
+    assert 'name="insert" value="1"' not in html  # already constructive
+    r = web.client.post("/skriv", data={"csrf_token": token, "report": REPORT, "fmt": "auto", "insert": "0"})
+    assert "Forslaget til råd er indsat under hændelse 1" in r.text
+    textarea = re.search(r'<textarea id="report"[^>]*>(.*?)</textarea>', r.text, re.S)
+    assert textarea and "botrygt:advice home_burglary" in textarea.group(1)
+    assert "har allerede en rådsblok" in r.text
+
+
+def test_draft_upload_and_download(web: Web) -> None:
+    token = web.csrf("/skriv")
+    r = web.client.post(
+        "/skriv",
+        data={"csrf_token": token, "fmt": "auto", "action": "analyse"},
+        files={
+            "file": (
+                "rapport.md",
+                ("# Døgnrapport\n\n## Indbrud i Køge\n\nDer var indbrud i et rækkehus.\n").encode(),
+                "text/markdown",
+            )
+        },
+    )
+    assert r.status_code == 200 and "Indbrud i Køge" in r.text
+    assert 'name="download_name" value="doegnrapport.md"' in r.text
+    d = web.client.post(
+        "/skriv/download", data={"csrf_token": token, "rewritten": "Rapport\n", "download_name": "x.md"}
+    )
+    assert d.status_code == 200
+    assert d.headers["content-disposition"] == 'attachment; filename="doegnrapport.md"'
+    assert d.text == "Rapport\n"
+
+
+def test_draft_errors_keep_the_text(web: Web) -> None:
+    token = web.csrf("/skriv")
+    r = web.client.post("/skriv", data={"csrf_token": token, "report": "   "})
+    assert r.status_code == 422 and "Indsæt eller upload" in r.text
+    r = web.client.post("/skriv", data={"csrf_token": token}, files={"file": ("x.txt", b"\x00\x01bin", "text/plain")})
+    assert r.status_code == 422 and 'role="alert"' in r.text
+
+
+def test_audit_upload_table_sort_and_csv(web: Web) -> None:
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("Der var indbrud i et sommerhus. Husk at låse skuret.")
+    buf = io.BytesIO()
+    d.save(buf)
+    token = web.csrf("/gennemga")
+    files = [
+        ("files", ("a.txt", b"Tyveri af cykel ved stationen.", "text/plain")),
+        ("files", ("b.docx", buf.getvalue(), "application/octet-stream")),
+        (
+            "files",
+            (
+                "c.html",
+                b"<html><body><article><p>Indbrud i nat. Husk at lukke vinduet.</p></article></body></html>",
+                "text/html",
+            ),
+        ),
+        ("files", ("d.pdf", b"%PDF-1.4 not really", "application/pdf")),
+    ]
+    r = web.client.post(
+        "/gennemga",
+        data={"csrf_token": token, "urls": "http://127.0.0.1:9/intern\nfile:///etc/passwd"},
+        files=files,
+    )
+    assert r.status_code == 200
+    html = r.text
+    assert html.count("<tr>") == 1 + 6
+    assert "not a readable PDF" in html
+    assert "non-public address" in html  # the SSRF guard refused the loopback URL
+    results = re.search(r'name="results" value="([^"]+)"', html)
+    assert results
+    sorted_page = web.client.post(
+        "/gennemga/vis", data={"csrf_token": token, "results": results.group(1), "sort": "score:desc"}
+    )
+    names = re.findall(r"<td>([^<]+) <span class=\"hint\">", sorted_page.text)
+    assert names[0] in ("b.docx", "c.html")
+    assert 'aria-sort="descending"' in sorted_page.text
+    csv_r = web.client.post("/gennemga/csv", data={"csrf_token": token, "results": results.group(1)})
+    assert csv_r.headers["content-type"].startswith("text/csv")
+    assert csv_r.text.splitlines()[0].startswith("name,source,verdict")
+    tampered = results.group(1)[:-3] + "abc"
+    assert web.client.post("/gennemga/vis", data={"csrf_token": token, "results": tampered}).status_code == 400
+
+
+def test_trends_page_chart_and_drill_down(web: Web) -> None:
+    from tests.api.helpers import seed_articles
+
+    seed_articles(web.store, web.analyzer, weeks=6, per_week=3)
+    r = web.client.get("/pressen?by=outlet&period=week")
+    assert '<svg class="chart" id="trend-chart"' in r.text
+    assert "<polygon" in r.text and "<polyline" in r.text
+    link = re.search(r'<a href="(/pressen\?[^"]+)" aria-label=', r.text)
+    assert link
+    drill = web.client.get(link.group(1).replace("&amp;", "&"))
+    assert 'id="artikler"' in drill.text and "Indbrud 0-1" in drill.text
+    assert '<mark class="advice">Husk at låse døren.</mark>' in drill.text
+    assert web.client.get("/pressen?by=bogus&period=bogus&since=notadate").status_code == 200
+
+
+def test_sources_need_login_and_csrf(web: Web) -> None:
+    token = web.csrf("/login")  # one token per browser: the same on every page
+    r = web.client.post("/kilder", data={"csrf_token": token, "url": "https://a.example/rss", "outlet": "A"})
+    assert r.status_code == 401 and "/login?next=/kilder" in r.text
+    assert "Log ind med en API-nøgle" in web.client.get("/kilder").text
+    bad = web.client.post("/login", data={"csrf_token": token, "api_key": "btk_nope", "next": "/kilder"})
+    assert bad.status_code == 401
+    web.login()
+    session = web.client.cookies.get("botrygt_session")
+    assert session and web.secret not in session  # the cookie holds a signed name, never the key
+    r = web.client.post(
+        "/kilder",
+        data={
+            "csrf_token": token,
+            "url": "https://a.example/rss",
+            "outlet": "A",
+            "municipalities": "Ringsted",
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    page = web.client.get("/kilder").text
+    assert "https://a.example/rss" in page and "Ikke hentet endnu" in page
+    feed_id = web.store.list_feeds()[0].id
+    assert web.client.post(f"/kilder/{feed_id}/fjern", data={}).status_code == 403  # no CSRF token
+    r = web.client.post(f"/kilder/{feed_id}/fjern", data={"csrf_token": token}, follow_redirects=False)
+    assert r.status_code == 303 and web.store.list_feeds() == []
+    r = web.client.post("/kilder", data={"csrf_token": token, "url": "ftp://x", "outlet": "B"})
+    assert r.status_code == 422 and 'role="alert"' in r.text
+
+
+def test_login_does_not_redirect_off_site(web: Web) -> None:
+    token = web.csrf("/login")
+    r = web.client.post(
+        "/login",
+        data={"csrf_token": token, "api_key": web.secret, "next": "//evil.example/x"},
+        follow_redirects=False,
+    )
+    assert r.headers["location"] == "/kilder"
+
+
+def test_forged_session_cookie_is_ignored(web: Web) -> None:
+    web.client.cookies.set("botrygt_session", "eyJrIjoiYWRtaW4iLCJleHAiOjk5OTk5OTk5OTl9.forged")
+    assert "Log ind med en API-nøgle" in web.client.get("/kilder").text
+
+
+@pytest.mark.parametrize("path", ["/kilder", "/pressen?by=outlet&period=week", "/"])
+def test_hostile_feed_content_is_escaped(web: Web, path: str) -> None:
+    seed_hostile(web.store, web.analyzer)
+    html = web.client.get(path).text
+    assert "<script>window" not in html and "<img src=x" not in html and "<svg onload" not in html
+    if path != "/":
+        assert "&lt;script&gt;window.__xss=1&lt;/script&gt;" in html
+
+
+def test_hostile_drill_down_is_escaped(web: Web) -> None:
+    seed_hostile(web.store, web.analyzer)
+    r = web.client.get("/pressen?by=outlet&period=week")
+    link = re.search(r'<a href="(/pressen\?[^"]+)" aria-label=', r.text)
+    assert link
+    html = web.client.get(link.group(1).replace("&amp;", "&")).text
+    assert "&lt;svg onload=" in html or "&lt;script&gt;" in html
+    assert "<script>window" not in html and "<svg onload" not in html
+
+
+def test_audit_fetches_urls_through_the_guarded_fetcher(tmp_path: Path) -> None:
+    """URLs go through monitor.fetch.Fetcher (robots.txt, caps, SSRF checks per hop); here with a mock
+    transport so nothing leaves the machine."""
+    import httpx
+    from fastapi.testclient import TestClient
+
+    from botrygt_nlp.monitor.fetch import Fetcher
+    from tests.api.helpers import build_app
+
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        if request.url.path == "/robots.txt":
+            return httpx.Response(200, text="User-agent: *\nDisallow: /privat/\n")
+        if request.url.path == "/artikel":
+            html = (
+                "<html><head><title>Indbrud i Ringsted</title></head><body><article><h1>Indbrud i Ringsted"
+                "</h1><p>Der var indbrud i en villa i nat, og tyven tog smykker og en computer med sig. "
+                "Husk at låse døren, også når du kun går en kort tur.</p></article></body></html>"
+            )
+            return httpx.Response(200, text=html, headers={"content-type": "text/html; charset=utf-8"})
+        return httpx.Response(404)
+
+    def factory() -> Fetcher:
+        return Fetcher(user_agent="test", transport=httpx.MockTransport(handler), min_host_delay_s=0)
+
+    app, store, _ = build_app(tmp_path, fetcher_factory=factory)
+    with TestClient(app, base_url="http://127.0.0.1", headers={"accept": "text/html"}) as client:
+        token = CSRF_RE.search(client.get("/gennemga").text)
+        assert token
+        r = client.post(
+            "/gennemga",
+            data={
+                "csrf_token": token.group(1),
+                "urls": "https://avis.example/artikel\nhttps://avis.example/privat/x",
+            },
+        )
+    assert "/artikel" in seen and "/privat/x" not in seen  # robots.txt was honoured
+    assert "Indbrud i Ringsted" in r.text and '<span class="verdict constructive">' in r.text
+    assert "Afvist af sikkerhedsreglerne" in r.text
+    store.close()
+
+
+def test_unknown_page_gets_the_danish_error_page(web: Web) -> None:
+    r = web.client.get("/findes-ikke")
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+    assert "Findes ikke" in r.text
+    assert web.client.get("/v1/findes-ikke").headers["content-type"] == "application/problem+json"
