@@ -93,7 +93,7 @@ class Analyzer:
         self.bundle = LinearBundle.load(model_dir)
         lemma_file = model_dir / LEMMA_TABLE_FILE
         lookup = LemmaLookup.from_file(lemma_file) if lemma_file.is_file() else None
-        self.nlp = nlp or build_nlp(lookup)
+        self.nlp = nlp or build_nlp(lookup, doc_lemmas=False)
         self.backend: Backend = self._load_backend()
         self.max_chars = max_chars if max_chars is not None else get_settings().max_text_chars
 
@@ -162,11 +162,14 @@ class Analyzer:
 
         advice_spans: list[AdviceSpan] = []
         if relevant:
-            for s, sig, p in zip(doc.sentences, sigs, advice_p, strict=True):
-                if p >= ADVICE_THRESHOLD:
-                    advice_spans.append(
-                        AdviceSpan(s.start, s.end, s.text, _principle(b.principle, principle_features(s, sig)), p)
-                    )
+            chosen = [
+                (s, sig, p) for s, sig, p in zip(doc.sentences, sigs, advice_p, strict=True) if p >= ADVICE_THRESHOLD
+            ]
+            principles_found = _principles(b.principle, [principle_features(s, sig) for s, sig, _p in chosen])
+            advice_spans = [
+                AdviceSpan(s.start, s.end, s.text, principle, p)
+                for (s, _sig, p), principle in zip(chosen, principles_found, strict=True)
+            ]
         principles = tuple(p for p in Principle if any(a.principle is p for a in advice_spans))
 
         doc_idx = b.alarm.indices(doc_feats)  # alarm and witness share one feature list (save_shared)
@@ -174,8 +177,12 @@ class Analyzer:
         alarmist = alarm_p >= self.meta.thresholds.get("alarm", 0.5)
         alarm_spans = evidence.in_text(evidence.alarms) if alarmist else ()
 
-        witness_p = float(b.witness.proba_at(doc_idx if b.witness.vocab is b.alarm.vocab else b.witness.indices(doc_feats))[1])
-        witness_spans = tuple(Span(s.start, s.end, s.text) for s, sig in zip(doc.sentences, sigs, strict=True) if sig.witness)
+        witness_p = float(
+            b.witness.proba_at(doc_idx if b.witness.vocab is b.alarm.vocab else b.witness.indices(doc_feats))[1]
+        )
+        witness_spans = tuple(
+            Span(s.start, s.end, s.text) for s, sig in zip(doc.sentences, sigs, strict=True) if sig.witness
+        )
         witness = witness_p >= 0.5 and bool(witness_spans)
 
         cues = evidence.in_text([span for _ct, span in evidence.cues]) if relevant else ()
@@ -215,13 +222,14 @@ class Analyzer:
         )
 
 
-def _principle(model: LinearModel, features: list[str]) -> Principle | None:
-    probs = model.proba(features)
-    k = int(probs.argmax())
-    label = model.classes[k]
-    if label == "none" or float(probs[k]) < PRINCIPLE_MIN_PROBABILITY:
-        return None
-    return Principle(label)
+def _principles(model: LinearModel, feature_lists: list[list[str]]) -> list[Principle | None]:
+    """The principle each advice sentence serves, or None when no principle is likely enough."""
+    out: list[Principle | None] = []
+    for probs in model.proba_many(feature_lists):
+        k = int(probs.argmax())
+        label = model.classes[k]
+        out.append(None if label == "none" or float(probs[k]) < PRINCIPLE_MIN_PROBABILITY else Principle(label))
+    return out
 
 
 @lru_cache(maxsize=4)

@@ -1,20 +1,20 @@
 """Error tree of botrygt-nlp. Every edge (CLI, API, web) maps these once to its own form.
 
-    BotrygtError                    base; ``retryable`` says whether trying again may help
-    ├── InputError                  the caller's input is unusable (permanent)
-    │   ├── EmptyTextError          empty or whitespace-only text
-    │   ├── EncodingError           bytes that are not UTF-8 (or a declared encoding) text
-    │   ├── BinaryInputError        a binary file (NUL bytes, control characters)
-    │   ├── TextTooLargeError       over the configured size limit
-    │   ├── NotDanishError          text in another language; not scored as if Danish
-    │   └── MalformedRecordError    a JSONL line / record that does not parse or lacks fields
-    ├── ModelError                  the model artefact is missing, corrupt or incompatible (permanent)
-    ├── TemplateError               an advice template fails validation or rendering (permanent)
-    ├── FetchError                  fetching a URL failed
-    │   ├── BlockedURLError         refused by the SSRF guard or robots.txt (permanent)
-    │   ├── TransientFetchError     timeouts, 429, 5xx, connection resets (retryable)
-    │   └── PermanentFetchError     4xx other than 429, bad scheme, too large (permanent)
-    └── StorageError                database problems (retryable)
+BotrygtError                    base; ``retryable`` says whether trying again may help
+├── InputError                  the caller's input is unusable (permanent)
+│   ├── EmptyTextError          empty or whitespace-only text
+│   ├── EncodingError           bytes that are not UTF-8 (or a declared encoding) text
+│   ├── BinaryInputError        a binary file (NUL bytes, control characters)
+│   ├── TextTooLargeError       over the configured size limit
+│   ├── NotDanishError          text in another language; not scored as if Danish
+│   └── MalformedRecordError    a JSONL line / record that does not parse or lacks fields
+├── ModelError                  the model artefact is missing, corrupt or incompatible (permanent)
+├── TemplateError               an advice template fails validation or rendering (permanent)
+├── FetchError                  fetching a URL failed
+│   ├── BlockedURLError         refused by the SSRF guard or robots.txt (permanent)
+│   ├── TransientFetchError     timeouts, 429, 5xx, connection resets (retryable)
+│   └── PermanentFetchError     4xx other than 429, bad scheme, too large (permanent)
+└── StorageError                database problems (retryable)
 """
 
 from __future__ import annotations

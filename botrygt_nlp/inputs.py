@@ -114,14 +114,20 @@ def iter_jsonl(lines: Iterator[bytes], source: str, encoding: str | None = None)
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             yield InputRecord(
-                _salvage_id(line), None, line=lineno,
-                error=MalformedRecordError(f"{source} line {lineno}: not valid JSON ({exc.msg} at column {exc.colno})."),
+                _salvage_id(line),
+                None,
+                line=lineno,
+                error=MalformedRecordError(
+                    f"{source} line {lineno}: not valid JSON ({exc.msg} at column {exc.colno})."
+                ),
             )
             continue
         if not isinstance(obj, dict):
             yield InputRecord(
-                None, None, line=lineno,
-                error=MalformedRecordError(f"{source} line {lineno}: expected a JSON object with \"id\" and \"text\"."),
+                None,
+                None,
+                line=lineno,
+                error=MalformedRecordError(f'{source} line {lineno}: expected a JSON object with "id" and "text".'),
             )
             continue
         rid = obj.get("id")
@@ -130,8 +136,10 @@ def iter_jsonl(lines: Iterator[bytes], source: str, encoding: str | None = None)
         title = obj.get("title")
         if not isinstance(text, str):
             yield InputRecord(
-                rid, None, line=lineno,
-                error=MalformedRecordError(f"{source} line {lineno}: field \"text\" is missing or not a string."),
+                rid,
+                None,
+                line=lineno,
+                error=MalformedRecordError(f'{source} line {lineno}: field "text" is missing or not a string.'),
             )
             continue
         yield InputRecord(rid, text, title if isinstance(title, str) else None, line=lineno)

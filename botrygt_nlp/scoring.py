@@ -40,9 +40,7 @@ def score_record(analyzer: Analyzer, record: InputRecord) -> ScoreOutcome:
     try:
         assessment = analyzer.assess(record.text, title=record.title)
     except InputError as exc:
-        where = (
-            f"line {record.line}: " if record.line is not None and str(record.line) not in exc.message else ""
-        )
+        where = f"line {record.line}: " if record.line is not None and str(record.line) not in exc.message else ""
         exc.message = where + exc.message
         return ScoreOutcome(record, None, exc)
     if assessment.language is not Language.DANISH:

@@ -99,9 +99,7 @@ def test_bad_input_errors_name_the_problem() -> None:
 
 
 def test_english_text_is_reported_not_scored() -> None:
-    a = analyze(
-        "The police say that burglars broke into a house on Monday night and they are looking for witnesses."
-    )
+    a = analyze("The police say that burglars broke into a house on Monday night and they are looking for witnesses.")
     assert a.language is Language.ENGLISH
     assert not a.relevant and not a.constructive and a.score == 0.0
 

@@ -41,13 +41,9 @@ def test_jsonl_gives_one_line_per_input_line_with_the_contract(tmp_path: Path) -
         '{"id": "broken", "text": "unterminated',
         json.dumps({"id": 3}),
         json.dumps({"id": 4, "text": "  "}),
-        json.dumps(
-            {"id": 5, "text": "The police are looking for witnesses after a burglary in a house on Monday."}
-        ),
+        json.dumps({"id": 5, "text": "The police are looking for witnesses after a burglary in a house on Monday."}),
         "",
-        json.dumps(
-            {"id": 6, "text": "Der blev stjålet en ladcykel fra en carport i Aarhus natten til fredag."}
-        ),
+        json.dumps({"id": 6, "text": "Der blev stjålet en ladcykel fra en carport i Aarhus natten til fredag."}),
     ]
     src = tmp_path / "in.jsonl"
     src.write_text("\n".join(lines) + "\n", encoding="utf-8")

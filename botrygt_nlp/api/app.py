@@ -25,6 +25,29 @@ if TYPE_CHECKING:
 UPLOAD_PREFIXES = ("/gennemga", "/skriv")  # web pages that accept multipart uploads get the larger body limit
 
 
+def _install_offline_docs(app: FastAPI) -> None:
+    """OpenAPI docs at /docs with Swagger UI's assets from the fastapi-offline package, so they work offline."""
+    from pathlib import Path
+
+    import fastapi_offline
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+    from fastapi.staticfiles import StaticFiles
+
+    static = Path(fastapi_offline.__file__).resolve().parent / "static"
+    app.mount("/docs-static", StaticFiles(directory=static), name="docs-static")
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{app.title} – API",
+            swagger_js_url="/docs-static/swagger-ui-bundle.js",
+            swagger_css_url="/docs-static/swagger-ui.css",
+            swagger_favicon_url="/docs-static/favicon.png",
+        )
+
+
 def create_app(
     settings: Settings | None = None,
     analyzer: AnalyzerPort | None = None,
@@ -45,10 +68,11 @@ def create_app(
         version=__version__,
         description="Konstruktiv kriminalitetskommunikation: score Danish crime texts, rewrite daily "
         "reports with Bo trygt advice, and follow the local press over time.",
-        docs_url="/docs",
+        docs_url=None,  # served below from local files: FastAPI's default page loads Swagger UI from a CDN
         redoc_url=None,
     )
     app.state.services = services
+    _install_offline_docs(app)
 
     for module in (assess, reports, monitor, feedback):
         app.include_router(module.router)

@@ -102,7 +102,5 @@ def evaluate_units(
         "f1": round(2 * sp * sr / (sp + sr), 4) if sp + sr else 0.0,
         "gold": total_gold,
     }
-    metrics["principle_accuracy_on_matched_spans"] = (
-        round(principle_ok / principle_n, 4) if principle_n else 0.0
-    )
+    metrics["principle_accuracy_on_matched_spans"] = round(principle_ok / principle_n, 4) if principle_n else 0.0
     return metrics

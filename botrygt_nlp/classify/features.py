@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from botrygt_nlp.domain import CrimeType, Span
+from botrygt_nlp.nlp.phrases import lower_same_length
 from botrygt_nlp.nlp.signals import (
     SentenceSignals,
     alarm_matches,
@@ -38,7 +39,8 @@ class DocumentEvidence:
     def of(cls, doc: ProcessedText) -> DocumentEvidence:
         full = doc.title + "\n" + doc.text if doc.title else doc.text
         offset = len(doc.title) + 1 if doc.title else 0
-        return cls(offset, crime_cue_matches(full), alarm_matches(full), generic_theft_count(full))
+        low = lower_same_length(full)  # one lowering serves all three searches
+        return cls(offset, crime_cue_matches(full, low), alarm_matches(full, low), generic_theft_count(full, low))
 
     def in_text(self, spans: list[Span]) -> tuple[Span, ...]:
         """The spans that lie in the body, with offsets into the body."""
@@ -46,23 +48,21 @@ class DocumentEvidence:
         return tuple(Span(s.start - o, s.end - o, s.text) for s in spans if s.start >= o)
 
 
-_DIGITS = re.compile(r"\d")
+_DIGITS_TO_ZERO = str.maketrans("123456789", "000000000")
 _INTRO_RE = re.compile(r"råd|tips|sådan|anbefal|opfordr|husk|forebyg|undgå|kan du gøre")
 
 
 def _norm(word: str) -> str:
-    return _DIGITS.sub("0", word)
+    return word.translate(_DIGITS_TO_ZERO)
 
 
 def _bucket(n: int) -> str:
     return "0" if n == 0 else "1" if n == 1 else "2" if n == 2 else "3-4" if n <= 4 else "5+"
 
 
-def sentence_features(
-    s: Sentence, sig: SentenceSignals, prev: Sentence | None, n_sentences: int
-) -> list[str]:
+def sentence_features(s: Sentence, sig: SentenceSignals, prev: Sentence | None, n_sentences: int) -> list[str]:
     feats: list[str] = ["bias"]
-    words = [_norm(w) for w in s.words]
+    words = s.norm
     feats.extend("w=" + w for w in words)
     feats.extend("b=" + a + "_" + b for a, b in itertools.pairwise(words))
     feats.extend("l=" + lemma for lemma in s.lemmas)
@@ -99,7 +99,7 @@ def sentence_features(
 
 def principle_features(s: Sentence, sig: SentenceSignals) -> list[str]:
     feats = ["bias"]
-    feats.extend("w=" + _norm(w) for w in s.words)
+    feats.extend("w=" + w for w in s.norm)
     feats.extend("l=" + lemma for lemma in s.lemmas)
     feats.extend("b=" + a + "_" + b for a, b in zip(s.words, s.words[1:], strict=False))
     feats.extend("cue=" + p.value for p in sig.principle_hits)
@@ -114,7 +114,7 @@ def document_features(
     words: list[str] = []
     lemmas: list[str] = []
     for s in doc.sentences:
-        words.extend(_norm(w) for w in s.words)
+        words.extend(s.norm)
         lemmas.extend(s.lemmas)
     feats.extend("w=" + w for w in set(words))
     feats.extend({"b=" + a + "_" + b for a, b in itertools.pairwise(words)})
@@ -138,7 +138,6 @@ def document_features(
     feats.append("witness_n=" + _bucket(n_witness))
     n_sent = len(doc.sentences)
     feats.append(
-        "doc_len="
-        + ("tiny" if n_sent <= 2 else "short" if n_sent <= 6 else "mid" if n_sent <= 15 else "long")
+        "doc_len=" + ("tiny" if n_sent <= 2 else "short" if n_sent <= 6 else "mid" if n_sent <= 15 else "long")
     )
     return feats

@@ -64,11 +64,35 @@ class LinearModel:
     def positive(self, features: Iterable[str]) -> float:
         return float(self.proba(features)[1])
 
+    def decisions_many(self, feature_lists: Sequence[Sequence[str]]) -> FloatArray:
+        """Decision values for many feature lists at once: one vocabulary pass, one numpy reduction.
+
+        Features count once per list (binary presence, as in training): duplicates are removed by ``np.unique``
+        on (row, column) keys rather than by a Python set per row.
+        """
+        get = self.vocab.get
+        rows: list[int] = []
+        cols: list[int] = []
+        for r, feats in enumerate(feature_lists):
+            found = [i for i in map(get, feats) if i is not None]
+            cols.extend(found)
+            rows.extend([r] * len(found))
+        n_rows = len(feature_lists)
+        out = np.tile(self.intercept, (n_rows, 1)).astype(np.float32)
+        if cols:
+            n_feat = self.coef.shape[1]
+            keys = np.unique(np.asarray(rows, dtype=np.int64) * n_feat + np.asarray(cols, dtype=np.int64))
+            r_idx = keys // n_feat
+            c_idx = keys % n_feat
+            for k in range(self.coef.shape[0]):
+                out[:, k] += np.bincount(r_idx, weights=self.coef[k, c_idx], minlength=n_rows).astype(np.float32)
+        return out
+
     def proba_many(self, feature_lists: Sequence[Sequence[str]]) -> FloatArray:
-        """Batched ``proba`` for many feature lists (one numpy reduction per list, one sigmoid in all)."""
+        """Batched ``proba`` for many feature lists."""
         if not feature_lists:
             return np.zeros((0, len(self.classes)), dtype=np.float32)
-        z = np.stack([self.decision(f) for f in feature_lists])
+        z = self.decisions_many(feature_lists)
         if self.binary:
             p = 1.0 / (1.0 + np.exp(-z[:, 0]))
             return np.stack([1.0 - p, p], axis=1).astype(np.float32)
@@ -157,9 +181,7 @@ def fit_linear(
         idx = {vocab[f] for f in feats if f in vocab}
         rows.extend([r] * len(idx))
         cols.extend(idx)
-    x = csr_matrix(
-        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(feature_lists), len(vocab))
-    )
+    x = csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(feature_lists), len(vocab)))
     classes = sorted(set(labels))
     clf = LogisticRegression(C=c, max_iter=max_iter, class_weight=class_weight)
     clf.fit(x, np.asarray(labels))

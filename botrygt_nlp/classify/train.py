@@ -133,18 +133,14 @@ def fit_bundle(train_units: list[PreparedUnit], cfg: TrainConfig) -> LinearBundl
     p_feats: list[list[str]] = []
     p_labels: list[str] = []
     for p in train_units:
-        for s, sig, y, pr in zip(
-            p.doc.sentences, p.sigs, p.sentence_labels, p.sentence_principles, strict=True
-        ):
+        for s, sig, y, pr in zip(p.doc.sentences, p.sigs, p.sentence_labels, p.sentence_principles, strict=True):
             if y and pr:
                 p_feats.append(principle_features(s, sig))
                 p_labels.append(pr)
     principle = fit_linear("principle", p_feats, p_labels, c=cfg.c_principle)
 
     doc_feats = [p.doc_features for p in train_units]
-    crime_type = fit_linear(
-        "crime_type", doc_feats, [p.unit.crime_type.value for p in train_units], c=cfg.c_doc
-    )
+    crime_type = fit_linear("crime_type", doc_feats, [p.unit.crime_type.value for p in train_units], c=cfg.c_doc)
     alarm = fit_linear(
         "alarm",
         doc_feats,
@@ -152,9 +148,7 @@ def fit_bundle(train_units: list[PreparedUnit], cfg: TrainConfig) -> LinearBundl
         c=cfg.c_doc,
         class_weight="balanced",
     )
-    witness = fit_linear(
-        "witness", doc_feats, [str(int(p.unit.witness_appeal)) for p in train_units], c=cfg.c_doc
-    )
+    witness = fit_linear("witness", doc_feats, [str(int(p.unit.witness_appeal)) for p in train_units], c=cfg.c_doc)
 
     oof = _out_of_fold_advice(train_units, cfg)
     agg_feats: list[list[str]] = []
@@ -182,10 +176,7 @@ def train(corpus_dir: Path, out_dir: Path, cfg: TrainConfig | None = None) -> Tr
     bundle.save(out_dir)
 
     lemmas_needed = {
-        f[2:]
-        for m in (bundle.advice, bundle.principle, bundle.crime_type)
-        for f in m.vocab
-        if f.startswith("l=")
+        f[2:] for m in (bundle.advice, bundle.principle, bundle.crime_type) for f in m.vocab if f.startswith("l=")
     }
     lemmas_needed |= {f[3:] for f in bundle.advice.vocab if f.startswith("fl=")}
     compact = build_compact_lemma_table(lemmas_needed)
@@ -216,7 +207,5 @@ def train(corpus_dir: Path, out_dir: Path, cfg: TrainConfig | None = None) -> Tr
     from botrygt_nlp.classify.evaluate import evaluate_units
 
     report.heldout = evaluate_units(Analyzer(out_dir), heldout_units)
-    (out_dir / "training_report.json").write_text(
-        json.dumps(asdict(report), indent=2, ensure_ascii=False) + "\n"
-    )
+    (out_dir / "training_report.json").write_text(json.dumps(asdict(report), indent=2, ensure_ascii=False) + "\n")
     return report

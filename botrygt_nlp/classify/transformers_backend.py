@@ -38,9 +38,7 @@ def _import_torch() -> Any:
 
 
 class TransformersBackend:
-    def __init__(
-        self, model: Any, tokenizer: Any, fallback: LinearBackend, max_length: int, threads: int
-    ) -> None:
+    def __init__(self, model: Any, tokenizer: Any, fallback: LinearBackend, max_length: int, threads: int) -> None:
         self.model = model
         self.tokenizer = tokenizer
         self.fallback = fallback
@@ -88,17 +86,13 @@ class TransformersBackend:
         return self.fallback.crime_type_probabilities(doc, features)
 
 
-def _fine_tune(
-    base_model: Path, texts: list[str], labels: list[int], cfg: TrainConfig, out: Path
-) -> tuple[Any, Any]:
+def _fine_tune(base_model: Path, texts: list[str], labels: list[int], cfg: TrainConfig, out: Path) -> tuple[Any, Any]:
     torch = _import_torch()
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     torch.manual_seed(cfg.seed)
     tokenizer = AutoTokenizer.from_pretrained(base_model, local_files_only=True)
-    model = AutoModelForSequenceClassification.from_pretrained(
-        base_model, num_labels=2, local_files_only=True
-    )
+    model = AutoModelForSequenceClassification.from_pretrained(base_model, num_labels=2, local_files_only=True)
     model.train()
     optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.learning_rate)
     positives = max(1, sum(labels))

@@ -9,7 +9,6 @@ import typer
 
 from botrygt_nlp.config import Settings, get_settings
 
-
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
 
 

@@ -134,9 +134,7 @@ def score(
     format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="text (for people), json or jsonl.")
     ] = OutputFormat.TEXT,
-    encoding: Annotated[
-        str | None, typer.Option(help="Decode input with this encoding instead of UTF-8.")
-    ] = None,
+    encoding: Annotated[str | None, typer.Option(help="Decode input with this encoding instead of UTF-8.")] = None,
     model: Annotated[Path | None, typer.Option(help="Model folder (default: the shipped model).")] = None,
 ) -> None:
     """Score Danish texts for constructiveness, with the evidence behind each verdict."""
@@ -181,9 +179,7 @@ def train(
         Path | None,
         typer.Option("--base-model", help="Local Hugging Face encoder folder (transformers backend)."),
     ] = None,
-    corpus: Annotated[Path, typer.Option(help="Folder of corpus *.jsonl files.")] = PROJECT_ROOT
-    / "models"
-    / "corpus",
+    corpus: Annotated[Path, typer.Option(help="Folder of corpus *.jsonl files.")] = PROJECT_ROOT / "models" / "corpus",
     out: Annotated[Path | None, typer.Option(help="Model folder to write (default: models/default).")] = None,
     epochs: Annotated[int, typer.Option(help="Fine-tuning epochs (transformers backend).")] = 3,
     max_length: Annotated[int, typer.Option(help="Max tokens per sentence (transformers backend).")] = 128,
@@ -213,15 +209,11 @@ def train(
         raise _fail(str(exc)) from None
     if card:
         write_model_card(target, report)
-    typer.echo(
-        json.dumps({"version": report.version, "counts": report.counts, "heldout": report.heldout}, indent=2)
-    )
+    typer.echo(json.dumps({"version": report.version, "counts": report.counts, "heldout": report.heldout}, indent=2))
 
 
 def evaluate(
-    corpus: Annotated[Path, typer.Option(help="Folder of corpus *.jsonl files.")] = PROJECT_ROOT
-    / "models"
-    / "corpus",
+    corpus: Annotated[Path, typer.Option(help="Folder of corpus *.jsonl files.")] = PROJECT_ROOT / "models" / "corpus",
     model: Annotated[Path | None, typer.Option(help="Model folder (default: the shipped model).")] = None,
     split: Annotated[str, typer.Option(help="heldout, train or all.")] = "heldout",
 ) -> None:

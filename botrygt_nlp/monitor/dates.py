@@ -22,25 +22,40 @@ _MAX_YEAR = 2100
 _MAX_INPUT_CHARS = 200
 
 _MONTHS: dict[str, int] = {
-    "januar": 1, "jan": 1,
-    "februar": 2, "feb": 2,
-    "marts": 3, "mar": 3, "mrt": 3,
-    "april": 4, "apr": 4,
+    "januar": 1,
+    "jan": 1,
+    "februar": 2,
+    "feb": 2,
+    "marts": 3,
+    "mar": 3,
+    "mrt": 3,
+    "april": 4,
+    "apr": 4,
     "maj": 5,
-    "juni": 6, "jun": 6,
-    "juli": 7, "jul": 7,
-    "august": 8, "aug": 8,
-    "september": 9, "sep": 9, "sept": 9,
-    "oktober": 10, "okt": 10,
-    "november": 11, "nov": 11,
-    "december": 12, "dec": 12,
+    "juni": 6,
+    "jun": 6,
+    "juli": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "oktober": 10,
+    "okt": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
 }
 _WEEKDAYS = "mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag|man|tirs|tir|ons|tors|tor|fre|lør|søn"
 _MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
 
 # Optional clock after the date: "kl. 14.05", "kl 14:05", "14:05", ", 14.05".
-_TIME = (r"(?:\s*,?\s*(?:kl\.?\s*)?(?P<hour>[01]?\d|2[0-3])[.:](?P<minute>[0-5]\d)"
-         r"(?:[.:](?P<second>[0-5]\d))?)?")
+_TIME = (
+    r"(?:\s*,?\s*(?:kl\.?\s*)?(?P<hour>[01]?\d|2[0-3])[.:](?P<minute>[0-5]\d)"
+    r"(?:[.:](?P<second>[0-5]\d))?)?"
+)
 _PREFIX = rf"(?:(?:{_WEEKDAYS})\.?,?\s+)?(?:(?:d\.|den)\s+)?"
 
 # "tirsdag d. 12. marts 2024", "12. mar. 2024 14:05", "12 marts 2024 kl. 14.05"
@@ -66,8 +81,7 @@ def _build(groups: dict[str, str | None], month: int, zone: tzinfo) -> datetime 
     try:
         year = int(groups["year"] or "")
         day = int(groups["day"] or "")
-        clock = time(int(groups.get("hour") or 0), int(groups.get("minute") or 0),
-                     int(groups.get("second") or 0))
+        clock = time(int(groups.get("hour") or 0), int(groups.get("minute") or 0), int(groups.get("second") or 0))
         if not _MIN_YEAR <= year <= _MAX_YEAR:
             return None
         return datetime.combine(datetime(year, month, day).date(), clock, tzinfo=zone)

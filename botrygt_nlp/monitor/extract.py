@@ -33,8 +33,8 @@ from botrygt_nlp.monitor.types import ExtractedArticle, ExtractionMethod, Parsed
 
 MAX_HTML_BYTES = 5 * 1024 * 1024
 MAX_TEXT_CHARS = 200_000
-MIN_GOOD_TEXT_CHARS = 250      # below this, trafilatura's answer is compared with the fallback's
-SHORT_TEASER_CHARS = 700       # a text this short next to a login prompt is a paywall teaser
+MIN_GOOD_TEXT_CHARS = 250  # below this, trafilatura's answer is compared with the fallback's
+SHORT_TEASER_CHARS = 700  # a text this short next to a login prompt is a paywall teaser
 _MAX_JSONLD_CHARS = 500_000
 _MAX_JSON_DEPTH = 12
 
@@ -48,18 +48,40 @@ _BOILERPLATE = re.compile(
     r"breadcrumbs?|advert|ads|annonce|popup|modal)(?:[-_][a-z0-9]+)*$",
     re.IGNORECASE,
 )
-_DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "form", "nav",
-              "aside", "footer", "button", "select", "svg", "canvas")
+_DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "object",
+    "embed",
+    "form",
+    "nav",
+    "aside",
+    "footer",
+    "button",
+    "select",
+    "svg",
+    "canvas",
+)
 _PROTECTED_TAGS = frozenset({"html", "body", "main", "head"})
 _PAYWALL_PHRASES = (
-    "kun for abonnenter", "log ind for at læse", "log ind for at lese", "plus-artikel", "plusartikel",
-    "artiklen er forbeholdt abonnenter", "denne artikel er forbeholdt", "kræver abonnement",
-    "bliv abonnent for at læse", "køb abonnement for at læse", "læs hele artiklen med",
+    "kun for abonnenter",
+    "log ind for at læse",
+    "log ind for at lese",
+    "plus-artikel",
+    "plusartikel",
+    "artiklen er forbeholdt abonnenter",
+    "denne artikel er forbeholdt",
+    "kræver abonnement",
+    "bliv abonnent for at læse",
+    "køb abonnement for at læse",
+    "læs hele artiklen med",
     "fortsæt med at læse med",
 )
 # class/id of paywall overlays and locked-content containers
-_WALL_BLOCK = re.compile(r"paywall|regwall|premium-(?:wall|content|lock)|subscriber-only|locked-content",
-                         re.IGNORECASE)
+_WALL_BLOCK = re.compile(r"paywall|regwall|premium-(?:wall|content|lock)|subscriber-only|locked-content", re.IGNORECASE)
 _LOGIN_PROMPTS = ("log ind", "login", "bliv abonnent", "køb abonnement", "abonnement", "opret konto")
 _COOKIE_LINE = re.compile(
     r"(vi bruger cookies|accept[eé]r (?:alle )?cookies|cookie-?indstillinger|cookiepolitik|"
@@ -67,9 +89,15 @@ _COOKIE_LINE = re.compile(
     re.IGNORECASE,
 )
 _PUBLISHED_META = (
-    ("property", "article:published_time"), ("name", "article:published_time"),
-    ("itemprop", "datePublished"), ("name", "pubdate"), ("name", "publishdate"), ("name", "date"),
-    ("name", "dc.date.issued"), ("name", "dc.date"), ("property", "og:published_time"),
+    ("property", "article:published_time"),
+    ("name", "article:published_time"),
+    ("itemprop", "datePublished"),
+    ("name", "pubdate"),
+    ("name", "publishdate"),
+    ("name", "date"),
+    ("name", "dc.date.issued"),
+    ("name", "dc.date"),
+    ("property", "og:published_time"),
 )
 
 
@@ -210,12 +238,16 @@ def _locked_by_metadata(tree: lxml.html.HtmlElement, ld_blocks: list[Any]) -> bo
 
 
 def _wall_blocks(tree: lxml.html.HtmlElement) -> list[etree._Element]:
-    return [el for el in tree.iter() if isinstance(el.tag, str) and el.tag not in _PROTECTED_TAGS
-            and _WALL_BLOCK.search((el.get("class") or "") + " " + (el.get("id") or ""))]
+    return [
+        el
+        for el in tree.iter()
+        if isinstance(el.tag, str)
+        and el.tag not in _PROTECTED_TAGS
+        and _WALL_BLOCK.search((el.get("class") or "") + " " + (el.get("id") or ""))
+    ]
 
 
-def _paywalled(tree: lxml.html.HtmlElement, pruned: lxml.html.HtmlElement, ld_blocks: list[Any],
-               text: str) -> bool:
+def _paywalled(tree: lxml.html.HtmlElement, pruned: lxml.html.HtmlElement, ld_blocks: list[Any], text: str) -> bool:
     """Paywall signals, looked for only where they concern THIS article.
 
     Site headers on Danish news sites say "Log ind" and "Plus-artikler" on every page, so wording is
@@ -240,14 +272,41 @@ def _paywalled(tree: lxml.html.HtmlElement, pruned: lxml.html.HtmlElement, ld_bl
 
 
 def _trafilatura(pruned: lxml.html.HtmlElement, url: str) -> str:
-    text = trafilatura.extract(copy.deepcopy(pruned), url=url, include_comments=False, favor_precision=True,
-                               include_tables=False, include_images=False, include_links=False,
-                               with_metadata=False, deduplicate=False)
+    text = trafilatura.extract(
+        copy.deepcopy(pruned),
+        url=url,
+        include_comments=False,
+        favor_precision=True,
+        include_tables=False,
+        include_images=False,
+        include_links=False,
+        with_metadata=False,
+        deduplicate=False,
+    )
     return text or ""
 
 
-_INLINE = frozenset({"a", "span", "b", "strong", "i", "em", "u", "small", "mark", "abbr", "cite", "q",
-                     "sub", "sup", "time", "font", "code"})
+_INLINE = frozenset(
+    {
+        "a",
+        "span",
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "small",
+        "mark",
+        "abbr",
+        "cite",
+        "q",
+        "sub",
+        "sup",
+        "time",
+        "font",
+        "code",
+    }
+)
 
 
 def soup_extract(html: str) -> str:
@@ -314,8 +373,9 @@ def extract_article(html: bytes, url: str, feed_entry: ParsedEntry | None = None
         warnings.append("page is not parsable HTML")
         if feed_entry is not None:
             return article_from_feed_summary(feed_entry, url=url, warnings=tuple(warnings))
-        return ExtractedArticle(url=url, title=None, text="", method=ExtractionMethod.FALLBACK_SOUP,
-                                warnings=tuple(warnings))
+        return ExtractedArticle(
+            url=url, title=None, text="", method=ExtractionMethod.FALLBACK_SOUP, warnings=tuple(warnings)
+        )
     ld_blocks = _json_ld(tree)
     pruned = prune_boilerplate(tree)
     text, method = "", ExtractionMethod.TRAFILATURA
@@ -341,14 +401,28 @@ def extract_article(html: bytes, url: str, feed_entry: ParsedEntry | None = None
     title = _title(tree) or (feed_entry.title if feed_entry is not None and feed_entry.title else None)
     if not text:
         warnings.append("no article text found")
-    return ExtractedArticle(url=url, title=title, text=text, method=method, published=published,
-                            paywalled=_paywalled(tree, pruned, ld_blocks, text), warnings=tuple(warnings))
+    return ExtractedArticle(
+        url=url,
+        title=title,
+        text=text,
+        method=method,
+        published=published,
+        paywalled=_paywalled(tree, pruned, ld_blocks, text),
+        warnings=tuple(warnings),
+    )
 
 
-def article_from_feed_summary(entry: ParsedEntry, url: str | None = None,
-                              warnings: tuple[str, ...] = ()) -> ExtractedArticle:
+def article_from_feed_summary(
+    entry: ParsedEntry, url: str | None = None, warnings: tuple[str, ...] = ()
+) -> ExtractedArticle:
     """The feed's own title + summary as the article, for pages that cannot be fetched or extracted."""
     text = entry.summary or entry.title  # the title stays in .title; text is the body, as for pages
-    return ExtractedArticle(url=url or entry.url or "", title=entry.title or None, text=text[:MAX_TEXT_CHARS],
-                            method=ExtractionMethod.FEED_SUMMARY, published=entry.published,
-                            paywalled=False, warnings=warnings)
+    return ExtractedArticle(
+        url=url or entry.url or "",
+        title=entry.title or None,
+        text=text[:MAX_TEXT_CHARS],
+        method=ExtractionMethod.FEED_SUMMARY,
+        published=entry.published,
+        paywalled=False,
+        warnings=warnings,
+    )

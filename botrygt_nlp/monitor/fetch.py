@@ -43,12 +43,14 @@ from botrygt_nlp.monitor.robots import ROBOTS_MAX_BYTES, RobotsCache
 from botrygt_nlp.monitor.types import FetchResult, FetchStatus
 
 MAX_REDIRECTS = 5
-_DECODE_STEP = 64 * 1024      # most decoded bytes produced per decompressor call
+_DECODE_STEP = 64 * 1024  # most decoded bytes produced per decompressor call
 _MAX_RETRY_AFTER_S = 7 * 24 * 3600  # a week; larger values are server bugs
 _SOFT_CODES = frozenset({404, 408, 425, 429})
 _REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
-_FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
-                "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")
+_FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
+    "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+)
 _PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 
 
@@ -108,7 +110,7 @@ class _Brotli:
     def feed(self, data: bytes) -> Iterator[bytes]:
         if not self._bounded:
             for start in range(0, len(data), 256):
-                out = self._obj.process(data[start:start + 256])
+                out = self._obj.process(data[start : start + 256])
                 if out:
                     yield out
             return
@@ -171,8 +173,12 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
 class HostThrottle:
     """At most one request in flight per host, and ``min_delay_s`` between the end of one and the next."""
 
-    def __init__(self, min_delay_s: float, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        min_delay_s: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self._min_delay_s = min_delay_s
         self._clock = clock
         self._sleep = sleep
@@ -206,8 +212,9 @@ class _HostSlot:
         self.lock.acquire()
         self.throttle._wait_turn(self.host)
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.throttle._done(self.host)
         self.lock.release()
 
@@ -222,8 +229,13 @@ class GuardedTransport(httpx.HTTPTransport):
         assert isinstance(getattr(self, "_pool", None), httpcore.ConnectionPool)
         self._pool = httpcore.ConnectionPool(
             ssl_context=ssl_context or httpx.create_ssl_context(trust_env=False),
-            max_connections=20, max_keepalive_connections=10, keepalive_expiry=5.0,
-            http1=True, http2=False, retries=0, network_backend=GuardedBackend(guard),
+            max_connections=20,
+            max_keepalive_connections=10,
+            keepalive_expiry=5.0,
+            http1=True,
+            http2=False,
+            retries=0,
+            network_backend=GuardedBackend(guard),
         )
 
 
@@ -235,8 +247,17 @@ def _raw_chunks(response: httpx.Response) -> Iterator[bytes]:
     yield from response.iter_raw()
 
 
-_EXPECTED_ERRORS = (BlockedURLError, PermanentFetchError, _TooLarge, httpx.HTTPError, httpx.InvalidURL,
-                    zlib.error, brotli.error, ValueError, UnicodeError)
+_EXPECTED_ERRORS = (
+    BlockedURLError,
+    PermanentFetchError,
+    _TooLarge,
+    httpx.HTTPError,
+    httpx.InvalidURL,
+    zlib.error,
+    brotli.error,
+    ValueError,
+    UnicodeError,
+)
 
 
 def _grade_error(exc: BaseException, cap: int) -> tuple[FetchStatus, str]:
@@ -264,34 +285,49 @@ def _sha256(body: bytes) -> str:
 class Fetcher:
     """Thread-safe fetcher shared by the poll loop. Close it (or use ``with``) to release connections."""
 
-    def __init__(self, *, user_agent: str, allow_hosts: AllowList | str | Iterable[str] | None = None,
-                 timeout_s: float = 20.0, connect_timeout_s: float | None = None,
-                 read_timeout_s: float | None = None, max_bytes: int = 15 * 1024 * 1024,
-                 min_host_delay_s: float = 1.0, max_redirects: int = MAX_REDIRECTS,
-                 resolver: Resolver | None = None, transport: httpx.BaseTransport | None = None,
-                 ssl_context: ssl.SSLContext | None = None, sleep: Callable[[float], None] = time.sleep,
-                 ) -> None:
+    def __init__(
+        self,
+        *,
+        user_agent: str,
+        allow_hosts: AllowList | str | Iterable[str] | None = None,
+        timeout_s: float = 20.0,
+        connect_timeout_s: float | None = None,
+        read_timeout_s: float | None = None,
+        max_bytes: int = 15 * 1024 * 1024,
+        min_host_delay_s: float = 1.0,
+        max_redirects: int = MAX_REDIRECTS,
+        resolver: Resolver | None = None,
+        transport: httpx.BaseTransport | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.guard = NetGuard(allow_hosts, resolver=resolver)
         self.user_agent = user_agent
         self.max_bytes = max_bytes
         self.max_redirects = max_redirects
         self._total_timeout_s = timeout_s
-        self._timeout = httpx.Timeout(timeout_s, connect=connect_timeout_s or min(timeout_s, 10.0),
-                                      read=read_timeout_s or timeout_s)
+        self._timeout = httpx.Timeout(
+            timeout_s, connect=connect_timeout_s or min(timeout_s, 10.0), read=read_timeout_s or timeout_s
+        )
         # An injected transport (httpx.MockTransport in tests) bypasses the connect-time DNS check;
         # literal-IP and scheme checks per hop still apply.
         # ssl_context: extra trust anchors (a corporate CA, a test CA); certificates are always verified.
-        self._client = httpx.Client(transport=transport or GuardedTransport(self.guard, ssl_context),
-                                    follow_redirects=False, trust_env=False, timeout=self._timeout)
+        self._client = httpx.Client(
+            transport=transport or GuardedTransport(self.guard, ssl_context),
+            follow_redirects=False,
+            trust_env=False,
+            timeout=self._timeout,
+        )
         self.throttle = HostThrottle(min_host_delay_s, sleep=sleep)
-        self.robots = RobotsCache(lambda u: self._fetch(u, max_bytes=ROBOTS_MAX_BYTES, accept="text/plain"),
-                                  user_agent)
+        self.robots = RobotsCache(lambda u: self._fetch(u, max_bytes=ROBOTS_MAX_BYTES, accept="text/plain"), user_agent)
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides: object) -> Fetcher:
         kwargs: dict[str, object] = {
-            "user_agent": settings.user_agent, "allow_hosts": settings.fetch_allow_hosts,
-            "timeout_s": settings.fetch_timeout_s, "max_bytes": settings.fetch_max_bytes,
+            "user_agent": settings.user_agent,
+            "allow_hosts": settings.fetch_allow_hosts,
+            "timeout_s": settings.fetch_timeout_s,
+            "max_bytes": settings.fetch_max_bytes,
             "min_host_delay_s": settings.fetch_min_host_delay_s,
         }
         kwargs.update(overrides)
@@ -303,39 +339,61 @@ class Fetcher:
     def __enter__(self) -> Fetcher:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
-    def fetch_feed(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-                   previous_sha256: str | None = None) -> FetchResult:
+    def fetch_feed(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None, previous_sha256: str | None = None
+    ) -> FetchResult:
         """Fetch a feed (no robots.txt check) with conditional GET and hash comparison."""
-        return self._fetch(url, etag=etag, last_modified=last_modified, previous_sha256=previous_sha256,
-                           accept=_FEED_ACCEPT)
+        return self._fetch(
+            url, etag=etag, last_modified=last_modified, previous_sha256=previous_sha256, accept=_FEED_ACCEPT
+        )
 
-    def fetch_page(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-                   previous_sha256: str | None = None) -> FetchResult:
+    def fetch_page(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None, previous_sha256: str | None = None
+    ) -> FetchResult:
         """Fetch an article page; robots.txt of every hop's host is honoured."""
-        return self._fetch(url, etag=etag, last_modified=last_modified, previous_sha256=previous_sha256,
-                           accept=_PAGE_ACCEPT, respect_robots=True)
+        return self._fetch(
+            url,
+            etag=etag,
+            last_modified=last_modified,
+            previous_sha256=previous_sha256,
+            accept=_PAGE_ACCEPT,
+            respect_robots=True,
+        )
 
     # -- internals -------------------------------------------------------------------------------------
 
-    def _fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-               previous_sha256: str | None = None, accept: str = "*/*", respect_robots: bool = False,
-               max_bytes: int | None = None) -> FetchResult:
+    def _fetch(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        previous_sha256: str | None = None,
+        accept: str = "*/*",
+        respect_robots: bool = False,
+        max_bytes: int | None = None,
+    ) -> FetchResult:
         started = time.monotonic()
         cap = max_bytes or self.max_bytes
         current = url
 
         def result(status: FetchStatus, error: str | None = None, **fields: object) -> FetchResult:
             values: dict[str, object] = {
-                "http_status": None, "body": None, "content_type": None, "etag": None,
-                "last_modified": None, "body_sha256": None,
+                "http_status": None,
+                "body": None,
+                "content_type": None,
+                "etag": None,
+                "last_modified": None,
+                "body_sha256": None,
             }
             values.update(fields)
-            return FetchResult(url=url, final_url=current, status=status, error=error,
-                               elapsed_s=time.monotonic() - started, **values)  # type: ignore[arg-type]
+            elapsed = time.monotonic() - started
+            return FetchResult(url=url, final_url=current, status=status, error=error, elapsed_s=elapsed, **values)  # type: ignore[arg-type]
 
         headers = {"User-Agent": self.user_agent, "Accept": accept, "Accept-Encoding": "gzip, deflate, br"}
         if etag:
@@ -349,8 +407,7 @@ class Fetcher:
                     return result(FetchStatus.BLOCKED, f"robots.txt disallows {current}")
                 host = httpx.URL(current).host
                 with self.throttle.hold(host):
-                    outcome = self._one_request(current, headers, cap,
-                                                time.monotonic() + self._total_timeout_s)
+                    outcome = self._one_request(current, headers, cap, time.monotonic() + self._total_timeout_s)
             except _EXPECTED_ERRORS as exc:
                 return result(*_grade_error(exc, cap))
 
@@ -387,8 +444,9 @@ class Fetcher:
             return result(FetchStatus.HARD_FAILURE, f"HTTP {code}", **common)
         return result(FetchStatus.HARD_FAILURE, f"more than {self.max_redirects} redirects")
 
-    def _one_request(self, url: str, headers: dict[str, str], cap: int,
-                     deadline: float) -> tuple[httpx.Response, bytes]:
+    def _one_request(
+        self, url: str, headers: dict[str, str], cap: int, deadline: float
+    ) -> tuple[httpx.Response, bytes]:
         request = self._client.build_request("GET", url, headers=headers)
         response = self._client.send(request, stream=True)
         try:

@@ -38,7 +38,7 @@ ALLOWED_SCHEMES = frozenset({"http", "https"})
 # Not covered by ipaddress' is_global in every Python version, so listed explicitly.
 _EXTRA_FORBIDDEN: tuple[IPNetwork, ...] = (
     ipaddress.ip_network("100.64.0.0/10"),  # carrier-grade NAT (RFC 6598)
-    ipaddress.ip_network("192.0.0.0/24"),   # IETF protocol assignments
+    ipaddress.ip_network("192.0.0.0/24"),  # IETF protocol assignments
     ipaddress.ip_network("198.18.0.0/15"),  # benchmarking
     ipaddress.ip_network("64:ff9b:1::/48"),  # local-use NAT64
 )
@@ -84,8 +84,15 @@ def is_forbidden_ip(ip: IPAddress) -> bool:
         inner = _embedded_ipv4(ip)
         if inner is not None and is_forbidden_ip(inner):
             return True
-    if (ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_multicast or ip.is_reserved
-            or ip.is_unspecified or not ip.is_global):
+    if (
+        ip.is_loopback
+        or ip.is_private
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+        or not ip.is_global
+    ):
         return True
     return any(ip in net for net in _EXTRA_FORBIDDEN if net.version == ip.version)
 
@@ -131,8 +138,7 @@ class AllowList:
 class NetGuard:
     """The policy: which URLs and addresses may be contacted. Immutable; share it freely."""
 
-    def __init__(self, allow: AllowList | str | Iterable[str] | None = None,
-                 resolver: Resolver | None = None) -> None:
+    def __init__(self, allow: AllowList | str | Iterable[str] | None = None, resolver: Resolver | None = None) -> None:
         self.allow = allow if isinstance(allow, AllowList) else AllowList.parse(allow)
         self.resolver: Resolver = resolver or system_resolver
 
@@ -197,24 +203,32 @@ class GuardedBackend(httpcore.NetworkBackend):
         self._guard = guard
         self._inner = inner or httpcore.SyncBackend()
 
-    def connect_tcp(self, host: str, port: int, timeout: float | None = None,
-                    local_address: str | None = None,
-                    socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-                    ) -> httpcore.NetworkStream:
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
         addresses = self._guard.resolve_checked(host, port)
         last_error: Exception | None = None
         for address in addresses:
             try:
-                return self._inner.connect_tcp(address, port, timeout=timeout, local_address=local_address,
-                                               socket_options=socket_options)
+                return self._inner.connect_tcp(
+                    address, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+                )
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 last_error = exc  # try the next checked address (e.g. IPv6 down, IPv4 up)
         assert last_error is not None
         raise last_error
 
-    def connect_unix_socket(self, path: str, timeout: float | None = None,
-                            socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-                            ) -> httpcore.NetworkStream:
+    def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
         raise BlockedAddressError("unix sockets are never allowed")
 
     def sleep(self, seconds: float) -> None:

@@ -50,29 +50,56 @@ _XML_DECL_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
 # Markup declarations inside a DOCTYPE; quoted strings may contain '>'.
 _DECL = re.compile(r"<!(?:ENTITY|ELEMENT|ATTLIST|NOTATION)(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.IGNORECASE)
-_DOCTYPE = re.compile(r"<!DOCTYPE(?:[^>\[\"']|\"[^\"]*\"|'[^']*')*(?:\[.*?\]\s*)?>",
-                      re.IGNORECASE | re.DOTALL)
+_DOCTYPE = re.compile(r"<!DOCTYPE(?:[^>\[\"']|\"[^\"]*\"|'[^']*')*(?:\[.*?\]\s*)?>", re.IGNORECASE | re.DOTALL)
 _DOCTYPE_OPEN = re.compile(r"<!DOCTYPE", re.IGNORECASE)
 # Declarations after the prolog are invalid anyway; escaping them is linear, unlike matching their quotes.
 _LATE_DECL = re.compile(r"<!(?=(?:DOCTYPE|ENTITY|ELEMENT|ATTLIST|NOTATION))", re.IGNORECASE)
 _MAX_PROLOG_CHARS = 100_000  # real internal subsets are tiny; bigger prologs are dropped, not regex-scanned
 _ITEM_TAG = re.compile(r"<(?:[A-Za-z0-9_]+:)?(?:item|entry)[\s>/]", re.IGNORECASE)
 _BOMS: tuple[tuple[bytes, str], ...] = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 # '<?' in UTF-16/32 without a BOM, and '<?xm' in EBCDIC (as feedparser sniffs them).
 _SNIFF: tuple[tuple[bytes, str], ...] = (
-    (b"\x00\x00\x00\x3c", "utf-32-be"), (b"\x3c\x00\x00\x00", "utf-32-le"),
-    (b"\x00\x3c\x00\x3f", "utf-16-be"), (b"\x3c\x00\x3f\x00", "utf-16-le"),
+    (b"\x00\x00\x00\x3c", "utf-32-be"),
+    (b"\x3c\x00\x00\x00", "utf-32-le"),
+    (b"\x00\x3c\x00\x3f", "utf-16-be"),
+    (b"\x3c\x00\x3f\x00", "utf-16-le"),
     (b"\x4c\x6f\xa7\x94", "cp037"),
 )
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _LOOKS_LIKE_MARKUP = re.compile(r"<[A-Za-z/!?][^<>]*>")
-_BLOCK_TAGS = ("p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
-               "section", "article", "header", "footer", "table", "ul", "ol", "dd", "dt", "figcaption")
+_BLOCK_TAGS = (
+    "p",
+    "div",
+    "br",
+    "li",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "table",
+    "ul",
+    "ol",
+    "dd",
+    "dt",
+    "figcaption",
+)
 _MAX_HTML_CHARS = 2_000_000
 
 
@@ -88,8 +115,9 @@ def _markup_to_text(fragment: str) -> str:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except (etree.LxmlError, ValueError):
         return html.unescape(_LOOKS_LIKE_MARKUP.sub(" ", fragment))
-    etree.strip_elements(root, "script", "style", "noscript", "template", "iframe", "object",
-                         etree.Comment, with_tail=False)
+    etree.strip_elements(
+        root, "script", "style", "noscript", "template", "iframe", "object", etree.Comment, with_tail=False
+    )
     for element in root.iter(*_BLOCK_TAGS):
         element.tail = "\n" + (element.tail or "")
     return str(root.text_content())
@@ -126,7 +154,7 @@ def decode_feed_bytes(body: bytes, content_type: str | None = None) -> str:
     """Best-effort decoding that keeps æ/ø/å, whatever the feed claims."""
     for bom, encoding in _BOMS:
         if body.startswith(bom):
-            return body[len(bom):].decode(encoding, errors="replace")
+            return body[len(bom) :].decode(encoding, errors="replace")
     for magic, encoding in _SNIFF:
         if body.startswith(magic):
             return body.decode(encoding, errors="replace")
@@ -225,8 +253,9 @@ def _entry_text(entry: Mapping[str, Any], *keys: str) -> str:
 
 def _entry_from_feedparser(entry: Mapping[str, Any], base: str) -> ParsedEntry:
     title = _cap(html_to_text(_entry_text(entry, "title")), MAX_TITLE_CHARS)
-    summary = _cap(html_to_text(_entry_text(entry, "summary", "description", "content"), keep_lines=True),
-                   MAX_SUMMARY_CHARS)
+    summary = _cap(
+        html_to_text(_entry_text(entry, "summary", "description", "content"), keep_lines=True), MAX_SUMMARY_CHARS
+    )
     guid = entry.get("id") or entry.get("guid")
     author = entry.get("author")
     return ParsedEntry(
@@ -255,8 +284,7 @@ def _child_text(element: etree._Element, *names: str) -> str:
 
 
 def _lxml_root(document: bytes) -> etree._Element | None:
-    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False,
-                             load_dtd=False)
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
     try:
         return etree.fromstring(document, parser=parser)
     except etree.LxmlError:
@@ -279,15 +307,19 @@ def _entries_from_lxml(root: etree._Element | None, base: str) -> list[ParsedEnt
         if _local(element.tag) not in ("item", "entry"):
             continue
         published_raw = _child_text(element, "pubdate", "published", "updated", "date", "issued")
-        entries.append(ParsedEntry(
-            guid=_child_text(element, "guid", "id").strip() or None,
-            url=_clean_url(_child_text(element, "link"), base),
-            title=_cap(html_to_text(_child_text(element, "title")), MAX_TITLE_CHARS),
-            summary=_cap(html_to_text(_child_text(element, "description", "summary", "content", "encoded"),
-                                      keep_lines=True), MAX_SUMMARY_CHARS),
-            published=parse_date(published_raw),
-            author=_cap(html_to_text(_child_text(element, "author", "creator")), 200) or None,
-        ))
+        entries.append(
+            ParsedEntry(
+                guid=_child_text(element, "guid", "id").strip() or None,
+                url=_clean_url(_child_text(element, "link"), base),
+                title=_cap(html_to_text(_child_text(element, "title")), MAX_TITLE_CHARS),
+                summary=_cap(
+                    html_to_text(_child_text(element, "description", "summary", "content", "encoded"), keep_lines=True),
+                    MAX_SUMMARY_CHARS,
+                ),
+                published=parse_date(published_raw),
+                author=_cap(html_to_text(_child_text(element, "author", "creator")), 200) or None,
+            )
+        )
         if len(entries) >= MAX_ENTRIES:
             break
     return entries
@@ -300,8 +332,7 @@ def _distrust_duplicate_guids(entries: Iterable[ParsedEntry]) -> tuple[ParsedEnt
     if all(n == 1 for n in counts.values()):
         return items
     return tuple(
-        ParsedEntry(None, e.url, e.title, e.summary, e.published, e.author) if e.guid and counts[e.guid] > 1
-        else e
+        ParsedEntry(None, e.url, e.title, e.summary, e.published, e.author) if e.guid and counts[e.guid] > 1 else e
         for e in items
     )
 
@@ -320,14 +351,14 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
         bozo, bozo_reason = True, f"more than {MAX_FEEDPARSER_TAGS} tags: parsed by lxml only"
     else:
         try:
-            parsed = feedparser.parse(io.BytesIO(document), response_headers=headers,
-                                      resolve_relative_uris=True, sanitize_html=True)
+            parsed = feedparser.parse(
+                io.BytesIO(document), response_headers=headers, resolve_relative_uris=True, sanitize_html=True
+            )
             feed_meta = parsed.get("feed", {})
             bozo = bool(parsed.get("bozo"))
             bozo_reason = str(parsed.get("bozo_exception", ""))[:300] or None if bozo else None
             version = parsed.get("version") or None
-            entries = [_entry_from_feedparser(entry, url)
-                       for entry in list(parsed.get("entries", []))[:MAX_ENTRIES]]
+            entries = [_entry_from_feedparser(entry, url) for entry in list(parsed.get("entries", []))[:MAX_ENTRIES]]
         except Exception as exc:  # untyped third-party code: one bad feed must not stop polling
             bozo, bozo_reason = True, f"feedparser failed: {exc!r}"[:300]
     expected = min(len(_ITEM_TAG.findall(text)), MAX_ENTRIES)

@@ -26,8 +26,8 @@ ROBOTS_MAX_BYTES = 512 * 1024  # Google reads the first 500 KiB; more is not a r
 
 
 class RobotsState(StrEnum):
-    RULES = "rules"            # parsed a robots.txt
-    ALLOW_ALL = "allow_all"    # 4xx or unreachable
+    RULES = "rules"  # parsed a robots.txt
+    ALLOW_ALL = "allow_all"  # 4xx or unreachable
     DISALLOW_ALL = "disallow_all"  # 5xx: back off for a while
 
 
@@ -51,9 +51,16 @@ def _host_key(url: str) -> str:
 class RobotsCache:
     """Thread-safe per-host cache of robots.txt verdicts."""
 
-    def __init__(self, fetch: Callable[[str], FetchResult], user_agent: str, *,
-                 ttl_s: float = 24 * 3600, server_error_ttl_s: float = 30 * 60,
-                 unreachable_ttl_s: float = 30 * 60, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        fetch: Callable[[str], FetchResult],
+        user_agent: str,
+        *,
+        ttl_s: float = 24 * 3600,
+        server_error_ttl_s: float = 30 * 60,
+        unreachable_ttl_s: float = 30 * 60,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._fetch = fetch
         # robots.txt groups name a product token, not the full UA string ("botrygt-nlp", not "/0.1 (+...").
         self._agent = user_agent.split("/", 1)[0].split(" ", 1)[0]

@@ -11,26 +11,26 @@ from enum import StrEnum
 
 
 class FetchStatus(StrEnum):
-    OK = "ok"                      # 200 with a body
+    OK = "ok"  # 200 with a body
     NOT_MODIFIED = "not_modified"  # 304, or 200 whose body hash equals the stored one
     SOFT_FAILURE = "soft_failure"  # 404, 429, 5xx, timeouts, connection errors: retry later with backoff
     HARD_FAILURE = "hard_failure"  # other 4xx, blocked by SSRF guard, too large, bad scheme: pause the feed
-    BLOCKED = "blocked"            # refused by the SSRF guard or robots.txt
+    BLOCKED = "blocked"  # refused by the SSRF guard or robots.txt
 
 
 @dataclass(frozen=True, slots=True)
 class FetchResult:
-    url: str                      # the URL asked for
-    final_url: str                # after redirects
+    url: str  # the URL asked for
+    final_url: str  # after redirects
     status: FetchStatus
     http_status: int | None
-    body: bytes | None            # decoded (gunzipped) body, capped
+    body: bytes | None  # decoded (gunzipped) body, capped
     content_type: str | None
     etag: str | None
     last_modified: str | None
     body_sha256: str | None
     retry_after_s: float | None = None
-    error: str | None = None      # human-readable reason when not OK
+    error: str | None = None  # human-readable reason when not OK
     elapsed_s: float = 0.0
 
 
@@ -45,8 +45,8 @@ class ParsedEntry:
     guid: str | None
     url: str | None
     title: str
-    summary: str                  # plain text, HTML stripped
-    published: datetime | None    # timezone-aware (UTC when the feed gave no zone)
+    summary: str  # plain text, HTML stripped
+    published: datetime | None  # timezone-aware (UTC when the feed gave no zone)
     author: str | None = None
 
 
@@ -55,7 +55,7 @@ class ParsedFeed:
     title: str
     link: str | None
     entries: tuple[ParsedEntry, ...]
-    bozo: bool = False            # the feed was malformed but entries were recovered
+    bozo: bool = False  # the feed was malformed but entries were recovered
     bozo_reason: str | None = None
     version: str | None = None
 

@@ -129,6 +129,9 @@ def _sentences_component(doc: Doc) -> Doc:
 class _LemmaComponent:
     def __init__(self) -> None:
         self.lookup: LemmaLookup | None = None
+        # Writing lemmas into the Doc (token.lemma_) costs a string-store insert per token; the analysis
+        # reads the cached list instead, so its pipeline turns this off.
+        self.write_to_doc = True
 
     def __call__(self, doc: Doc) -> Doc:
         lookup = self.lookup
@@ -137,7 +140,7 @@ class _LemmaComponent:
         words, _idx, is_space = token_strings(doc)
         lemmas = [w if sp else lookup(w) for w, sp in zip(words, is_space, strict=True)]
         doc.user_data[LEMMAS_KEY] = lemmas
-        if lemmas:
+        if lemmas and self.write_to_doc:
             add = doc.vocab.strings.add
             hashes = numpy.array([add(x) for x in lemmas], dtype=numpy.uint64)
             doc.from_array([LEMMA], hashes)  # type: ignore[arg-type]  # 1-D is accepted for one attribute
@@ -149,10 +152,12 @@ def _make_lemma_component(nlp: Language, name: str) -> _LemmaComponent:
     return _LemmaComponent()
 
 
-def build_nlp(lemma_lookup: LemmaLookup | None = None, *, lemmas: bool = True) -> Language:
+def build_nlp(lemma_lookup: LemmaLookup | None = None, *, lemmas: bool = True, doc_lemmas: bool = True) -> Language:
     """A blank Danish pipeline with our sentence splitter and (optionally) case-robust lemmas.
 
-    Without ``lemma_lookup`` the full lookup table loads on the first document.
+    Without ``lemma_lookup`` the full lookup table loads on the first document. ``doc_lemmas=False`` keeps
+    the lemmas in ``doc.user_data`` only (what :func:`botrygt_nlp.nlp.text.process` reads), skipping
+    ``token.lemma_``.
     """
     nlp = spacy.blank("da")
     nlp.add_pipe("botrygt_sentences")
@@ -160,6 +165,7 @@ def build_nlp(lemma_lookup: LemmaLookup | None = None, *, lemmas: bool = True) -
         component = nlp.add_pipe("botrygt_lemmas")
         assert isinstance(component, _LemmaComponent)
         component.lookup = lemma_lookup
+        component.write_to_doc = doc_lemmas
     return nlp
 
 

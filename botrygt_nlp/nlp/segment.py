@@ -12,14 +12,13 @@ from collections.abc import Sequence
 
 from botrygt_nlp.nlp.lexicon import ABBREVIATIONS, MONTHS, SENTENCE_FINAL_ABBREVIATIONS
 
-_TERMINAL_CHARS = frozenset(".!?…")
 _CLOSING_QUOTES = frozenset({'"', "”", "»", "«", "'", "’"})
 _OPENING_QUOTES = frozenset({'"', "“", "„", "»", "«", "'"})
 _BULLETS = frozenset({"-", "–", "—", "•", "*", "·", "▪", "►", "✓"})
 
 
 def _is_terminal(word: str) -> bool:
-    return bool(word) and all(ch in _TERMINAL_CHARS for ch in word)
+    return bool(word) and not word.strip(".!?…")
 
 
 def _is_ordinal(word: str) -> bool:

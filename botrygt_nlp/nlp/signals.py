@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from botrygt_nlp.domain import CrimeType, Language, Principle, Span
 from botrygt_nlp.nlp import lexicon as lx
-from botrygt_nlp.nlp.phrases import Mode, PhraseIndex, starred
+from botrygt_nlp.nlp.phrases import Mode, PhraseIndex, lower_same_length, starred
 from botrygt_nlp.nlp.text import ProcessedText, Sentence
 
 
@@ -172,7 +172,7 @@ def sentence_signals(s: Sentence, labels: set[_SentenceLabel] | None = None) -> 
 
 def document_signals(doc: ProcessedText) -> list[SentenceSignals]:
     """Signals for every sentence, searching the phrase lists once over the whole text."""
-    lowered = doc.text.lower()
+    lowered = lower_same_length(doc.text)
     starts = [s.start for s in doc.sentences]
     per_sentence: list[set[_SentenceLabel]] = [set() for _ in doc.sentences]
     for hit in _SENTENCE_INDEX.find(lowered):
@@ -182,16 +182,19 @@ def document_signals(doc: ProcessedText) -> list[SentenceSignals]:
     return [sentence_signals(s, labels) for s, labels in zip(doc.sentences, per_sentence, strict=True)]
 
 
-def alarm_matches(text: str) -> list[Span]:
-    return [Span(h.start, h.end, text[h.start : h.end]) for h in _ALARM_INDEX.find(text.lower())]
+def alarm_matches(text: str, lowered: str | None = None) -> list[Span]:
+    """Alarmist wording; ``lowered`` (``lower_same_length(text)``) may be passed when the caller has it."""
+    low = lower_same_length(text) if lowered is None else lowered
+    return [Span(h.start, h.end, text[h.start : h.end]) for h in _ALARM_INDEX.find(low)]
 
 
-def crime_cue_matches(text: str) -> list[tuple[CrimeType, Span]]:
-    return [(h.label, Span(h.start, h.end, text[h.start : h.end])) for h in _CRIME_INDEX.find(text.lower())]
+def crime_cue_matches(text: str, lowered: str | None = None) -> list[tuple[CrimeType, Span]]:
+    low = lower_same_length(text) if lowered is None else lowered
+    return [(h.label, Span(h.start, h.end, text[h.start : h.end])) for h in _CRIME_INDEX.find(low)]
 
 
-def generic_theft_count(text: str) -> int:
-    return len(_THEFT_INDEX.find(text.lower()))
+def generic_theft_count(text: str, lowered: str | None = None) -> int:
+    return len(_THEFT_INDEX.find(lower_same_length(text) if lowered is None else lowered))
 
 
 def detect_language(words: list[str]) -> tuple[Language, float]:

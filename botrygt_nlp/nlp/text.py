@@ -17,11 +17,11 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 _PUNCT = frozenset(".,;:!?…\"'«»“”„’()[]{}–—-/*•·")
+_PUNCT_CHARS = "".join(sorted(_PUNCT))
+_DIGITS_TO_ZERO = str.maketrans("123456789", "000000000")
 _DASHES = frozenset({"-", "–", "—"})
 # Danish news opens quoted speech with a dash ("- Vi tør ikke …, siger hun."): that is a quote, not a list.
-_SPEECH_RE = re.compile(
-    r",\s*(?:siger|sagde|fortæller|forklarer|lyder det|mener|tilføjer|understreger|skriver)\b"
-)
+_SPEECH_RE = re.compile(r",\s*(?:siger|sagde|fortæller|forklarer|lyder det|mener|tilføjer|understreger|skriver)\b")
 
 
 @dataclass(slots=True)
@@ -32,6 +32,7 @@ class Sentence:
     text: str
     lower: str
     words: list[str]  # lowercased word tokens, punctuation dropped
+    norm: list[str]  # ``words`` with digits folded to 0 (feature form)
     lemmas: list[str]  # lemma per word in ``words``
     first: str  # first word after a list marker / opening quote, lowercased
     first_lemma: str
@@ -75,12 +76,12 @@ def process(nlp: Language, text: str, title: str = "") -> ProcessedText:
         words: list[str] = []
         lemmas: list[str] = []
         for k, tt in zip(toks, texts, strict=True):
-            if tt in _PUNCT or all(ch in _PUNCT for ch in tt):
+            if not tt.strip(_PUNCT_CHARS):
                 continue
             low = tt.lower()
             words.append(low)
             lemmas.append(lemmas_all[k])
-            if any(ch.isalpha() for ch in tt):  # LIX counts words, not numbers
+            if low != tt.upper():  # has a letter: LIX counts words, not numbers
                 n_words += 1
                 n_long += len(tt) > 6
         list_item = is_list_marker(texts, 0)
@@ -107,6 +108,7 @@ def process(nlp: Language, text: str, title: str = "") -> ProcessedText:
                 text=stext,
                 lower=stext.lower(),
                 words=words,
+                norm=[w.translate(_DIGITS_TO_ZERO) for w in words],
                 lemmas=lemmas,
                 first=first,
                 first_lemma=lemmas_all[toks[j]] or first,

@@ -123,3 +123,12 @@ def test_openapi_lists_the_v1_surface(env: Env) -> None:
 def test_unknown_route_is_problem_json(env: Env) -> None:
     r = env.client.get("/v1/nope")
     assert r.status_code == 404 and r.headers["content-type"] == "application/problem+json"
+
+
+def test_docs_page_works_offline(env: Env) -> None:
+    page = env.client.get("/docs")
+    assert page.status_code == 200
+    assert "/docs-static/swagger-ui-bundle.js" in page.text
+    assert "cdn" not in page.text.lower() and "https://" not in page.text
+    asset = env.client.get("/docs-static/swagger-ui-bundle.js")
+    assert asset.status_code == 200 and len(asset.content) > 100_000

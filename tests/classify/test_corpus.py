@@ -66,9 +66,7 @@ def test_validation_rejects_inconsistent_units() -> None:
     }
     parse_unit(base, "f.jsonl")
     with pytest.raises(CorpusError, match="exact substring"):
-        parse_unit(
-            {**base, "constructive": True, "advice": [{"text": "Lås døren", "principle": None}]}, "f.jsonl"
-        )
+        parse_unit({**base, "constructive": True, "advice": [{"text": "Lås døren", "principle": None}]}, "f.jsonl")
     with pytest.raises(CorpusError, match="contradicts"):
         parse_unit({**base, "crime_type": "not_relevant"}, "f.jsonl")
     with pytest.raises(CorpusError, match="length"):

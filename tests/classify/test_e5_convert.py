@@ -26,8 +26,7 @@ def quant_q4_0(rng: np.random.Generator, count: int) -> tuple[bytes, np.ndarray]
     nib = rng.integers(0, 16, size=(count // QK, QK), dtype=np.uint8)
     d = rng.uniform(0.01, 0.1, size=count // QK).astype(np.float16)
     raw = b"".join(
-        struct.pack("<e", float(d[b])) + bytes((nib[b, :16] | (nib[b, 16:] << 4)).tolist())
-        for b in range(count // QK)
+        struct.pack("<e", float(d[b])) + bytes((nib[b, :16] | (nib[b, 16:] << 4)).tolist()) for b in range(count // QK)
     )
     weights = ((nib.astype(np.float32) - 8.0) * d.astype(np.float32)[:, None]).reshape(-1)
     return raw, weights

@@ -117,9 +117,7 @@ def test_danish_date_in_the_page() -> None:
 
 
 def test_time_element_and_meta_dates() -> None:
-    with_time = (
-        b"<html><body><article><time datetime='2024-05-17T06:00:00Z'>17. maj</time></article></body></html>"
-    )
+    with_time = b"<html><body><article><time datetime='2024-05-17T06:00:00Z'>17. maj</time></article></body></html>"
     assert extract_article(with_time, URL).published == datetime(2024, 5, 17, 6, 0, tzinfo=UTC)
     with_meta = (
         b"<html><head><meta property='article:published_time' content='2024-05-18T08:00:00+02:00'>"
@@ -218,17 +216,21 @@ def test_random_tag_soup_never_raises(pieces: list[str]) -> None:
 
 
 def test_site_header_login_links_do_not_make_a_short_free_brief_paywalled() -> None:
-    body = ("<html><body><header class='site'><a href='/login'>Log ind</a> <a href='/abo'>Køb abonnement</a>"
-            " <a href='/plus'>Plus-artikler</a></header><article><h1>Bil stjålet i Viby</h1>"
-            "<p>En sølvgrå stationcar blev i nat stjålet fra en indkørsel i Viby. Politiet efterlyser vidner."
-            "</p></article></body></html>")
+    body = (
+        "<html><body><header class='site'><a href='/login'>Log ind</a> <a href='/abo'>Køb abonnement</a>"
+        " <a href='/plus'>Plus-artikler</a></header><article><h1>Bil stjålet i Viby</h1>"
+        "<p>En sølvgrå stationcar blev i nat stjålet fra en indkørsel i Viby. Politiet efterlyser vidner."
+        "</p></article></body></html>"
+    )
     article = extract_article(body.encode(), URL)
     assert "Politiet efterlyser vidner" in article.text
     assert not article.paywalled
 
 
 def test_paywall_overlay_in_a_modal_is_found() -> None:
-    body = ("<html><body><article><h1>Razzia i Gellerup</h1><p>Politiet gennemførte i går en razzia.</p>"
-            "</article><div class='modal paywall-overlay' role='dialog'><p>Kun for abonnenter</p></div>"
-            "</body></html>")
+    body = (
+        "<html><body><article><h1>Razzia i Gellerup</h1><p>Politiet gennemførte i går en razzia.</p>"
+        "</article><div class='modal paywall-overlay' role='dialog'><p>Kun for abonnenter</p></div>"
+        "</body></html>"
+    )
     assert extract_article(body.encode(), URL).paywalled

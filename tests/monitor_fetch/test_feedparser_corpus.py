@@ -20,18 +20,14 @@ MAX_EXPANSION = 4
 
 @pytest.mark.slow
 def test_every_corpus_feed_survives() -> None:
-    require_or_skip(
-        "BOTRYGT_REQUIRE_FEED_CORPUS", CORPUS.is_dir(), f"feedparser corpus not found at {CORPUS}"
-    )
+    require_or_skip("BOTRYGT_REQUIRE_FEED_CORPUS", CORPUS.is_dir(), f"feedparser corpus not found at {CORPUS}")
     files = sorted(CORPUS.rglob("*.xml"))
     assert len(files) > 2000
     with_entries = 0
     for path in files:
         body = path.read_bytes()
         feed = parse_feed(body, "http://example.com/feed.xml")  # any exception fails the test
-        chars = len(feed.title) + sum(
-            len(e.title) + len(e.summary) + len(e.author or "") for e in feed.entries
-        )
+        chars = len(feed.title) + sum(len(e.title) + len(e.summary) + len(e.author or "") for e in feed.entries)
         assert chars <= MAX_EXPANSION * max(len(body), 100), path
         for entry in feed.entries:
             assert entry.published is None or entry.published.tzinfo is not None, path

@@ -102,9 +102,7 @@ def test_conditional_get_304(server: LocalServer, make_fetcher: Callable[..., Fe
     assert server.seen[1].headers["if-modified-since"] == "Tue, 12 Mar 2024"
 
 
-def test_lying_etag_unchanged_hash_is_not_modified(
-    server: LocalServer, make_fetcher: Callable[..., Fetcher]
-) -> None:
+def test_lying_etag_unchanged_hash_is_not_modified(server: LocalServer, make_fetcher: Callable[..., Fetcher]) -> None:
     counter = iter(range(100))
     server.add("/feed.xml", lambda seen: Reply(200, FEED, {"ETag": f'"fresh-{next(counter)}"'}))
     fetcher = make_fetcher()
@@ -270,9 +268,7 @@ def test_redirect_to_file_scheme_is_hard(server: LocalServer, make_fetcher: Call
     assert result.status is FetchStatus.HARD_FAILURE and "scheme" in (result.error or "")
 
 
-def test_loopback_is_blocked_without_allow_list(
-    server: LocalServer, make_fetcher: Callable[..., Fetcher]
-) -> None:
+def test_loopback_is_blocked_without_allow_list(server: LocalServer, make_fetcher: Callable[..., Fetcher]) -> None:
     server.add("/feed.xml", Reply(200, FEED))
     for url in (server.url("/feed.xml"), server.url("/feed.xml", host="localhost")):
         result = make_fetcher(allow_hosts="").fetch_feed(url)
@@ -289,9 +285,7 @@ def test_name_resolving_to_mixed_addresses_is_blocked(
     assert server.seen == []
 
 
-def test_socket_goes_to_the_checked_address(
-    server: LocalServer, make_fetcher: Callable[..., Fetcher]
-) -> None:
+def test_socket_goes_to_the_checked_address(server: LocalServer, make_fetcher: Callable[..., Fetcher]) -> None:
     # The name is only ever resolved by our resolver, so the connection reaches 127.0.0.1 even though
     # the OS cannot resolve it: proof that the checked address is the one connected to.
     server.add("/feed.xml", Reply(200, FEED))
@@ -304,9 +298,7 @@ def test_socket_goes_to_the_checked_address(
 # -- timeouts and connection errors ----------------------------------------------------------------------
 
 
-def test_never_answering_server_is_a_soft_timeout(
-    silent_port: int, make_fetcher: Callable[..., Fetcher]
-) -> None:
+def test_never_answering_server_is_a_soft_timeout(silent_port: int, make_fetcher: Callable[..., Fetcher]) -> None:
     fetcher = make_fetcher(timeout_s=0.3, read_timeout_s=0.3, connect_timeout_s=0.3)
     result = fetcher.fetch_feed(f"http://127.0.0.1:{silent_port}/feed.xml")
     assert result.status is FetchStatus.SOFT_FAILURE
@@ -341,8 +333,7 @@ def test_one_request_in_flight_per_host(server: LocalServer, make_fetcher: Calla
     fetcher = make_fetcher()
     results: list[FetchResult] = []
     threads = [
-        threading.Thread(target=lambda: results.append(fetcher.fetch_feed(server.url("/slow"))))
-        for _ in range(6)
+        threading.Thread(target=lambda: results.append(fetcher.fetch_feed(server.url("/slow")))) for _ in range(6)
     ]
     for thread in threads:
         thread.start()
@@ -397,9 +388,7 @@ def test_feed_to_article_end_to_end(server: LocalServer, make_fetcher: Callable[
     )
     server.add(
         "/feed.xml",
-        Reply(
-            200, gzip.compress(feed_body), {"Content-Type": "application/rss+xml", "Content-Encoding": "gzip"}
-        ),
+        Reply(200, gzip.compress(feed_body), {"Content-Type": "application/rss+xml", "Content-Encoding": "gzip"}),
     )
     server.add(
         "/krimi/indbrud-kolonihaver",
@@ -419,9 +408,7 @@ def test_feed_to_article_end_to_end(server: LocalServer, make_fetcher: Callable[
     assert "godkendt hængelås" in article.text and "Kommentar fra læser" not in article.text
 
 
-def test_304_without_validators_keeps_the_sent_ones(
-    server: LocalServer, make_fetcher: Callable[..., Fetcher]
-) -> None:
+def test_304_without_validators_keeps_the_sent_ones(server: LocalServer, make_fetcher: Callable[..., Fetcher]) -> None:
     server.add("/feed.xml", Reply(304, b""))
     result = make_fetcher().fetch_feed(
         server.url("/feed.xml"), etag='"v7"', last_modified="Mon, 11 Mar 2024", previous_sha256="ab" * 32

@@ -30,9 +30,7 @@ def fetcher() -> Iterator[Fetcher]:
 def test_disallowed_page_is_blocked_and_robots_is_cached(server: LocalServer, fetcher: Fetcher) -> None:
     server.add(
         "/robots.txt",
-        Reply(
-            200, b"User-agent: *\nDisallow: /privat/\n\nUser-agent: botrygt-nlp\nDisallow: /kun-mennesker/\n"
-        ),
+        Reply(200, b"User-agent: *\nDisallow: /privat/\n\nUser-agent: botrygt-nlp\nDisallow: /kun-mennesker/\n"),
     )
     server.add("/artikel/1", Reply(200, PAGE))
     server.add("/artikel/2", Reply(200, PAGE))
@@ -101,7 +99,4 @@ def test_verdicts_by_status_and_expiry() -> None:
 
 
 def test_robots_url() -> None:
-    assert (
-        robots_url("https://nyheder.example.dk:8443/a/b?c=1#d")
-        == "https://nyheder.example.dk:8443/robots.txt"
-    )
+    assert robots_url("https://nyheder.example.dk:8443/a/b?c=1#d") == "https://nyheder.example.dk:8443/robots.txt"
