@@ -19,6 +19,8 @@ MAX_SERIES = len(PALETTE)
 class ChartPoint:
     x: float
     y: float
+    y_low: float | None  # the 95 % interval as a whisker (also visible for a lone point, where a band is not)
+    y_high: float | None
     href: str
     label: str  # text for the point's <title> and its accessible name
 
@@ -91,19 +93,25 @@ def build_chart(
     # Biggest groups first (most relevant articles): they are the ones worth a line.
     ranked = sorted(by_group, key=lambda g: (-sum(r.relevant for r in by_group[g]), g))
     series = []
-    for colour, group in zip(PALETTE, ranked, strict=False):
+    drawn = ranked[:MAX_SERIES]
+    for k, (colour, group) in enumerate(zip(PALETTE, drawn, strict=False)):
+        # Series side by side around each period, a few pixels apart, so equal shares do not hide each other.
+        offset = (k - (len(drawn) - 1) / 2) * min(8.0, step / (2 * max(len(drawn), 1)) if len(periods) > 1 else 8.0)
+        xs = {p: x + offset for p, x in x_of.items()}
         pts = sorted(by_group[group], key=lambda r: r.period)
-        line = " ".join(f"{_fmt(x_of[r.period])},{_fmt(y_of(r.share_constructive or 0.0))}" for r in pts)
+        line = " ".join(f"{_fmt(xs[r.period])},{_fmt(y_of(r.share_constructive or 0.0))}" for r in pts)
         with_ci = [r for r in pts if r.ci_low is not None and r.ci_high is not None]
         band = ""
         if with_ci:
-            upper = [f"{_fmt(x_of[r.period])},{_fmt(y_of(r.ci_high or 0.0))}" for r in with_ci]
-            lower = [f"{_fmt(x_of[r.period])},{_fmt(y_of(r.ci_low or 0.0))}" for r in reversed(with_ci)]
+            upper = [f"{_fmt(xs[r.period])},{_fmt(y_of(r.ci_high or 0.0))}" for r in with_ci]
+            lower = [f"{_fmt(xs[r.period])},{_fmt(y_of(r.ci_low or 0.0))}" for r in reversed(with_ci)]
             band = " ".join(upper + lower)
         points = [
             ChartPoint(
-                x=round(x_of[r.period], 1),
+                x=round(xs[r.period], 1),
                 y=round(y_of(r.share_constructive or 0.0), 1),
+                y_low=round(y_of(r.ci_low), 1) if r.ci_low is not None else None,
+                y_high=round(y_of(r.ci_high), 1) if r.ci_high is not None else None,
                 href=href(group, r.period),
                 label=(
                     f"{group}, {period_label(r.period)}: {round((r.share_constructive or 0) * 100)} % "
