@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from spacy.language import Language as SpacyLanguage
 
 ADVICE_THRESHOLD = 0.5
+STRONG_ALARM_PROBABILITY = 0.8
 PRINCIPLE_MIN_PROBABILITY = 0.3
 _RELEVANT_TYPES = [ct.value for ct in CrimeType if ct.is_relevant]
 
@@ -174,6 +175,10 @@ class Analyzer:
 
         doc_idx = b.alarm.indices(doc_feats)  # alarm and witness share one feature list (save_shared)
         alarm_p = float(b.alarm.proba_at(doc_idx)[1])
+        # Unmistakable wording (plague metaphors, national attribution, …) in a crime text is alarmist by the
+        # rubric even where the model is unsure; the reported probability says so too.
+        if evidence.strong_alarm and crime_type is not CrimeType.NOT_RELEVANT:
+            alarm_p = max(alarm_p, STRONG_ALARM_PROBABILITY)
         alarmist = alarm_p >= self.meta.thresholds.get("alarm", 0.5)
         alarm_spans = evidence.in_text(evidence.alarms) if alarmist else ()
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from botrygt_nlp.domain import CrimeType, Span
 from botrygt_nlp.nlp.phrases import lower_same_length
 from botrygt_nlp.nlp.signals import (
+    AlarmMatch,
     SentenceSignals,
     alarm_matches,
     crime_cue_matches,
@@ -32,7 +33,7 @@ class DocumentEvidence:
 
     offset: int
     cues: list[tuple[CrimeType, Span]]
-    alarms: list[Span]
+    alarms: list[AlarmMatch]
     theft_count: int
 
     @classmethod
@@ -42,7 +43,11 @@ class DocumentEvidence:
         low = lower_same_length(full)  # one lowering serves all three searches
         return cls(offset, crime_cue_matches(full, low), alarm_matches(full, low), generic_theft_count(full, low))
 
-    def in_text(self, spans: list[Span]) -> tuple[Span, ...]:
+    @property
+    def strong_alarm(self) -> bool:
+        return any(a.strong for a in self.alarms)
+
+    def in_text(self, spans: list[Span] | list[AlarmMatch]) -> tuple[Span, ...]:
         """The spans that lie in the body, with offsets into the body."""
         o = self.offset
         return tuple(Span(s.start - o, s.end - o, s.text) for s in spans if s.start >= o)
@@ -70,7 +75,9 @@ def sentence_features(s: Sentence, sig: SentenceSignals, prev: Sentence | None, 
     feats.append("fl=" + s.first_lemma)
     if len(words) > 1:
         feats.append("f2=" + words[0] + "_" + words[1])
-    feats.extend("sig=" + name for name in sig.names())
+    # Principle cue words ("lys", "pung", "betal") are topical: they tell which principle advice serves, not
+    # whether a sentence is advice, so the advice model gets the form signals only.
+    feats.extend("sig=" + name for name in sig.names() if not name.startswith("cue_"))
     if sig.imperative and not sig.question:
         feats.append("sig=imperative_statement")
     if sig.imperative and s.is_list_item:
@@ -133,6 +140,7 @@ def document_features(
     feats.append("theft=" + _bucket(ev.theft_count))
     alarms = ev.alarms
     feats.append("alarm_n=" + _bucket(len(alarms)))
+    feats.append("alarm_strong=" + _bucket(sum(a.strong for a in alarms)))
     feats.extend({"alarm=" + _norm(a.text.lower()) for a in alarms})
     n_witness = sum(1 for sig in sentence_signals if sig.witness)
     feats.append("witness_n=" + _bucket(n_witness))

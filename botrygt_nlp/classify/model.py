@@ -16,6 +16,7 @@ advice and crime-type decisions and is imported only when a model asks for it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -91,6 +92,16 @@ class LinearBundle:
         bundle = cls(**parts)
         share_vocab(bundle.document_models)
         return bundle
+
+    def digest(self) -> str:
+        """A hash of every weight and feature name: two bundles with the same digest decide identically."""
+        h = hashlib.sha256()
+        for name in LINEAR_PARTS:
+            m: LinearModel = getattr(self, name)
+            h.update(json.dumps([name, m.classes, sorted(m.vocab, key=m.vocab.__getitem__)]).encode())
+            h.update(m.coef.astype("<f4").tobytes())
+            h.update(m.intercept.astype("<f4").tobytes())
+        return h.hexdigest()
 
     @property
     def document_models(self) -> list[LinearModel]:

@@ -21,7 +21,7 @@ from botrygt_nlp.classify.linear import LinearModel, fit_linear
 from botrygt_nlp.classify.model import LinearBundle, ModelMeta
 from botrygt_nlp.nlp.pipeline import LEMMA_TABLE_FILE, LemmaLookup, build_compact_lemma_table, build_nlp
 from botrygt_nlp.nlp.signals import SentenceSignals, document_signals
-from botrygt_nlp.nlp.text import ProcessedText, process
+from botrygt_nlp.nlp.text import ProcessedText, Sentence, process
 
 
 class BackendKind(StrEnum):
@@ -71,19 +71,42 @@ def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
     return max(0, min(a1, b1) - max(a0, b0))
 
 
-def sentence_labels(unit: Unit, doc: ProcessedText) -> tuple[list[int], list[str | None]]:
-    """A sentence is advice when an annotated advice span covers most of it (or it contains the span)."""
+IGNORE = -1  # a sentence left out of the advice model's training (see sentence_labels)
+
+
+def _advice_form(s: Sentence, sig: SentenceSignals) -> bool:
+    return (
+        sig.imperative or sig.advice_phrase or sig.modal or sig.preventive_call or sig.nabohjaelp
+        or sig.inner_imperative or sig.addressee or s.is_list_item
+    )
+
+
+def sentence_labels(
+    unit: Unit, doc: ProcessedText, sigs: Sequence[SentenceSignals]
+) -> tuple[list[int], list[str | None]]:
+    """A sentence is advice (1) when an annotated advice span covers most of it (or it contains the span).
+
+    Authors sometimes annotate an advice passage together with its reason ("… ring 114. Tyve kan ikke lide at
+    blive set."). A sentence inside a multi-sentence span that has no advice form of its own is neither
+    advice nor a counter-example, so it is left out (IGNORE) rather than taught as advice.
+    """
     labels: list[int] = []
     principles: list[str | None] = []
-    for s in doc.sentences:
+    for s, sig in zip(doc.sentences, sigs, strict=True):
         best = 0
         best_principle: str | None = None
+        best_span_len = 0
         length = max(1, s.end - s.start)
         for a in unit.advice:
             ov = _overlap(s.start, s.end, a.start, a.end)
             if ov and (ov / length >= 0.5 or ov / max(1, a.end - a.start) >= 0.8) and ov > best:
                 best = ov
                 best_principle = a.principle.value if a.principle else "none"
+                best_span_len = a.end - a.start
+        if best and best_span_len > length * 1.5 and not _advice_form(s, sig):
+            labels.append(IGNORE)
+            principles.append(None)
+            continue
         labels.append(1 if best else 0)
         principles.append(best_principle)
     return labels, principles
@@ -100,14 +123,15 @@ def prepare(units: Sequence[Unit], nlp_lemmas: LemmaLookup | None = None) -> lis
             sentence_features(s, sig, doc.sentences[i - 1] if i else None, n)
             for i, (s, sig) in enumerate(zip(doc.sentences, sigs, strict=True))
         ]
-        labels, principles = sentence_labels(u, doc)
+        labels, principles = sentence_labels(u, doc, sigs)
         out.append(PreparedUnit(u, doc, sigs, feats, labels, principles, document_features(doc, sigs)))
     return out
 
 
 def _fit_advice(units: Sequence[PreparedUnit], c: float) -> LinearModel:
-    feats = [f for p in units for f in p.sentence_features]
-    labels = [str(y) for p in units for y in p.sentence_labels]
+    pairs = [(f, y) for p in units for f, y in zip(p.sentence_features, p.sentence_labels, strict=True) if y != IGNORE]
+    feats = [f for f, _y in pairs]
+    labels = [str(y) for _f, y in pairs]
     return fit_linear("advice", feats, labels, c=c, class_weight="balanced")
 
 
@@ -134,7 +158,7 @@ def fit_bundle(train_units: list[PreparedUnit], cfg: TrainConfig) -> LinearBundl
     p_labels: list[str] = []
     for p in train_units:
         for s, sig, y, pr in zip(p.doc.sentences, p.sigs, p.sentence_labels, p.sentence_principles, strict=True):
-            if y and pr:
+            if y == 1 and pr:
                 p_feats.append(principle_features(s, sig))
                 p_labels.append(pr)
     principle = fit_linear("principle", p_feats, p_labels, c=cfg.c_principle)
@@ -168,10 +192,10 @@ def train(corpus_dir: Path, out_dir: Path, cfg: TrainConfig | None = None) -> Tr
     train_units = [u for u in units if u.split == "train"]
     heldout_units = [u for u in units if u.split == "heldout"]
     sha = corpus_sha256(corpus_dir)
-    version = cfg.version or f"{cfg.backend}-{dt.date.today():%Y%m%d}-{sha[:8]}"
-
     prepared = prepare(train_units)
     bundle = fit_bundle(prepared, cfg)
+    # The version names the corpus and the weights, so any change to data, features or code shows in it.
+    version = cfg.version or f"{cfg.backend}-{dt.date.today():%Y%m%d}-{sha[:8]}-{bundle.digest()[:6]}"
     out_dir.mkdir(parents=True, exist_ok=True)
     bundle.save(out_dir)
 
@@ -200,7 +224,8 @@ def train(corpus_dir: Path, out_dir: Path, cfg: TrainConfig | None = None) -> Tr
         "units_train": len(train_units),
         "units_heldout": len(heldout_units),
         "train_sentences": sum(len(p.sentence_labels) for p in prepared),
-        "train_advice_sentences": sum(sum(p.sentence_labels) for p in prepared),
+        "train_advice_sentences": sum(y == 1 for p in prepared for y in p.sentence_labels),
+        "train_sentences_left_out": sum(y == IGNORE for p in prepared for y in p.sentence_labels),
         "lemma_forms": len(compact),
     }
     report = TrainReport(version, cfg.backend, sha, counts, asdict(cfg))

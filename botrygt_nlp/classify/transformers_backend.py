@@ -139,8 +139,16 @@ def train_transformers(prepared: list[PreparedUnit], model_dir: Path, cfg: Train
     random.Random(cfg.seed).shuffle(order)
     cut = max(1, int(len(order) * 0.8))
     fit_idx, calib_idx = order[:cut], order[cut:]
-    texts = [s.text for i in fit_idx for s in prepared[i].doc.sentences]
-    labels = [y for i in fit_idx for y in prepared[i].sentence_labels]
+    from botrygt_nlp.classify.train import IGNORE
+
+    pairs = [
+        (s.text, y)
+        for i in fit_idx
+        for s, y in zip(prepared[i].doc.sentences, prepared[i].sentence_labels, strict=True)
+        if y != IGNORE
+    ]
+    texts = [t for t, _y in pairs]
+    labels = [y for _t, y in pairs]
     model, tokenizer = _fine_tune(base, texts, labels, cfg, model_dir / ENCODER_DIR)
     (model_dir / _CONFIG_FILE).write_text(
         json.dumps({"base_model": base.name, "max_length": cfg.max_length, "threads": 1}, indent=2) + "\n"

@@ -115,6 +115,22 @@ ALARM_PHRASES: tuple[str, ...] = (
     "blod på tanden", "lavpunkt", "skræmmende", "uhygge", "ingen er sikre", "ingen går fri",
     "ude af kontrol", "eksplo", "vanvid", "vild stigning", "vilde stigning", "*kup", "raid", "hjemsøg",
     "nye ofre", "næste offer", "kan det virkelig passe", "ingen kan føle sig", "tag selv-bord", "fest for tyvene",
+    "haft en fest", "frit spil", "lovløs", "umulige at stoppe", "umuligt at stoppe", "giver op", "kan ikke sove",
+    "tør ikke", "jagter", "sandt paradis", "paradis for tyve", "litauisk", "rumænere", "litauere",
+)
+
+# The unmistakable part of that list: plague and predator metaphors, helplessness, moral labels and national
+# attribution of suspects. In a crime text any one of them makes it alarmist by the rubric, whatever the
+# model's overall impression; the rest ("frygt", "rystet", "rekord") only count as evidence.
+ALARM_STRONG_PHRASES: tuple[str, ...] = (
+    "hærg", "går amok", "gik amok", "gået amok", "på rov", "jagtmark", "slår til igen og igen",
+    "slog til igen og igen", "har en fest", "havde en fest", "haft en fest", "fest for tyvene", "*indbrudsbølge",
+    "*tyveribølge", "*svindelbølge", "bølge af indbrud", "bølge af tyverier", "*indbrudsepidemi", "*tyveriepidemi",
+    "aldrig set magen", "rædselsår", "intet at gøre", "intet at stille op", "ulige kamp", "nærmest straffrit",
+    "frit spil", "lovløs", "skrupelløs", "kynisk", "langfingrede", "østeuropæ", "litauisk", "litauere", "rumænsk",
+    "rumænere", "bulgarsk", "polske tyve", "udenlandske tyve", "udenlandske bander", "slavisk", "ingen er sikre",
+    "ude af kontrol", "tag selv-bord", "slaraffenland", "overflødighedshorn", "blod på tanden", "mareridt",
+    "sandt paradis", "paradis for tyve",
 )
 
 # Crime-type cue words (prefixes): evidence a person can check, and features for the type model.

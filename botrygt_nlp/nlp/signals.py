@@ -34,7 +34,10 @@ _SENTENCE_INDEX: PhraseIndex[_SentenceLabel] = PhraseIndex(
     + [(p, Cue.FORENSICS, Mode.PREFIX) for p in lx.FORENSICS_PHRASES]
     + [(c, principle, Mode.PREFIX) for principle, cues in lx.PRINCIPLE_CUES.items() for c in cues]
 )
-_ALARM_INDEX: PhraseIndex[str] = PhraseIndex((p, "alarm", mode) for p, mode in starred(lx.ALARM_PHRASES))
+_ALARM_INDEX: PhraseIndex[str] = PhraseIndex(
+    [(p, "alarm", mode) for p, mode in starred(lx.ALARM_PHRASES)]
+    + [(p, "strong", mode) for p, mode in starred(lx.ALARM_STRONG_PHRASES)]
+)
 # Danish compounds put the telling part last ("ladcykel", "villaindbrud"): long cues match inside words.
 _CRIME_INDEX: PhraseIndex[CrimeType] = PhraseIndex(
     (cue, ct, Mode.INFIX if len(cue) >= 5 and " " not in cue else Mode.PREFIX)
@@ -182,10 +185,21 @@ def document_signals(doc: ProcessedText) -> list[SentenceSignals]:
     return [sentence_signals(s, labels) for s, labels in zip(doc.sentences, per_sentence, strict=True)]
 
 
-def alarm_matches(text: str, lowered: str | None = None) -> list[Span]:
-    """Alarmist wording; ``lowered`` (``lower_same_length(text)``) may be passed when the caller has it."""
+@dataclass(frozen=True, slots=True)
+class AlarmMatch(Span):
+    strong: bool = False  # unmistakably alarmist by the rubric (see lexicon.ALARM_STRONG_PHRASES)
+
+
+def alarm_matches(text: str, lowered: str | None = None) -> list[AlarmMatch]:
+    """Alarmist wording, one match per place; ``lowered`` (``lower_same_length(text)``) may be passed."""
     low = lower_same_length(text) if lowered is None else lowered
-    return [Span(h.start, h.end, text[h.start : h.end]) for h in _ALARM_INDEX.find(low)]
+    by_start: dict[int, AlarmMatch] = {}
+    for h in _ALARM_INDEX.find(low):
+        strong = h.label == "strong"
+        known = by_start.get(h.start)
+        if known is None or (strong and not known.strong) or h.end > known.end:
+            by_start[h.start] = AlarmMatch(h.start, h.end, text[h.start : h.end], strong or bool(known and known.strong))
+    return [by_start[k] for k in sorted(by_start)]
 
 
 def crime_cue_matches(text: str, lowered: str | None = None) -> list[tuple[CrimeType, Span]]:
