@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
+
+from botrygt_nlp.storage import Store
 
 
 def require_or_skip(flag: str, available: bool, reason: str) -> None:
@@ -14,3 +18,20 @@ def require_or_skip(flag: str, available: bool, reason: str) -> None:
     if os.environ.get(flag) == "1":
         pytest.fail(f"{reason} (and {flag}=1 requires it)")
     pytest.skip(reason)
+
+
+# Imported after require_or_skip exists: the backends module uses it.
+from tests.storage.backends import BACKENDS, backend  # noqa: E402
+
+
+# One store fixture for every storage-backed suite (storage, monitor_poll, trends): parametrised over SQLite
+# and, where configured, PostgreSQL, so each test runs against both backends.
+@pytest.fixture(params=BACKENDS)
+def store_factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], Store]]:
+    with backend(request.param, tmp_path) as (_url, factory):
+        yield factory
+
+
+@pytest.fixture
+def store(store_factory: Callable[[], Store]) -> Store:
+    return store_factory()
