@@ -151,8 +151,11 @@ def test_convert_roundtrip_loads_with_auto_classes(tmp_path: Path) -> None:
         _has("torch") and _has("transformers"),
         "torch + transformers not installed (pip install -e '.[transformers]')",
     )
-    if not _has("sentencepiece"):
-        pytest.skip("sentencepiece not installed: the tokenizer conversion needs pip install -e '.[encoder]'")
+    require_or_skip(
+        "BOTRYGT_REQUIRE_TRANSFORMERS",
+        _has("sentencepiece"),
+        "sentencepiece not installed: the tokenizer conversion needs pip install -e '.[transformers]'",
+    )
     import torch
     from transformers import AutoModel, AutoTokenizer
 
