@@ -1,4 +1,5 @@
-"""`botrygt demo`: serve the bundled sample feeds on loopback, poll them once, print the trend table."""
+"""`botrygt demo`: score and rewrite bundled samples, poll bundled sample feeds on loopback, print the trend
+table, then serve the web app."""
 
 from __future__ import annotations
 
@@ -84,7 +85,8 @@ def demo_cmd(
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Do not start the web server afterwards.")] = False,
     data_dir: Annotated[Path | None, typer.Option("--data-dir", help="Default: <data_dir>/demo")] = None,
 ) -> None:
-    """Serve bundled sample feeds on 127.0.0.1, poll them once into a demo store, print the trends."""
+    """The whole loop on embedded defaults: score a sample, rewrite a sample report, poll sample feeds
+    served on 127.0.0.1, print the trends, then serve the web app (unless --no-serve)."""
     target = data_dir or get_settings().data_dir / "demo"
     target.mkdir(parents=True, exist_ok=True)
     show_scoring_and_rewrite()
