@@ -37,6 +37,24 @@ _FOOTER = re.compile(
     r"pressetelefon|kontakt pressen|©|copyright|del denne|læs også)",
     re.IGNORECASE,
 )
+# Page furniture that a pasted web page or a news article puts between or after incidents: share boxes,
+# "Læs også" links, ad labels, related-news lists. Never an incident's last words, so advice is not put
+# under them.
+_JUNK = re.compile(
+    r"^\W*(læs også|læs mere|se også|relaterede?( nyheder| artikler)?|mest læste|annonce|reklame|sponsoreret|"
+    r"del( denne| artiklen| siden| på \w+| nyheden)?|print|udskriv|kopiér link|kopier link|tip os|"
+    r"følg os|abonnér|abonner|tilmeld( dig)? nyhedsbrev|vis (mere|mindre|alle)|se mere|fold (ud|sammen)|"
+    r"luk|læs hele (artiklen|døgnrapporten))\W*$|^\s*(læs også|se også|læs mere)\s*:",
+    re.IGNORECASE,
+)
+# Labelled fact lines inside an incident ("Tidspunkt: …", "**Sted:**", <strong>Gerningssted</strong>):
+# never a headline of their own.
+_LABEL = re.compile(
+    r"^\W*(tidspunkt|gerningstidspunkt|tid|dato|sted|gerningssted|adresse|lokation|område|by|hændelse|"
+    r"hændelsestype|sagstype|kategori|journal\s*nr|journalnr|journalnummer|j\.\s*nr|anmeldt|anmelder|"
+    r"status|kontakt|tyvekoster|stjålet|signalement|døgnrapport|politikreds|periode)\b\.?\s*(:|$)",
+    re.IGNORECASE,
+)
 
 
 # Headings that name a part of an incident ("Signalement", "Opdatering kl. 12"), never a new incident.
@@ -56,6 +74,9 @@ def can_be_incident_title(raw: str, title: str) -> bool:
         or is_list_item(title)
         or is_header_line(title)
         or is_footer_line(title)
+        or is_junk_line(title)
+        or is_label_line(raw)
+        or is_label_line(title)
         or _SUBHEADING.match(title)
         or raw.rstrip().endswith(":")
     )
@@ -79,6 +100,17 @@ def is_header_line(line: str) -> bool:
 
 def is_footer_line(line: str) -> bool:
     return bool(_FOOTER.search(line))
+
+
+def is_junk_line(line: str) -> bool:
+    """Share/"Læs også"/ad furniture: skipped inside incidents, never their last words."""
+    return bool(_JUNK.search(line.replace("\u00a0", " ")))
+
+
+def is_label_line(line: str) -> bool:
+    """A labelled fact line ("Tidspunkt:", "Sted: Bøgevej") rather than a headline."""
+    t = re.sub(r"[*_]", "", line.replace("\u00a0", " "))
+    return bool(_LABEL.match(t))
 
 
 def clean_title(title: str) -> str:

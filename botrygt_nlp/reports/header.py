@@ -36,6 +36,18 @@ _DATE_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
 def _district(text: str) -> str | None:
+    found = _district_in(text)
+    if found is None:
+        # Pasted pages often set the title in capitals ("DØGNRAPPORT FRA NORDJYLLANDS POLITI").
+        caps = [ln for ln in text.splitlines() if ln.isupper() and "POLITI" in ln]
+        for line in caps:
+            found = _district_in(line.title().replace(" Og ", " og ").replace("Og-", "og-"))
+            if found:
+                break
+    return found
+
+
+def _district_in(text: str) -> str | None:
     for m in _DISTRICT.finditer(text):
         words = m.group(1).split()
         while words and words[0].lower() in _NOT_DISTRICT_WORDS:

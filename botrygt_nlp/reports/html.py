@@ -34,9 +34,15 @@ _BOILER_TAGS = {"nav", "footer", "aside", "form", "button", "dialog", "menu"}
 _PREAMBLE_TAGS = {"header", "head"}
 _BOILER_ATTR = re.compile(
     r"cookie|consent|gdpr|banner|\bmenu|navigation|navbar|\bnav\b|breadcrumb|footer|share|social|newsletter|"
-    r"sidebar|skip|related|login|search|advert|\bad\b|promo|subscribe",
+    r"sidebar|skip|related|login|search|advert|\bad\b|promo|subscribe|annonce|reklame|sponsor|read-?more|"
+    r"read-?also|laes-?ogsaa|læs-?også|cookiebot|onetrust",
     re.IGNORECASE,
 )
+# Accordion / disclosure titles: <summary>, or a <button> that opens a panel. On many police and news pages
+# each incident is an <article> or accordion item titled this way, so these are headings, not page chrome.
+_DISCLOSURE_TAGS = {"button", "summary"}
+_DISCLOSURE_ATTRS = {"aria-expanded", "aria-controls", "data-bs-toggle", "data-toggle"}
+_DISCLOSURE_CLASS = re.compile(r"accordion|toggle|collaps|expand|disclosure|fold", re.IGNORECASE)
 _BOLD = {"strong", "b"}
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _SPACES = re.compile(r"[ \t\u00a0]+")
@@ -178,7 +184,9 @@ class _Tokenizer(HTMLParser):
             # "<p>a<p>b" and "<li>a<li>b": the open element ends here, as in HTML5; without this an
             # unclosed-paragraph page would nest thousands deep.
             self._stack.pop()
-        own_boiler = tag in _BOILER_TAGS or bool(attr_text and _BOILER_ATTR.search(attr_text))
+        attr_boiler = bool(attr_text and _BOILER_ATTR.search(attr_text))
+        disclosure = _is_disclosure(tag, attrs) and not attr_boiler
+        own_boiler = (tag in _BOILER_TAGS and not disclosure) or attr_boiler
         element = _Open(
             tag=tag,
             ident=self._ids,
@@ -190,7 +198,7 @@ class _Tokenizer(HTMLParser):
             self._in_title = True
         if not (self._raw() or element.raw):
             # The unit opens before its own element is pushed: its ancestors are the elements around it.
-            if cur is None and tag in _UNIT_TAGS:
+            if cur is None and (tag in _UNIT_TAGS or disclosure):
                 cur = self._open_unit(tag, start, element)
                 cur.depth = 1
             elif cur is None and tag in _INLINE:
@@ -283,6 +291,16 @@ class _Tokenizer(HTMLParser):
         self._close_unit(len(self._src))
 
 
+def _is_disclosure(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
+    if tag == "summary":
+        return True
+    if tag != "button":
+        return False
+    if any(k in _DISCLOSURE_ATTRS for k, _ in attrs):
+        return True
+    return any(k in {"class", "id"} and v and _DISCLOSURE_CLASS.search(v) for k, v in attrs)
+
+
 @dataclass(frozen=True, slots=True)
 class _Head:
     unit: int
@@ -298,6 +316,8 @@ def _head_of(u: _Unit, index: int) -> _Head | None:
     text = u.text
     if u.tag in _HEADINGS:
         head = _Head(index, _HEADINGS[u.tag], HeadingKind(u.tag), text, u.end)
+    elif u.tag in _DISCLOSURE_TAGS:
+        head = _Head(index, 7, HeadingKind.BOLD, text, u.end)
     elif u.tag in {"p", "#loose"} and u.bold_first and u.bold_closed and u.bold:
         if u.bold == text.rstrip(":").strip() or u.br_after_bold:
             head = _Head(index, 7, HeadingKind.BOLD, u.bold.rstrip(":").strip(), u.bold_end)
@@ -314,6 +334,8 @@ def _head_of(u: _Unit, index: int) -> _Head | None:
 def _level_of(u: _Unit) -> int | None:
     if u.tag in _HEADINGS:
         return _HEADINGS[u.tag]
+    if u.tag in _DISCLOSURE_TAGS:
+        return 7
     return 7 if u.tag in {"p", "#loose"} and u.bold_first else None
 
 
@@ -364,7 +386,9 @@ def segment_html(text: str) -> tuple[str, tuple[int, int], list[Segment]]:
         while lead < len(idx) and cues.is_header_line(units[idx[lead]].text):
             lead += 1
         pre = [units[i].text for i in idx[:lead]] + [u.text for u in units if u.preamble and u.end >= 0]
-        body_idx = [i for i in idx[lead:] if not cues.is_footer_line(units[i].text)]
+        body_idx = [
+            i for i in idx[lead:] if not (cues.is_footer_line(units[i].text) or cues.is_junk_line(units[i].text))
+        ]
         if not body_idx:
             return "\n".join([title_text, *pre]), (0, len(text)), []
         first, last = units[body_idx[0]], units[body_idx[-1]]
@@ -387,6 +411,7 @@ def segment_html(text: str) -> tuple[str, tuple[int, int], list[Segment]]:
         hu = units[h.unit]
         stop = heads[n + 1].unit if n + 1 < len(heads) else len(units)
         members = [h.unit]
+        after_junk = False
         for i in range(h.unit + 1, stop):
             u = units[i]
             if u.end < 0 or u.boiler or u.preamble:
@@ -397,6 +422,12 @@ def segment_html(text: str) -> tuple[str, tuple[int, int], list[Segment]]:
                 break  # a heading above the incident level ("<h2>Øvrige hændelser</h2>" over <h3> incidents)
             if n + 1 == len(heads) and cues.is_footer_line(u.text):
                 break
+            if not u.advice and (cues.is_junk_line(u.text) or (after_junk and u.tag in {"ul", "ol"})):
+                # "Læs også", share and ad furniture (and the link list under such a label) is skipped,
+                # so the incident, and any advice after it, ends on its own last words.
+                after_junk = True
+                continue
+            after_junk = False
             if u.text or u.advice:
                 members.append(i)
         last = units[members[-1]]

@@ -201,6 +201,18 @@ def _last_content(lines: list[_Line], first: int, stop: int) -> int:
     return k
 
 
+def _trim_junk(lines: list[_Line], first: int, last: int) -> int:
+    """``last`` moved back over trailing "Læs også"/share/ad paragraphs (pasted page furniture)."""
+    while last >= first:
+        j = last
+        while j > first and not lines[j - 1].blank:
+            j -= 1
+        if j <= first or lines[j].advice or not cues.is_junk_line(lines[j].text):
+            return last
+        last = _last_content(lines, first, j)
+    return last
+
+
 def _body(text: str, lines: list[_Line], first: int, last: int) -> str:
     if last < first:
         return ""
@@ -228,7 +240,7 @@ def segment_lines(text: str, fmt: ReportFormat) -> tuple[tuple[int, int], list[S
                 break
             while i < len(lines) and not lines[i].blank:
                 i += 1
-        last = _last_content(lines, i, footer)
+        last = _trim_junk(lines, i, _last_content(lines, i, footer))
         header_end = lines[i].start if i < len(lines) else len(text)
         if last < i:
             return (0, header_end), []
@@ -251,7 +263,7 @@ def segment_lines(text: str, fmt: ReportFormat) -> tuple[tuple[int, int], list[S
         if k < len(breaks):
             stop = min(stop, breaks[k])
         stop = max(stop, h.last_line + 1)
-        last = _last_content(lines, h.line, stop)
+        last = _trim_junk(lines, h.last_line + 1, _last_content(lines, h.line, stop))
         body_last = last if last > h.last_line else h.last_line
         segments.append(
             Segment(
