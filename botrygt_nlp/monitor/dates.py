@@ -21,33 +21,15 @@ _MAX_YEAR = 2100
 # Dates are short; refusing long input keeps the regexes cheap on hostile strings.
 _MAX_INPUT_CHARS = 200
 
-_MONTHS: dict[str, int] = {
-    "januar": 1,
-    "jan": 1,
-    "februar": 2,
-    "feb": 2,
-    "marts": 3,
-    "mar": 3,
-    "mrt": 3,
-    "april": 4,
-    "apr": 4,
-    "maj": 5,
-    "juni": 6,
-    "jun": 6,
-    "juli": 7,
-    "jul": 7,
-    "august": 8,
-    "aug": 8,
-    "september": 9,
-    "sep": 9,
-    "sept": 9,
-    "oktober": 10,
-    "okt": 10,
-    "november": 11,
-    "nov": 11,
-    "december": 12,
-    "dec": 12,
-}
+# Full names and the abbreviations Danish pages use, month number by position.
+MONTH_NAMES: tuple[str, ...] = (
+    "januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november",
+    "december",
+)  # fmt: skip
+_MONTHS: dict[str, int] = {name: i for i, name in enumerate(MONTH_NAMES, 1)} | {
+    "jan": 1, "feb": 2, "mar": 3, "mrt": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "okt": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
 _WEEKDAYS = "mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag|man|tirs|tir|ons|tors|tor|fre|lør|søn"
 _MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
 

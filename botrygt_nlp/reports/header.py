@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from botrygt_nlp.monitor.dates import MONTH_NAMES
 from botrygt_nlp.reports.types import ReportHeader
 
 _UC = "A-ZÆØÅ"
@@ -12,20 +13,7 @@ _W = r"[\wæøåÆØÅ-]"
 _DISTRICT = re.compile(rf"((?:[{_UC}]{_W}*-?\s+og\s+)?(?:[{_UC}]{_W}*\s+)?[{_UC}]{_W}*s\s+Politi)\b(?!kreds)")
 _NOT_DISTRICT_WORDS = {"døgnrapport", "døgnrapporten", "rapport", "nyt", "nyheder", "fra"}
 _DAY = r"(?:mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag)"
-_MONTHS = (
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
+_MONTHS = MONTH_NAMES
 _DATE_WORDS = rf"(?:den\s+)?\d{{1,2}}\.\s*(?:{'|'.join(_MONTHS)})(?:\s+\d{{4}})?"
 _POINT = rf"(?:{_DAY}(?:\s+{_DATE_WORDS})?|{_DATE_WORDS}|i\s+går|i\s+dag)?\s*(?:kl\.\s*\d{{1,2}}(?:[.:]\d{{2}})?)"
 _PERIOD = re.compile(rf"(?:fra\s+)?{_POINT}\s+(?:til|-|–)\s+{_POINT}", re.IGNORECASE)
