@@ -183,6 +183,8 @@ def train(
     out: Annotated[Path | None, typer.Option(help="Model folder to write (default: models/default).")] = None,
     epochs: Annotated[int, typer.Option(help="Fine-tuning epochs (transformers backend).")] = 3,
     max_length: Annotated[int, typer.Option(help="Max tokens per sentence (transformers backend).")] = 128,
+    batch_size: Annotated[int, typer.Option(help="Sentences per fine-tuning step (transformers backend).")] = 16,
+    learning_rate: Annotated[float, typer.Option(help="AdamW learning rate (transformers backend).")] = 5e-5,
     card: Annotated[bool, typer.Option(help="Write MODEL_CARD.md into the model folder.")] = True,
 ) -> None:
     """Train a model from the authored corpus; prints held-out metrics. The held-out split is never trained on."""
@@ -200,6 +202,8 @@ def train(
         base_model=str(base_model) if base_model else None,
         epochs=epochs,
         max_length=max_length,
+        batch_size=batch_size,
+        learning_rate=learning_rate,
     )
     try:
         report = run_train(corpus, target, cfg)
