@@ -113,3 +113,18 @@ def test_any_text_gets_a_consistent_assessment(text: str) -> None:
     for span in (*a.advice_spans, *a.alarm_spans):
         assert text[span.start : span.end] == span.text
     assert set(a.principles) <= {s.principle for s in a.advice_spans}
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize(
+    "junk",
+    ["😀" * 100_000, '(!?"%€' * 3_000, "!" * 50_000, "a!" * 20_000],
+    ids=["emoji", "punctuation-mix", "exclamations", "alternating"],
+)
+def test_long_unbroken_junk_does_not_stall_the_tokenizer(junk: str) -> None:
+    # Before defusing, spaCy needed seconds to minutes for these (quadratic affix splitting), holding the GIL.
+    text = "Der var indbrud i en villa i Vejle i nat. " + junk + " Husk at låse døren, når du går."
+    a = analyze(text)
+    for span in (*a.advice_spans, *a.alarm_spans):
+        assert text[span.start : span.end] == span.text
+    assert a.relevant

@@ -127,10 +127,14 @@ def _make(
     return Problem(status or default_status, code, title, title_da, detail, retryable, extra or {}, headers or {})
 
 
+_RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
+
+
 def problem_for(exc: BaseException) -> Problem:
     """Translate any exception into a :class:`Problem`; unknown exceptions become a bland 500."""
     if isinstance(exc, ProblemError):
-        return _make(exc.code, exc.detail, status=exc.status, extra=exc.extra, headers=exc.headers)
+        retryable = exc.status in _RETRYABLE_STATUSES  # a 429 or 503 raised by the edge is worth retrying
+        return _make(exc.code, exc.detail, status=exc.status, retryable=retryable, extra=exc.extra, headers=exc.headers)
     if isinstance(exc, errors.BotrygtError):
         extra: dict[str, Any] = {}
         if isinstance(exc, errors.NotDanishError):

@@ -76,8 +76,14 @@ IGNORE = -1  # a sentence left out of the advice model's training (see sentence_
 
 def _advice_form(s: Sentence, sig: SentenceSignals) -> bool:
     return (
-        sig.imperative or sig.advice_phrase or sig.modal or sig.preventive_call or sig.nabohjaelp
-        or sig.inner_imperative or sig.addressee or s.is_list_item
+        sig.imperative
+        or sig.advice_phrase
+        or sig.modal
+        or sig.preventive_call
+        or sig.nabohjaelp
+        or sig.inner_imperative
+        or sig.addressee
+        or s.is_list_item
     )
 
 

@@ -9,6 +9,7 @@ whose lemma the model uses (``build_compact_lemma_table``); without one the full
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -169,10 +170,28 @@ def build_nlp(lemma_lookup: LemmaLookup | None = None, *, lemmas: bool = True, d
     return nlp
 
 
+# spaCy's tokenizer strips affixes from a whitespace-free chunk one character at a time, re-running its
+# regexes on the rest: a chunk of thousands of "!?(" or emoji costs seconds to minutes and holds the GIL.
+# Such chunks carry no words, so before tokenising, every non-alphanumeric character inside a chunk longer
+# than LONG_CHUNK becomes a space. The replacement keeps the length, so offsets still point into the text.
+LONG_CHUNK = 40
+_LONG_CHUNK_RE = re.compile(rf"\S{{{LONG_CHUNK + 1},}}")
+_NOT_WORD_CHAR_RE = re.compile(r"[^\w]")
+
+
+def defuse_long_chunks(text: str) -> str:
+    """``text`` with punctuation and symbols inside very long unbroken chunks turned into spaces."""
+    if not _LONG_CHUNK_RE.search(text):
+        return text
+    return _LONG_CHUNK_RE.sub(lambda m: _NOT_WORD_CHAR_RE.sub(" ", m.group(0)), text)
+
+
 def run_pipeline(nlp: Language, text: str) -> Doc:
-    """``nlp(text)``, but hands the components the original string so they never rebuild it from tokens."""
-    doc = nlp.make_doc(text)
-    doc.user_data[TEXT_KEY] = text
+    """``nlp(text)``, but hands the components the string they tokenised so they never rebuild it from
+    tokens; long unbroken junk is defused first (same length, see ``defuse_long_chunks``)."""
+    safe = defuse_long_chunks(text)
+    doc = nlp.make_doc(safe)
+    doc.user_data[TEXT_KEY] = safe
     for _name, proc in nlp.pipeline:
         doc = proc(doc)
     return doc

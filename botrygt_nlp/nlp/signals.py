@@ -198,7 +198,9 @@ def alarm_matches(text: str, lowered: str | None = None) -> list[AlarmMatch]:
         strong = h.label == "strong"
         known = by_start.get(h.start)
         if known is None or (strong and not known.strong) or h.end > known.end:
-            by_start[h.start] = AlarmMatch(h.start, h.end, text[h.start : h.end], strong or bool(known and known.strong))
+            by_start[h.start] = AlarmMatch(
+                h.start, h.end, text[h.start : h.end], strong or bool(known and known.strong)
+            )
     return [by_start[k] for k in sorted(by_start)]
 
 

@@ -26,7 +26,7 @@ from botrygt_nlp.monitor.extract import extract_article
 from botrygt_nlp.monitor.types import FetchStatus
 from botrygt_nlp.web.contexts import Verdict
 from botrygt_nlp.web.documents import DocKind, read_document
-from botrygt_nlp.web.kit import checked_form, get_kit, uploads
+from botrygt_nlp.web.kit import checked_form, danish_message, get_kit, uploads
 from botrygt_nlp.web.kit import field as form_field
 from botrygt_nlp.web.render import Nav
 from botrygt_nlp.web.security import Signer
@@ -124,7 +124,7 @@ def _assess(services: Services, name: str, source: str, text: str, title: str | 
     try:
         return _row(name, source, services.analyzer.assess(text, title=title))
     except BotrygtError as exc:
-        return _error_row(name, source, exc.message)
+        return _error_row(name, source, danish_message(exc))
 
 
 def _audit_files(services: Services, files: list[tuple[str, bytes]]) -> list[AuditRow]:
@@ -133,7 +133,7 @@ def _audit_files(services: Services, files: list[tuple[str, bytes]]) -> list[Aud
         try:
             doc = read_document(name, data)
         except BotrygtError as exc:
-            rows.append(_error_row(name, "fil", exc.message))
+            rows.append(_error_row(name, "fil", danish_message(exc, name)))
             continue
         text, title = doc.text, None
         if doc.kind is DocKind.HTML:

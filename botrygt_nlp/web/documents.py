@@ -42,6 +42,7 @@ _SUFFIX = {
     ".pdf": DocKind.PDF,
 }
 MAX_PDF_PAGES = 200
+MAX_DOCX_UNZIPPED_BYTES = 100 * 1024 * 1024
 
 
 def sniff(name: str, data: bytes) -> DocKind:
@@ -51,7 +52,7 @@ def sniff(name: str, data: bytes) -> DocKind:
         return DocKind.DOCX
     kind = _SUFFIX.get(PurePath(name).suffix.lower())
     if kind in (DocKind.PDF, DocKind.DOCX):
-        raise InputError(f"{name}: the content is not a valid {kind.value} file.")
+        raise InputError(f"{name}: indholdet er ikke en gyldig {kind.value}-fil.")
     if kind is not None:
         return kind
     head = data[:2048].lstrip().lower()
@@ -63,30 +64,38 @@ def sniff(name: str, data: bytes) -> DocKind:
 def _docx_text(name: str, data: bytes) -> str:
     import docx  # python-docx; imported here so the web package imports fast
 
+    unreadable = InputError(f"{name}: filen kan ikke læses som et Word-dokument (.docx).")
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            # A zip bomb: python-docx would inflate every part into memory.
+            if sum(info.file_size for info in archive.infolist()) > MAX_DOCX_UNZIPPED_BYTES:
+                raise InputError(f"{name}: Word-dokumentet er for stort, når det pakkes ud.")
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise InputError(f"{name}: not a readable Word (.docx) file.") from exc
-    return "\n\n".join(p.text for p in document.paragraphs if p.text.strip())
+        return "\n\n".join(p.text for p in document.paragraphs if p.text.strip())
+    except InputError:
+        raise
+    except Exception as exc:  # hostile input: broken zip, broken XML (lxml), missing parts, wrong content type
+        raise unreadable from exc
 
 
 def _pdf_text(name: str, data: bytes) -> str:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
-            raise InputError(f"{name}: the PDF is encrypted.")
+            raise InputError(f"{name}: PDF-filen er krypteret.")
         pages = reader.pages[:MAX_PDF_PAGES]
         return "\n\n".join((page.extract_text() or "").strip() for page in pages)
-    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-        raise InputError(f"{name}: not a readable PDF file.") from exc
+    except InputError:
+        raise
+    except Exception as exc:  # hostile input: pypdf raises many kinds on broken files
+        raise InputError(f"{name}: filen kan ikke læses som PDF.") from exc
 
 
 def read_document(name: str, data: bytes) -> Document:
     if not data:
-        raise InputError(f"{name}: the file is empty.")
+        raise InputError(f"{name}: filen er tom.")
     kind = sniff(name, data)
     if kind is DocKind.PDF:
         text = _pdf_text(name, data)
@@ -95,5 +104,5 @@ def read_document(name: str, data: bytes) -> Document:
     else:
         text = decode_text(data, name)
     if not text.strip():
-        raise InputError(f"{name}: no text found in the file.")
+        raise InputError(f"{name}: der er ingen tekst i filen.")
     return Document(name=PurePath(name).name or "upload", kind=kind, text=text)

@@ -19,7 +19,7 @@ from botrygt_nlp.errors import BotrygtError
 from botrygt_nlp.reports import Incident, Report, ReportFormat, decode_report, detect_format
 from botrygt_nlp.web.contexts import DraftPage, FormatOption, IncidentView, Verdict
 from botrygt_nlp.web.highlight import pieces
-from botrygt_nlp.web.kit import checked_form, field, get_kit, uploads
+from botrygt_nlp.web.kit import checked_form, danish_message, field, get_kit, uploads
 from botrygt_nlp.web.render import Nav
 
 router = APIRouter(include_in_schema=False)
@@ -126,7 +126,15 @@ async def draft_submit(request: Request) -> Response:
         if files:
             upload = files[0]
             filename = upload.filename
-            text = decode_report(await upload.read())
+            data = await upload.read()
+            if data.startswith((b"%PDF-", b"PK\x03\x04")):
+                raise ProblemError(
+                    415,
+                    "unsupported_media_type",
+                    "Upload døgnrapporten som tekst, Markdown eller HTML. PDF- og Word-filer kan vurderes under "
+                    "Gennemgå materiale.",
+                )
+            text = decode_report(data)
         text = text.replace("\r\n", "\n") if not files else text  # browsers send CRLF from textareas
         limit = kit.services.options.max_text_chars
         if not text.strip():
@@ -135,11 +143,11 @@ async def draft_submit(request: Request) -> Response:
             raise ProblemError(413, "too_large", f"Rapporten er på {len(text)} tegn; grænsen er {limit}.")
         fmt = ReportFormat(fmt_choice) if fmt_choice != AUTO else detect_format(text, filename)
         insert_raw = field(form, "insert")
-        insert = int(insert_raw) if insert_raw.isdigit() else None
+        insert = int(insert_raw) if insert_raw.isascii() and insert_raw.isdigit() else None  # not "²"
         insert_all = field(form, "action") == "insert_all"
         report, full, notice = await run_in_threadpool(_analyse, text, fmt, insert, insert_all, kit.services)
     except (BotrygtError, ProblemError) as exc:
-        error = exc.message if isinstance(exc, BotrygtError) else exc.detail
+        error = danish_message(exc) if isinstance(exc, BotrygtError) else exc.detail
         page = DraftPage(
             text=text,
             formats=_formats(fmt_choice),

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from botrygt_nlp.api.problems import ProblemError
 from botrygt_nlp.api.services import Services
+from botrygt_nlp.errors import BotrygtError
 from botrygt_nlp.web.render import PageRenderer
 from botrygt_nlp.web.security import CSRF_COOKIE, CSRF_FIELD, Signer
 
@@ -35,13 +37,13 @@ async def checked_form(request: Request) -> FormData:
             max_files=kit.services.options.max_files, max_fields=200, max_part_size=MAX_FORM_FIELD_BYTES
         )
     except ValueError as exc:  # python-multipart refusals (too many parts, bad boundary)
-        raise ProblemError(400, "bad_input", f"The form could not be read: {exc}") from exc
+        raise ProblemError(400, "bad_input", "Formularen kunne ikke læses. Genindlæs siden, og prøv igen.") from exc
     token = form.get(CSRF_FIELD)
     if not kit.signer.check_csrf(request.cookies.get(CSRF_COOKIE), token if isinstance(token, str) else None):
         raise ProblemError(
             403,
             "csrf_failed",
-            "The form has expired or came from another site. Reload the page and try again.",
+            "Formularen er udløbet eller kom fra et andet websted. Genindlæs siden, og prøv igen.",
         )
     return form
 
@@ -55,9 +57,40 @@ def uploads(form: FormData, name: str) -> list[UploadFile]:
     return [f for f in form.getlist(name) if isinstance(f, UploadFile) and f.filename]
 
 
-def require_user(request: Request) -> str:
-    """The signed-in key name, or a 401 problem (rendered as the error page with a login link)."""
-    user = get_kit(request).renderer.user(request)
+async def require_user(request: Request) -> str:
+    """The signed-in key name, or a 401 problem (rendered as the error page with a login link).
+
+    The session cookie holds only the key's name, so the name must still belong to an active key:
+    revoking a key (`botrygt keys revoke`) ends its sessions at once, not when the cookie expires.
+    """
+    kit = get_kit(request)
+    user = kit.renderer.user(request)
     if user is None:
         raise ProblemError(401, "unauthorized", "Log ind med en API-nøgle for at ændre kilderne.")
+    keys = await run_in_threadpool(kit.services.store.list_api_keys)
+    if not any(k.name == user and k.revoked_at is None for k in keys):
+        raise ProblemError(401, "unauthorized", "API-nøglen er tilbagekaldt. Log ind med en anden nøgle.")
     return user
+
+
+# Core errors carry English messages (they are shared with the CLI and the API); the pages speak Danish.
+_DANISH = {
+    "empty_text": "teksten er tom",
+    "bad_encoding": "teksten er ikke UTF-8; gem filen som UTF-8, og prøv igen",
+    "binary_input": "filen ser ud til at være binær og ikke tekst",
+    "too_large": "teksten er for lang",
+    "not_danish": "teksten ser ikke ud til at være på dansk",
+    "feed_exists": "kilden er allerede tilføjet",
+    "unknown_place": "kommunen eller politikredsen kendes ikke; skriv en af de 98 kommuner eller 12 politikredse",
+    "storage_error": "databasen svarer ikke lige nu; prøv igen om lidt",
+    "model_error": "modellen kan ikke bruges lige nu",
+    "template_error": "rådskabelonen fejlede",
+}
+
+
+def danish_message(exc: BotrygtError, subject: str | None = None) -> str:
+    """A Danish message for the page; the core's own message where no translation is known."""
+    text = _DANISH.get(exc.code)
+    if text is None:
+        return exc.message
+    return f"{subject}: {text}." if subject else text[:1].upper() + text[1:] + "."

@@ -43,12 +43,15 @@ def period_label(p: date, period: Period) -> str:
 
 
 def period_end(p: date, period: Period) -> date:
-    """Last day of the period starting at ``p``."""
-    if period is Period.WEEK:
-        return p + timedelta(days=6)
-    months = 1 if period is Period.MONTH else 3
-    y, m = divmod(p.month - 1 + months, 12)
-    return date(p.year + y, m + 1, 1) - timedelta(days=1)
+    """Last day of the period starting at ``p`` (``date.max`` for a period running past year 9999)."""
+    try:
+        if period is Period.WEEK:
+            return p + timedelta(days=6)
+        months = 1 if period is Period.MONTH else 3
+        y, m = divmod(p.month - 1 + months, 12)
+        return date(p.year + y, m + 1, 1) - timedelta(days=1)
+    except (OverflowError, ValueError):  # a hand-edited ?point=9999-12-31
+        return date.max
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,9 +10,10 @@ from fastapi import APIRouter, Path, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
+from botrygt_nlp.api.feedurl import feed_url_problem
 from botrygt_nlp.errors import BotrygtError
 from botrygt_nlp.storage import FeedRecord, FeedStatus, NewFeed
-from botrygt_nlp.web.kit import checked_form, get_kit, require_user
+from botrygt_nlp.web.kit import checked_form, danish_message, get_kit, require_user
 from botrygt_nlp.web.kit import field as form_field
 from botrygt_nlp.web.render import Nav
 
@@ -86,11 +87,37 @@ async def sources(request: Request, tilfojet: str = "", fjernet: str = "") -> Re
     return await _page(request, SourcesPage(notice=notice))
 
 
+def _form_problem(values: dict[str, str]) -> str | None:
+    """The same limits as POST /v1/feeds, in Danish."""
+    if not values["url"]:
+        return "Skriv kildens adresse."
+    if len(values["url"]) > 2000:
+        return "Adressen er for lang (højst 2.000 tegn)."
+    problem = feed_url_problem(values["url"])
+    if problem is not None:
+        return problem[1]
+    if not values["outlet"]:
+        return "Skriv mediets navn."
+    if len(values["outlet"]) > 200 or len(values["municipalities"]) > 5000 or len(values["district"]) > 100:
+        return "Mediets navn, kommunerne eller politikredsen er for lange."
+    return None
+
+
 @router.post("/kilder")
 async def add_source(request: Request) -> Response:
     form = await checked_form(request)
-    require_user(request)
+    await require_user(request)
     values = {k: form_field(form, k).strip() for k in ("url", "outlet", "municipalities", "district")}
+    problem = _form_problem(values)
+    if problem is not None:
+        kept = SourcesPage(
+            error=problem,
+            form_url=values["url"],
+            form_outlet=values["outlet"],
+            form_municipalities=values["municipalities"],
+            form_district=values["district"],
+        )
+        return await _page(request, kept, status=422)
     feed = NewFeed(
         url=values["url"],
         outlet=values["outlet"],
@@ -101,7 +128,7 @@ async def add_source(request: Request) -> Response:
         await run_in_threadpool(get_kit(request).services.store.add_feed, feed)
     except BotrygtError as exc:
         kept = SourcesPage(
-            error=exc.message,
+            error=danish_message(exc),
             form_url=values["url"],
             form_outlet=values["outlet"],
             form_municipalities=values["municipalities"],
@@ -115,6 +142,6 @@ async def add_source(request: Request) -> Response:
 @router.post("/kilder/{feed_id}/fjern")
 async def remove_source(request: Request, feed_id: Annotated[int, Path(ge=1, le=2**63 - 1)]) -> Response:
     await checked_form(request)
-    require_user(request)
+    await require_user(request)
     await run_in_threadpool(get_kit(request).services.store.remove_feed, feed_id)
     return RedirectResponse("/kilder?fjernet=1", status_code=303)

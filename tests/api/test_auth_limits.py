@@ -54,7 +54,7 @@ def test_rate_limit_per_key_with_retry_after(tmp_path: Path) -> None:
         codes = [client.get("/v1/feeds", headers=a).status_code for _ in range(4)]
         assert codes == [200, 200, 200, 429]
         r = client.get("/v1/feeds", headers=a)
-        assert r.json()["code"] == "rate_limited"
+        assert r.json()["code"] == "rate_limited" and r.json()["retryable"] is True
         assert int(r.headers["retry-after"]) >= 1
         # Another key has its own bucket.
         assert client.get("/v1/feeds", headers={"X-API-Key": key_b}).status_code == 200

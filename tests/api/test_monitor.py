@@ -6,6 +6,8 @@ import csv
 import io
 from datetime import UTC, datetime
 
+import pytest
+
 from tests.api.conftest import Env
 from tests.api.helpers import seed_articles
 
@@ -142,3 +144,20 @@ def test_feedback_validation(env: Env) -> None:
         post("/v1/feedback", json={"article_id": 999, "label": "relevant", "value": True}, headers=env.auth).status_code
         == 422
     )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://user:secret@feeds.example/rss",  # credentials would be shown to every reader of /v1/feeds
+        "https://feeds.example:99999/rss",  # port out of range
+        "https://[::1/rss",  # broken IPv6 brackets
+        "https://feeds.example/r ss",  # whitespace inside
+        "https:///rss",  # no host
+    ],
+)
+def test_add_feed_refuses_malformed_urls(env: Env, url: str) -> None:
+    r = env.client.post("/v1/feeds", json={"url": url, "outlet": "A"}, headers=env.auth)
+    assert r.status_code == 422, r.text
+    assert r.json()["code"] == "bad_input"
+    assert env.store.list_feeds() == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.api.conftest import Env
 
 REPORT = """Døgnrapport fra Midt- og Vestsjællands Politi
@@ -132,3 +134,19 @@ def test_docs_page_works_offline(env: Env) -> None:
     assert "cdn" not in page.text.lower() and "https://" not in page.text
     asset = env.client.get("/docs-static/swagger-ui-bundle.js")
     assert asset.status_code == 200 and len(asset.content) > 100_000
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"text": "x", "n": ' + b"9" * 5000 + b"}",  # over Python's int-string limit: ValueError, not JSONDecodeError
+        b"[" * 100_000 + b"]" * 100_000,  # RecursionError
+        b'{"text": "\xff\xfe bad"}',  # not UTF-8: UnicodeDecodeError
+    ],
+)
+def test_hostile_json_report_body_is_a_problem_not_a_500(env: Env, body: bytes) -> None:
+    for path in ("/v1/reports/parse", "/v1/reports/rewrite"):
+        r = env.client.post(path, content=body, headers={"content-type": "application/json"})
+        assert r.status_code == 400, r.text
+        assert r.headers["content-type"].startswith("application/problem+json")
+        assert r.json()["code"] == "bad_input"

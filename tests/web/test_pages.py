@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
 
+from botrygt_nlp.web import documents
 from botrygt_nlp.web.security import CSP
 from tests.web.conftest import CSRF_RE, Web, seed_hostile
 
@@ -140,7 +142,7 @@ def test_audit_upload_table_sort_and_csv(web: Web) -> None:
     assert r.status_code == 200
     html = r.text
     assert html.count("<tr>") == 1 + 6
-    assert "not a readable PDF" in html
+    assert "kan ikke læses som PDF" in html
     assert "non-public address" in html  # the SSRF guard refused the loopback URL
     results = re.search(r'name="results" value="([^"]+)"', html)
     assert results
@@ -286,3 +288,100 @@ def test_unknown_page_gets_the_danish_error_page(web: Web) -> None:
     assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
     assert "Findes ikke" in r.text
     assert web.client.get("/v1/findes-ikke").headers["content-type"] == "application/problem+json"
+
+
+def _docx_with_broken_xml() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", "not xml at all")
+        z.writestr("word/document.xml", "<w:document")
+    return buf.getvalue()
+
+
+def _docx_bomb() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<a>" + "A" * 5000 + "</a>")
+    return buf.getvalue()
+
+
+def test_hostile_uploads_get_danish_messages_not_500(web: Web, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(documents, "MAX_DOCX_UNZIPPED_BYTES", 4000)  # the real cap is 100 MiB
+    token = web.csrf("/gennemga")
+    plain_zip = io.BytesIO()
+    with zipfile.ZipFile(plain_zip, "w") as z:
+        z.writestr("a.txt", "hej")
+    files = [
+        ("files", ("broken.docx", _docx_with_broken_xml(), "application/octet-stream")),
+        ("files", ("zip.docx", plain_zip.getvalue(), "application/octet-stream")),
+        ("files", ("bomb.docx", _docx_bomb(), "application/octet-stream")),
+        ("files", ("broken.pdf", b"%PDF-1.4\n1 0 obj garbage", "application/pdf")),
+        ("files", ("binary.txt", b"\x00\x01\x02" * 100, "text/plain")),
+        ("files", ("empty.txt", b"", "text/plain")),
+    ]
+    r = web.client.post("/gennemga", data={"csrf_token": token}, files=files)
+    assert r.status_code == 200, r.text[:500]
+    html = r.text
+    assert html.count("kan ikke læses som et Word-dokument") == 2
+    assert "bomb.docx: Word-dokumentet er for stort" in html
+    assert "broken.pdf: filen kan ikke læses som PDF." in html
+    assert "binary.txt: filen ser ud til at være binær" in html
+    assert "empty.txt: filen er tom." in html
+
+
+def test_draft_upload_of_pdf_or_docx_points_to_the_audit_page(web: Web) -> None:
+    token = web.csrf("/skriv")
+    for name, data in (("r.pdf", b"%PDF-1.4\nIndbrud i nat"), ("r.docx", _docx_with_broken_xml())):
+        r = web.client.post("/skriv", data={"csrf_token": token, "report": ""}, files={"file": (name, data)})
+        assert r.status_code == 422 and "Gennemgå materiale" in r.text and 'role="alert"' in r.text
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({"url": "https://u:hemlig@a.example/rss", "outlet": "A"}, "brugernavn eller adgangskode"),
+        ({"url": "https://a.example:99999/rss", "outlet": "A"}, "Adressen kan ikke læses."),
+        ({"url": "https://a.example/rss", "outlet": "  "}, "Skriv mediets navn."),
+        ({"url": "https://a.example/rss", "outlet": "A", "municipalities": "Narnia"}, "kendes ikke"),
+        ({"url": "https://a.example/" + "x" * 3000, "outlet": "A"}, "for lang"),
+    ],
+)
+def test_sources_form_errors_are_danish(web: Web, form: dict[str, str], message: str) -> None:
+    token = web.csrf("/login")
+    web.login()
+    r = web.client.post("/kilder", data={"csrf_token": token, **form})
+    assert r.status_code == 422 and message in r.text
+    assert web.store.list_feeds() == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "until=9999-12-31",
+        "by=outlet&period=week&group=A&point=9999-12-31",
+        "by=outlet&period=quarter&group=A&point=9999-12-01",
+        "by=outlet&period=month&group=A&point=0001-01-01",
+        "by=nope&period=nope&since=2026-99-01&until=abc",
+    ],
+)
+def test_trends_page_survives_edge_dates(web: Web, query: str) -> None:
+    r = web.client.get(f"/pressen?{query}")
+    assert r.status_code == 200, r.text[:300]
+
+
+@pytest.mark.parametrize("insert", ["²", "٣", "-1", "99999999999999999999", "x"])
+def test_draft_ignores_odd_insert_indexes(web: Web, insert: str) -> None:
+    token = web.csrf("/skriv")
+    r = web.client.post("/skriv", data={"csrf_token": token, "report": REPORT, "insert": insert})
+    assert r.status_code == 200, r.text[:300]
+
+
+def test_revoking_a_key_ends_its_web_session(web: Web) -> None:
+    token = web.csrf("/login")
+    web.login()
+    key_id = next(k.key_id for k in web.store.list_api_keys() if k.revoked_at is None)
+    assert web.store.revoke_api_key(key_id)
+    r = web.client.post("/kilder", data={"csrf_token": token, "url": "https://a.example/rss", "outlet": "A"})
+    assert r.status_code == 401 and "tilbagekaldt" in r.text
+    assert web.store.list_feeds() == []

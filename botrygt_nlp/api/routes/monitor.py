@@ -13,6 +13,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from botrygt_nlp.api.auth import ReadCaller, WriteCaller
+from botrygt_nlp.api.feedurl import feed_url_problem
 from botrygt_nlp.api.problems import ProblemError
 from botrygt_nlp.api.schemas import PROBLEM_RESPONSES
 from botrygt_nlp.api.services import Services, get_services
@@ -144,7 +145,7 @@ def day_start(d: date | None) -> datetime | None:
 
 def day_after(d: date | None) -> datetime | None:
     """The exclusive bound just after day ``d``: the web pages take an inclusive "Til" date from people."""
-    if d is None:
+    if d is None or d == date.max:  # nothing comes after 9999-12-31: no upper bound
         return None
     return datetime.combine(d, time.min, tzinfo=UTC) + timedelta(days=1)
 
@@ -187,9 +188,13 @@ def list_feeds(caller: ReadCaller, services: Svc) -> list[FeedOut]:
 
 @router.post("/v1/feeds", response_model=FeedOut, status_code=201, responses=PROBLEM_RESPONSES)
 def add_feed(body: FeedIn, caller: WriteCaller, services: Svc) -> FeedOut:
+    url = body.url.strip()
+    problem = feed_url_problem(url)
+    if problem is not None:
+        raise ProblemError(422, "bad_input", problem[0])
     feed = services.store.add_feed(
         NewFeed(
-            url=body.url.strip(),
+            url=url,
             outlet=body.outlet,
             municipalities=tuple(body.municipalities),
             district=body.district,

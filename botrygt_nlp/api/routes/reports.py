@@ -93,11 +93,15 @@ async def read_report_request(request: Request) -> ReportRequest:
             )
     except json.JSONDecodeError as exc:
         raise ProblemError(422, "validation_error", f"The body is not valid JSON: {exc.msg}.") from exc
+    except UnicodeDecodeError as exc:
+        raise ProblemError(400, "bad_input", "The JSON body is not UTF-8.") from exc
     except ValidationError as exc:
         errors = [{"loc": [str(p) for p in e["loc"]], "msg": e["msg"]} for e in exc.errors()]
         raise ProblemError(
             422, "validation_error", "The request does not match the schema.", extra={"errors": errors}
         ) from exc
+    except (ValueError, RecursionError) as exc:  # over-long integers, absurd nesting
+        raise ProblemError(400, "bad_input", "There was an error parsing the body.") from exc
     raise ProblemError(
         415, "unsupported_media_type", "Send JSON, or the report as text/plain, text/markdown or text/html."
     )
