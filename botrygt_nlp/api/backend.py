@@ -9,33 +9,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from botrygt_nlp import reports, rewrite
-from botrygt_nlp.api.problems import ProblemError
 from botrygt_nlp.config import Settings
 from botrygt_nlp.domain import Assessment
 from botrygt_nlp.reports import AnalyzerLike, Report, ReportFormat
 from botrygt_nlp.rewrite import ChangeReport, RewriteOptions, Style, TemplateStore, get_store
+from botrygt_nlp.storage import Store
 
 
 def store_submissions(
-    store: Any,
+    store: Store,
     items: Sequence[tuple[str | None, str | None, str]],
     assessments: Sequence[Assessment],
     who: str,
 ) -> None:
-    """Keep submitted texts (only when the caller asked). Needs ``Store.save_submission``, which the
-    storage package does not have yet; until it does, asking to store is a clear 501, never a silent no."""
-    save = getattr(store, "save_submission", None)
-    if save is None:
-        raise ProblemError(
-            501,
-            "not_available",
-            "Storing submitted texts is not available in this version; nothing was stored.",
-        )
+    """Keep submitted texts, only when the caller asked: police drafts hold personal data. They go to their
+    own table and never into the press trends."""
     for (item_id, title, text), assessment in zip(items, assessments, strict=True):
-        save(text=text, title=title, external_id=item_id, assessment=assessment, who=who)
+        store.save_submission(text=text, title=title, external_id=item_id, assessment=assessment, who=who)
 
 
 # ---------------------------------------------------------------------------- daily reports

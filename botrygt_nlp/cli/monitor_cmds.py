@@ -227,7 +227,9 @@ def _stop_on_signals() -> Iterator[threading.Event]:
 @monitor_app.command("poll")
 def monitor_poll(
     once: Annotated[bool, typer.Option("--once", help="Poll every due feed once, then exit.")] = True,
-    threads: Annotated[int, typer.Option("--threads", min=1, max=32)] = 1,
+    threads: Annotated[
+        int, typer.Option("--threads", min=1, max=32, help="Feeds polled in parallel (one request per host).")
+    ] = 1,
 ) -> None:
     """Poll every due feed once."""
     settings = get_settings()
@@ -243,7 +245,9 @@ def monitor_poll(
 @monitor_app.command("run")
 def monitor_run(
     interval: Annotated[float, typer.Option("--interval", help="Seconds between passes.", min=1)] = 60.0,
-    threads: Annotated[int, typer.Option("--threads", min=1, max=32)] = 1,
+    threads: Annotated[
+        int, typer.Option("--threads", min=1, max=32, help="Feeds polled in parallel (one request per host).")
+    ] = 1,
 ) -> None:
     """Keep polling due feeds until SIGINT/SIGTERM (the current feed is finished cleanly)."""
     settings = get_settings()
