@@ -37,9 +37,7 @@ PRINCIPLE_MIN_PROBABILITY = 0.3
 _RELEVANT_TYPES = [ct.value for ct in CrimeType if ct.is_relevant]
 
 
-def aggregate_features(
-    probs: list[float], sigs: list[SentenceSignals], list_items: list[bool], relevant_p: float
-) -> list[str]:
+def aggregate_features(probs: list[float], sigs: list[SentenceSignals], list_items: list[bool]) -> list[str]:
     """Document-level evidence for the calibrated constructive decision, from sentence probabilities."""
     feats = ["bias"]
     top = sorted(probs, reverse=True)
@@ -156,7 +154,7 @@ class Analyzer:
                 else CrimeType.NOT_RELEVANT
             )
 
-        agg = aggregate_features(advice_p, sigs, [s.is_list_item for s in doc.sentences], relevant_p)
+        agg = aggregate_features(advice_p, sigs, [s.is_list_item for s in doc.sentences])
         advice_given_relevant = b.constructive.positive(agg)
         score = relevant_p * advice_given_relevant
         constructive = relevant and score >= self.meta.thresholds.get("constructive", 0.5)

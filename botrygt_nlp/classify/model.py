@@ -25,7 +25,7 @@ from typing import Protocol
 
 from botrygt_nlp.classify.linear import LinearModel, save_shared, share_vocab
 from botrygt_nlp.errors import ModelError
-from botrygt_nlp.nlp.text import ProcessedText, Sentence
+from botrygt_nlp.nlp.text import ProcessedText
 
 LINEAR_PARTS = ("advice", "principle", "crime_type", "alarm", "witness", "constructive")
 
@@ -125,7 +125,3 @@ class LinearBackend:
     def crime_type_probabilities(self, doc: ProcessedText, features: Sequence[str]) -> dict[str, float]:
         model = self.bundle.crime_type
         return dict(zip(model.classes, (float(p) for p in model.proba(features)), strict=True))
-
-
-def sentence_text_for_encoder(s: Sentence) -> str:
-    return s.text

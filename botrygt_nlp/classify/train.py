@@ -186,7 +186,7 @@ def fit_bundle(train_units: list[PreparedUnit], cfg: TrainConfig) -> LinearBundl
     for p, probs in zip(train_units, oof, strict=True):
         if not p.unit.relevant:
             continue
-        agg_feats.append(aggregate_features(probs, p.sigs, [s.is_list_item for s in p.doc.sentences], 1.0))
+        agg_feats.append(aggregate_features(probs, p.sigs, [s.is_list_item for s in p.doc.sentences]))
         agg_labels.append(str(int(p.unit.constructive)))
     constructive = fit_linear("constructive", agg_feats, agg_labels, c=cfg.c_aggregate, min_count=1)
     return LinearBundle(advice, principle, crime_type, alarm, witness, constructive)

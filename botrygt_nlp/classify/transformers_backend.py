@@ -163,7 +163,7 @@ def train_transformers(prepared: list[PreparedUnit], model_dir: Path, cfg: Train
         if not p.unit.relevant:
             continue
         probs = backend.sentence_probabilities([s.text for s in p.doc.sentences]) if p.doc.sentences else []
-        agg_feats.append(aggregate_features(probs, p.sigs, [s.is_list_item for s in p.doc.sentences], 1.0))
+        agg_feats.append(aggregate_features(probs, p.sigs, [s.is_list_item for s in p.doc.sentences]))
         agg_labels.append(str(int(p.unit.constructive)))
     if len(set(agg_labels)) == 2:
         fit_linear("constructive", agg_feats, agg_labels, c=cfg.c_aggregate, min_count=1).save(model_dir)
