@@ -9,22 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from botrygt_nlp.cli import app
+from tests.contract import SCORE_JSONL_KEYS
 
 RUNNER = CliRunner()
-CONTRACT_KEYS = {
-    "id",
-    "relevant",
-    "crime_type",
-    "constructive",
-    "score",
-    "alarmist",
-    "witness_appeal",
-    "principles",
-    "advice_spans",
-    "alarm_spans",
-    "lix",
-    "model_version",
-}
+CONTRACT_KEYS = SCORE_JSONL_KEYS
 DANISH = (
     "Natten til tirsdag var der indbrud i en villa på Egevej i Viborg. Tyvene kom ind ad et vindue. "
     "Husk at låse dine vinduer og døre, og sæt lys med sensor op. Politiet efterlyser vidner på 114."

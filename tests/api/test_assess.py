@@ -5,23 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tests.api.conftest import Env
+from tests.contract import SCORE_JSONL_KEYS
 
 TEXT = "Der var indbrud i en villa i nat. Husk at låse døren, når du går."
-SHAPE = {
-    "id",
-    "relevant",
-    "crime_type",
-    "constructive",
-    "score",
-    "alarmist",
-    "witness_appeal",
-    "principles",
-    "advice_spans",
-    "alarm_spans",
-    "lix",
-    "model_version",
-    "language",
-}
+SHAPE = SCORE_JSONL_KEYS | {"language"}
 
 
 def test_one_text_has_the_score_jsonl_shape(env: Env) -> None:
