@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from botrygt_nlp.api.auth import ReadCaller, WriteCaller
 from botrygt_nlp.api.feedurl import feed_url_problem
@@ -52,25 +52,11 @@ class FeedOut(BaseModel):
     next_poll_at: datetime
     created_at: datetime
 
+    model_config = ConfigDict(from_attributes=True)
+
     @classmethod
     def of(cls, f: FeedRecord) -> FeedOut:
-        return cls(
-            id=f.id,
-            url=f.url,
-            outlet=f.outlet,
-            title=f.title,
-            municipalities=list(f.municipalities),
-            district=f.district,
-            status=f.status,
-            pause_reason=f.pause_reason,
-            failure_count=f.failure_count,
-            last_error=f.last_error,
-            last_http_status=f.last_http_status,
-            last_polled_at=f.last_polled_at,
-            last_success_at=f.last_success_at,
-            next_poll_at=f.next_poll_at,
-            created_at=f.created_at,
-        )
+        return cls.model_validate(f)
 
 
 class ArticleOut(BaseModel):
@@ -122,20 +108,11 @@ class TrendOut(BaseModel):
     ci_high: float | None
     model_version: str
 
+    model_config = ConfigDict(from_attributes=True)
+
     @classmethod
     def of(cls, r: TrendRow) -> TrendOut:
-        return cls(
-            group=r.group,
-            period=r.period,
-            articles=r.articles,
-            relevant=r.relevant,
-            constructive=r.constructive,
-            alarmist=r.alarmist,
-            share_constructive=r.share_constructive,
-            ci_low=r.ci_low,
-            ci_high=r.ci_high,
-            model_version=r.model_version,
-        )
+        return cls.model_validate(r)
 
 
 # ------------------------------------------------------------------------------------------- filters
