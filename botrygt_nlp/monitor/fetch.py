@@ -5,9 +5,10 @@ What every fetch gets, and why:
 * SSRF guard on every hop (redirects are followed by hand) and at connect time (:mod:`netguard`).
 * A cap on DECODED bytes. We decompress gzip/deflate/brotli ourselves with bounded output per step, so a
   10 MB-of-zeros gzip bomb stops at the cap without ever holding more than cap + one step in memory.
-* Connect/read timeouts from httpx plus a total deadline per hop, checked between network reads, so a
-  slow-drip server cannot hold a poll thread forever. The deadline starts once the host slot is ours:
-  waiting politely behind other requests to the same host is not the server's fault.
+* Connect/read timeouts from httpx plus a total deadline per hop, enforced on every socket operation
+  (:mod:`deadline`: status line and headers included) and between body reads, so a slow-drip server
+  cannot hold a poll thread forever. The deadline starts once the host slot is ours: waiting politely
+  behind other requests to the same host is not the server's fault.
 * One request in flight per host and a minimum delay between requests to a host. The Fetcher is shared
   by the poll threads, so this is a per-host lock plus the time the last request ended.
 * Conditional GET (ETag / Last-Modified) AND a sha256 of the body: some servers send fresh ETags for
@@ -38,6 +39,7 @@ import httpx
 
 from botrygt_nlp.config import Settings
 from botrygt_nlp.errors import BlockedURLError, PermanentFetchError
+from botrygt_nlp.monitor.deadline import DeadlineBackend, deadline
 from botrygt_nlp.monitor.netguard import AllowList, GuardedBackend, NetGuard, Resolver
 from botrygt_nlp.monitor.robots import ROBOTS_MAX_BYTES, RobotsCache
 from botrygt_nlp.monitor.types import FetchResult, FetchStatus
@@ -235,7 +237,7 @@ class GuardedTransport(httpx.HTTPTransport):
             http1=True,
             http2=False,
             retries=0,
-            network_backend=GuardedBackend(guard),
+            network_backend=DeadlineBackend(GuardedBackend(guard)),
         )
 
 
@@ -407,7 +409,9 @@ class Fetcher:
                     return result(FetchStatus.BLOCKED, f"robots.txt disallows {current}")
                 host = httpx.URL(current).host
                 with self.throttle.hold(host):
-                    outcome = self._one_request(current, headers, cap, time.monotonic() + self._total_timeout_s)
+                    until = time.monotonic() + self._total_timeout_s
+                    with deadline(until):
+                        outcome = self._one_request(current, headers, cap, until)
             except _EXPECTED_ERRORS as exc:
                 return result(*_grade_error(exc, cap))
 

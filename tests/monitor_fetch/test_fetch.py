@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import socket
@@ -309,6 +310,64 @@ def test_slow_drip_hits_the_total_deadline(server: LocalServer, make_fetcher: Ca
     server.add("/drip", Reply(200, b"", stream=drip(0.02)))
     result = make_fetcher(timeout_s=0.4, read_timeout_s=1.0).fetch_feed(server.url("/drip"))
     assert result.status is FetchStatus.SOFT_FAILURE and "timeout" in (result.error or "")
+
+
+class _RawServer:
+    """A TCP server on 127.0.0.1 that answers every connection with ``handler(sock)`` (malformed HTTP)."""
+
+    def __init__(self, handler: Callable[[socket.socket], None]) -> None:
+        self._sock = socket.socket()
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(8)
+        self.port = self._sock.getsockname()[1]
+        self._handler = handler
+        threading.Thread(target=self._loop, daemon=True).start()
+
+    def _loop(self) -> None:
+        while True:
+            try:
+                conn, _ = self._sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        # OSError: the client hung up, which is what the tests want.
+        with conn, contextlib.suppress(OSError):
+            conn.recv(65536)
+            self._handler(conn)
+
+    def close(self) -> None:
+        self._sock.close()
+
+
+@pytest.mark.parametrize("part", ["status line", "headers"])
+def test_slowloris_status_line_and_headers_hit_the_total_deadline(
+    make_fetcher: Callable[..., Fetcher], part: str
+) -> None:
+    # httpx's read timeout is per read, and the response only reaches our body loop once every header has
+    # arrived: a server dripping the head one line at a time must still be cut off at the hop deadline.
+    sent: list[int] = []
+    stop = threading.Event()
+
+    def drip_head(conn: socket.socket) -> None:
+        if part == "headers":
+            conn.sendall(b"HTTP/1.1 200 OK\r\n")
+        for n in range(5_000):
+            if stop.wait(0.02):
+                return
+            conn.sendall(b"H" if part == "status line" else b"X-Fyld-%d: ja\r\n" % n)
+            sent.append(n)
+
+    raw = _RawServer(drip_head)
+    try:
+        result = make_fetcher(timeout_s=0.3, read_timeout_s=5.0).fetch_feed(f"http://127.0.0.1:{raw.port}/feed.xml")
+    finally:
+        stop.set()
+        raw.close()
+    assert result.status is FetchStatus.SOFT_FAILURE
+    assert (result.error or "").startswith("timeout")
+    assert len(sent) < 1_000  # cut off near the deadline, not after the server gave up
 
 
 def test_connection_refused_is_soft(make_fetcher: Callable[..., Fetcher]) -> None:
