@@ -49,6 +49,33 @@ def test_known_formats(text: str, expected: datetime) -> None:
     assert value is not None and value.tzinfo is not None
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # RFC 822 as Danish CMSs localise it: Danish weekday and month names, CET/CEST, " - " and "kl.".
+        ("Tir, 12 Mar 2024 14:05:00 +0100", datetime(2024, 3, 12, 13, 5, tzinfo=UTC)),
+        ("Tirs, 12 okt 2024 14:05:00 +0200", datetime(2024, 10, 12, 12, 5, tzinfo=UTC)),
+        ("Man, 01 Maj 2024 10:00:00 CEST", datetime(2024, 5, 1, 8, 0, tzinfo=UTC)),
+        ("Tor, 14 Mrt 2024 08:00:00 +0100", datetime(2024, 3, 14, 7, 0, tzinfo=UTC)),
+        ("12 maj 2024 14:05:00 +0200", datetime(2024, 5, 12, 12, 5, tzinfo=UTC)),
+        ("tirsdag, 12. marts 2024 - 14:05", datetime(2024, 3, 12, 14, 5, tzinfo=CPH)),
+        ("fredag 1. november 2024 kl. 06.30 CET", datetime(2024, 11, 1, 5, 30, tzinfo=UTC)),
+        ("Tir, 12 Mar 2024", datetime(2024, 3, 12, tzinfo=CPH)),
+        ("Sun, 12 May 2024 14:05:00", datetime(2024, 5, 12, 14, 5, tzinfo=CPH)),
+        # "-0000": the time is UTC, the sender's own zone unknown (RFC 5322 3.3).
+        ("Tue, 12 Mar 2024 14:05:00 -0000", datetime(2024, 3, 12, 14, 5, tzinfo=UTC)),
+    ],
+)
+def test_localised_rfc822(text: str, expected: datetime) -> None:
+    assert parse_date(text) == expected
+
+
+def test_a_word_after_the_clock_is_no_zone() -> None:
+    found = find_danish_date("Opdateret 12. marts 2024 kl. 14.05 utroligt nok")
+    assert found == datetime(2024, 3, 12, 14, 5, tzinfo=CPH)
+    assert found is not None and found.utcoffset() == timedelta(hours=1)
+
+
 def test_summer_time_is_respected() -> None:
     value = parse_date("1. juli 2024 kl. 12.00")
     assert value is not None and value.utcoffset() == timedelta(hours=2)
