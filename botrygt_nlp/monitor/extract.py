@@ -28,7 +28,7 @@ from bs4.element import Comment, NavigableString, Tag
 from lxml import etree
 
 from botrygt_nlp.monitor.dates import find_danish_date, parse_date
-from botrygt_nlp.monitor.parse import html_to_text
+from botrygt_nlp.monitor.feedtext import html_to_text
 from botrygt_nlp.monitor.types import ExtractedArticle, ExtractionMethod, ParsedEntry
 
 MAX_HTML_BYTES = 5 * 1024 * 1024
@@ -343,9 +343,7 @@ def soup_extract(html: str) -> str:
     if not scores:
         return ""
     best = blocks[max(scores, key=lambda key: scores[key])]
-    for br in best.find_all("br"):
-        br.replace_with("\n")
-    return html_to_text(str(best), keep_lines=True)
+    return html_to_text(str(best), keep_lines=True)  # <br> and block elements become line breaks there
 
 
 def _soup_boilerplate(tag: Tag) -> bool:
@@ -415,8 +413,10 @@ def extract_article(html: bytes, url: str, feed_entry: ParsedEntry | None = None
 def article_from_feed_summary(
     entry: ParsedEntry, url: str | None = None, warnings: tuple[str, ...] = ()
 ) -> ExtractedArticle:
-    """The feed's own title + summary as the article, for pages that cannot be fetched or extracted."""
-    text = entry.summary or entry.title  # the title stays in .title; text is the body, as for pages
+    """The feed's own text as the article, for pages that cannot be fetched or extracted: its full
+    content (content:encoded, Atom content) when longer than the summary, else summary, else title."""
+    # The title stays in .title; text is the body, as for pages.
+    text = entry.content if len(entry.content) > len(entry.summary) else entry.summary or entry.title
     return ExtractedArticle(
         url=url or entry.url or "",
         title=entry.title or None,

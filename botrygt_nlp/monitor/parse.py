@@ -8,12 +8,18 @@ Steps, each for a reason:
    and æ/ø/å must survive.
 2. Strip the DOCTYPE and every <!ENTITY> declaration. feedparser's lenient parser expands "safe" internal
    entities; one entity referenced a million times turned a 1 MB feed into a billion-character title.
-3. feedparser parses from an in-memory stream (never a URL or path: a string argument can make it do I/O).
-4. If feedparser recovered fewer entries than the document has <item>/<entry> elements (truncated or
+3. Characters XML forbids (NUL, most C0 controls, U+FFFE/FFFF, lone surrogates) are removed: one stray
+   \x0b sent the strict parser into its slow lenient mode and a NUL in a GUID broke PostgreSQL.
+   A JSON Feed (jsonfeed.org) goes to :mod:`jsonfeed` instead.
+4. feedparser parses from an in-memory stream (never a URL or path: a string argument can make it do I/O).
+   No Content-Location is given, so GUIDs stay as written: feedparser would otherwise resolve a GUID
+   like "12345" against the feed URL and offer it as the item's link (a page that does not exist).
+5. If feedparser recovered fewer entries than the document has <item>/<entry> elements (truncated or
    broken XML), a recovering lxml parse of the same text may keep more; the better result wins.
-5. Titles and summaries become plain text (markup stripped, entities resolved) and are capped, so the
-   output size is bounded by a small multiple of the input. Dates feedparser cannot read go to
-   :mod:`dates` (Danish formats); all published datetimes are timezone-aware.
+6. Titles, summaries and full content (content:encoded, Atom content) become plain text (markup stripped,
+   entities resolved) and are capped, so the output size is bounded by a small multiple of the input.
+   Dates are read by :mod:`dates` from the raw string first (Danish formats, and a date without a zone
+   is Danish time: feedparser would call it UTC), feedparser's own reading second; all are aware.
 """
 
 from __future__ import annotations
@@ -25,22 +31,29 @@ import io
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import feedparser
-import lxml.html
 from lxml import etree
 
-from botrygt_nlp.monitor.dates import parse_date
+from botrygt_nlp.monitor.dates import is_plausible, parse_date
+from botrygt_nlp.monitor.feedtext import (
+    MAX_CONTENT_CHARS,
+    MAX_SUMMARY_CHARS,
+    MAX_TITLE_CHARS,
+    cap,
+    clean_guid,
+    clean_url,
+    html_to_text,
+)
+from botrygt_nlp.monitor.jsonfeed import looks_like_json_feed, parse_json_feed
 from botrygt_nlp.monitor.types import ParsedEntry, ParsedFeed
 
 MAX_FEED_BYTES = 15 * 1024 * 1024
 MAX_ENTRIES = 5_000
-MAX_TITLE_CHARS = 1_000
-MAX_SUMMARY_CHARS = 20_000
-MAX_URL_CHARS = 2_048
 # feedparser's lenient parser costs ~50 µs of Python per tag; a hostile 15 MB feed of tags would hold a
 # poll thread for minutes. Real feeds have a few thousand tags; beyond this, lxml (C) parses alone.
 MAX_FEEDPARSER_TAGS = 150_000
@@ -73,72 +86,15 @@ _SNIFF: tuple[tuple[bytes, str], ...] = (
 )
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-_LOOKS_LIKE_MARKUP = re.compile(r"<[A-Za-z/!?][^<>]*>")
-_BLOCK_TAGS = (
-    "p",
-    "div",
-    "br",
-    "li",
-    "tr",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "blockquote",
-    "pre",
-    "section",
-    "article",
-    "header",
-    "footer",
-    "table",
-    "ul",
-    "ol",
-    "dd",
-    "dt",
-    "figcaption",
+# What XML 1.0 forbids in a document (DEL is allowed there, unlike in our plain-text output).
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_HTML_HEAD = re.compile(r"<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.IGNORECASE)
+_FEED_LINK = re.compile(
+    r"<link\b[^>]*\btype\s*=\s*[\"']application/(?:rss|atom|feed)\+(?:xml|json)[\"'][^>]*>", re.IGNORECASE
 )
-_MAX_HTML_CHARS = 2_000_000
-
-
-def _normalise_space(text: str, keep_lines: bool) -> str:
-    if not keep_lines:
-        return " ".join(text.split())
-    lines = (" ".join(line.split()) for line in text.splitlines())
-    return "\n".join(line for line in lines if line)
-
-
-def _markup_to_text(fragment: str) -> str:
-    try:
-        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
-    except (etree.LxmlError, ValueError):
-        return html.unescape(_LOOKS_LIKE_MARKUP.sub(" ", fragment))
-    etree.strip_elements(
-        root, "script", "style", "noscript", "template", "iframe", "object", etree.Comment, with_tail=False
-    )
-    for element in root.iter(*_BLOCK_TAGS):
-        element.tail = "\n" + (element.tail or "")
-    return str(root.text_content())
-
-
-def html_to_text(fragment: str | None, keep_lines: bool = False) -> str:
-    """Plain text from an HTML fragment: tags, scripts and comments dropped, entities resolved.
-
-    Runs twice when the first pass reveals markup, because feeds double-escape ("&lt;b&gt;").
-    """
-    if not fragment:
-        return ""
-    text = _CONTROL.sub("", fragment[:_MAX_HTML_CHARS])
-    for _ in range(2):
-        if "<" not in text and "&" not in text:
-            break
-        text = _markup_to_text(text) if _LOOKS_LIKE_MARKUP.search(text) else html.unescape(text)
-        text = _CONTROL.sub("", text)
-    if _LOOKS_LIKE_MARKUP.search(text):
-        text = _LOOKS_LIKE_MARKUP.sub(" ", text)
-    return _normalise_space(text, keep_lines)
+_HREF = re.compile(r"\bhref\s*=\s*[\"']([^\"'<>]{1,2048})[\"']", re.IGNORECASE)
+# Media RSS puts <media:content>/<media:title> in items: same local names as the text we want.
+_MEDIA_NS = "http://search.yahoo.com/mrss/"
 
 
 def _codec(name: str | None) -> str | None:
@@ -207,36 +163,23 @@ def _as_utf8_document(text: str) -> bytes:
     return text.encode("utf-8", errors="replace")
 
 
-def _cap(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit].rstrip() + "…"
-
-
-def _clean_url(raw: object, base: str) -> str | None:
-    if not isinstance(raw, str) or not raw.strip():
-        return None
-    try:
-        absolute = urljoin(base, raw.strip())
-        scheme = urlsplit(absolute).scheme.lower()
-    except ValueError:
-        return None
-    if scheme not in ("http", "https") or len(absolute) > MAX_URL_CHARS:
-        return None
-    return absolute
-
-
 def _published(entry: Mapping[str, Any]) -> datetime | None:
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        parsed = entry.get(key)
-        if parsed:
-            try:
-                return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
-            except (OverflowError, ValueError, TypeError, OSError):
-                continue
+    # The raw string first: feedparser reads a date without a zone as UTC, but a Danish CMS that omits
+    # the zone means Danish time (an hour or two off, and on the wrong day around midnight).
     for key in ("published", "updated", "created", "date", "dc_date", "pubdate"):
         raw = entry.get(key)
         if isinstance(raw, str):
             value = parse_date(raw)
             if value is not None:
+                return value
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        parsed = entry.get(key)
+        if parsed:
+            try:
+                value = datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
+            except (OverflowError, ValueError, TypeError, OSError):
+                continue
+            if is_plausible(value):  # not the 1970 of a zero timestamp
                 return value
     return None
 
@@ -251,20 +194,34 @@ def _entry_text(entry: Mapping[str, Any], *keys: str) -> str:
     return ""
 
 
+def _entry_link(entry: Mapping[str, Any], guid: str | None, base: str) -> str | None:
+    link = entry.get("link")
+    # feedparser offers a permalink GUID as the link when there is none; only an absolute http(s) URL
+    # really is one ("12345" would otherwise become a made-up page under the feed's URL).
+    guid_is_url = guid is not None and urlsplit(guid).scheme.lower() in ("http", "https")
+    if entry.get("guidislink") and not entry.get("links") and not guid_is_url:  # no <link> of its own
+        return None
+    return clean_url(link, base)
+
+
 def _entry_from_feedparser(entry: Mapping[str, Any], base: str) -> ParsedEntry:
-    title = _cap(html_to_text(_entry_text(entry, "title")), MAX_TITLE_CHARS)
-    summary = _cap(
+    title = cap(html_to_text(_entry_text(entry, "title")), MAX_TITLE_CHARS)
+    summary = cap(
         html_to_text(_entry_text(entry, "summary", "description", "content"), keep_lines=True), MAX_SUMMARY_CHARS
     )
-    guid = entry.get("id") or entry.get("guid")
-    author = entry.get("author")
+    content = cap(html_to_text(_entry_text(entry, "content"), keep_lines=True), MAX_CONTENT_CHARS)
+    guid = clean_guid(entry.get("id") or entry.get("guid"))
+    detail = entry.get("author_detail")
+    # feedparser's "author" is "Name (email)" for Atom; the name alone is the byline.
+    author = detail.get("name") if isinstance(detail, Mapping) and detail.get("name") else entry.get("author")
     return ParsedEntry(
-        guid=_cap(guid.strip(), MAX_URL_CHARS) if isinstance(guid, str) and guid.strip() else None,
-        url=_clean_url(entry.get("link"), base),
+        guid=guid,
+        url=_entry_link(entry, guid, base),
         title=title,
         summary=summary,
         published=_published(entry),
-        author=_cap(html_to_text(author), 200) or None if isinstance(author, str) else None,
+        author=cap(html_to_text(author), 200) or None if isinstance(author, str) else None,
+        content=content if content != summary else "",
     )
 
 
@@ -274,12 +231,38 @@ def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower()
 
 
+def _child(element: etree._Element, *names: str) -> etree._Element | None:
+    """The first child with the first of ``names`` that has one (priority order, not document order).
+
+    Media RSS children are skipped: <media:content> and <media:title> share local names with the
+    description and title, and their text (usually none) must not hide the real ones.
+    """
+    children = [c for c in element if isinstance(c.tag, str) and not c.tag.startswith("{" + _MEDIA_NS)]
+    for name in names:
+        for child in children:
+            if _local(child.tag) == name:
+                return child
+    return None
+
+
 def _child_text(element: etree._Element, *names: str) -> str:
+    child = _child(element, *names)
+    return "" if child is None else "".join(child.itertext())
+
+
+def _child_link(element: etree._Element) -> str:
+    """RSS <link>text</link>, or the Atom <link href> that points at the article (rel alternate or none);
+    self/enclosure/replies links are never the article."""
     for child in element:
-        if _local(child.tag) in names:
-            if _local(child.tag) == "link" and child.get("href"):
-                return str(child.get("href"))
-            return "".join(child.itertext())
+        if not isinstance(child.tag, str) or _local(child.tag) != "link" or child.tag.startswith("{" + _MEDIA_NS):
+            continue
+        href = child.get("href")
+        if href is None:
+            text = "".join(child.itertext()).strip()
+            if text:
+                return text
+        elif (child.get("rel") or "alternate").strip().lower() == "alternate":
+            return str(href)
     return ""
 
 
@@ -295,7 +278,7 @@ def _feed_meta_from_lxml(root: etree._Element | None) -> dict[str, str]:
     if root is None:
         return {}
     channel = next((el for el in root.iter() if _local(el.tag) == "channel"), root)
-    return {"title": _child_text(channel, "title"), "link": _child_text(channel, "link")}
+    return {"title": _child_text(channel, "title"), "link": _child_link(channel)}
 
 
 def _entries_from_lxml(root: etree._Element | None, base: str) -> list[ParsedEntry]:
@@ -307,17 +290,22 @@ def _entries_from_lxml(root: etree._Element | None, base: str) -> list[ParsedEnt
         if _local(element.tag) not in ("item", "entry"):
             continue
         published_raw = _child_text(element, "pubdate", "published", "updated", "date", "issued")
+        summary = cap(
+            html_to_text(_child_text(element, "description", "summary", "content", "encoded"), keep_lines=True),
+            MAX_SUMMARY_CHARS,
+        )
+        content = cap(html_to_text(_child_text(element, "encoded", "content"), keep_lines=True), MAX_CONTENT_CHARS)
+        author = _child(element, "author", "creator")
+        author_name = "" if author is None else _child_text(author, "name") or "".join(author.itertext())
         entries.append(
             ParsedEntry(
-                guid=_child_text(element, "guid", "id").strip() or None,
-                url=_clean_url(_child_text(element, "link"), base),
-                title=_cap(html_to_text(_child_text(element, "title")), MAX_TITLE_CHARS),
-                summary=_cap(
-                    html_to_text(_child_text(element, "description", "summary", "content", "encoded"), keep_lines=True),
-                    MAX_SUMMARY_CHARS,
-                ),
+                guid=clean_guid(_child_text(element, "guid", "id")),
+                url=clean_url(_child_link(element), base),
+                title=cap(html_to_text(_child_text(element, "title")), MAX_TITLE_CHARS),
+                summary=summary,
                 published=parse_date(published_raw),
-                author=_cap(html_to_text(_child_text(element, "author", "creator")), 200) or None,
+                author=cap(html_to_text(author_name), 200) or None,
+                content=content if content != summary else "",
             )
         )
         if len(entries) >= MAX_ENTRIES:
@@ -331,18 +319,28 @@ def _distrust_duplicate_guids(entries: Iterable[ParsedEntry]) -> tuple[ParsedEnt
     counts = Counter(e.guid for e in items if e.guid)
     if all(n == 1 for n in counts.values()):
         return items
-    return tuple(
-        ParsedEntry(None, e.url, e.title, e.summary, e.published, e.author) if e.guid and counts[e.guid] > 1 else e
-        for e in items
-    )
+    return tuple(replace(e, guid=None) if e.guid and counts[e.guid] > 1 else e for e in items)
+
+
+def _html_page_reason(text: str, url: str) -> str:
+    """An HTML page where a feed should be (a redesign, an error page): say so, and name its feed link."""
+    for tag in _FEED_LINK.findall(text[:200_000]):
+        href = _HREF.search(tag)
+        found = clean_url(html.unescape(href.group(1)), url) if href else None
+        if found:
+            return f"an HTML page, not a feed; the page links to the feed {found}"
+    return "an HTML page, not a feed"
 
 
 def parse_feed(body: bytes, url: str, content_type: str | None = None) -> ParsedFeed:
     """Parse RSS/Atom/RDF bytes into a ParsedFeed. Never raises on bad input; ``bozo`` says it was bad."""
     body = body[:MAX_FEED_BYTES]
-    text = strip_dtd(decode_feed_bytes(body, content_type))
+    decoded = _XML_ILLEGAL.sub("", decode_feed_bytes(body, content_type))
+    if looks_like_json_feed(decoded):
+        return parse_json_feed(decoded, url)
+    text = strip_dtd(decoded)
     document = _as_utf8_document(text)
-    headers = {"content-type": "application/xml; charset=utf-8", "content-location": url}
+    headers = {"content-type": "application/xml; charset=utf-8"}
     feed_meta: Mapping[str, Any] = {}
     entries: list[ParsedEntry] = []
     version: str | None = None
@@ -371,12 +369,17 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
             entries = recovered
             bozo = True
             bozo_reason = (bozo_reason or "") + " (entries recovered by lenient XML parse)"
-    title = _cap(html_to_text(str(feed_meta.get("title") or "")), MAX_TITLE_CHARS)
+    if not entries and _HTML_HEAD.search(text[:4096]) and version is None:
+        bozo, bozo_reason = True, _html_page_reason(text, url)
+    title = cap(html_to_text(str(feed_meta.get("title") or "")), MAX_TITLE_CHARS)
     return ParsedFeed(
         title=title,
-        link=_clean_url(feed_meta.get("link"), url),
+        link=clean_url(feed_meta.get("link"), url),
         entries=_distrust_duplicate_guids(entries),
         bozo=bozo,
         bozo_reason=bozo_reason,
         version=str(version) if version else None,
     )
+
+
+__all__ = ["decode_feed_bytes", "html_to_text", "parse_feed", "strip_dtd"]

@@ -46,8 +46,11 @@ class ParsedEntry:
     url: str | None
     title: str
     summary: str  # plain text, HTML stripped
-    published: datetime | None  # timezone-aware (UTC when the feed gave no zone)
+    published: datetime | None  # timezone-aware (Danish time when the feed gave no zone)
     author: str | None = None
+    # Full text the feed itself carries (content:encoded, Atom <content>) when it differs from the
+    # summary; "" when there is none. Used when the article page cannot be had.
+    content: str = ""
 
 
 @dataclass(frozen=True, slots=True)

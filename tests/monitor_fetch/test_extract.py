@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -141,6 +142,13 @@ def test_article_from_feed_summary() -> None:
         "Resumé fra feedet.",
         ENTRY.published,
     )
+
+
+def test_feed_content_beats_the_summary_when_the_page_is_out_of_reach() -> None:
+    full = "Tyve brød ind i tre rækkehuse i nat.\nPolitiet råder til at låse terrassedøren."
+    entry = replace(ENTRY, content=full)
+    assert article_from_feed_summary(entry).text == full
+    assert article_from_feed_summary(replace(ENTRY, content="Kort")).text == "Resumé fra feedet."
 
 
 def test_latin1_page_keeps_danish_letters() -> None:

@@ -238,3 +238,161 @@ def test_hostile_tag_floods_are_cheap_to_survive() -> None:
     for body in (b"<a " * 1_000_000, b"<rss><channel><item><title>" + b"<x>" * 300_000, b"<" * 1_000_000):
         feed = parse_feed(body, FEED_URL)
         assert len(feed.entries) <= 1
+
+
+# -- shapes of real Danish CMS feeds (authored fixtures) -------------------------------------------------
+
+WORDPRESS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+  xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:media="http://search.yahoo.com/mrss/">
+<channel><title>Lokalbladet Vestegnen</title><link>https://vestegnen.example.dk</link>
+<item><title>Indbrud i &#197;byg&#229;rden</title>
+<link>https://vestegnen.example.dk/2024/03/indbrud-aabygaarden/</link>
+<dc:creator><![CDATA[Karen Møller]]></dc:creator>
+<pubDate>Tir, 12 Mar 2024 14:05:00 +0100</pubDate>
+<guid isPermaLink="false">https://vestegnen.example.dk/?p=4711</guid>
+<media:content url="https://vestegnen.example.dk/billede.jpg" medium="image">
+<media:title>Foto</media:title></media:content>
+<description><![CDATA[<p>Tyve kom ind ad et vindue.</p>]]></description>
+<content:encoded><![CDATA[<p>Tyve kom ind ad et vindue i nat.</p><p>Politiet råder til at låse
+vinduer, også på første sal.</p><script>alert(1)</script>]]></content:encoded></item>
+<item><title>Cykeltyveri ved stationen</title><link>https://vestegnen.example.dk/2024/03/cykel/</link>
+<pubDate>Ons, 13 Mar 2024 08:00:00 +0100</pubDate><guid isPermaLink="false">https://vestegnen.example.dk/?p=4712</guid>
+<description>Husk at låse cyklen fast.</description></item>
+</channel></rss>
+"""
+
+
+def test_wordpress_feed_keeps_full_content_and_localised_dates() -> None:
+    feed = parse_feed(WORDPRESS.encode(), "https://vestegnen.example.dk/feed/")
+    first, second = feed.entries
+    assert first.title == "Indbrud i Åbygården" and first.author == "Karen Møller"
+    assert first.summary == "Tyve kom ind ad et vindue."
+    assert first.content == "Tyve kom ind ad et vindue i nat.\nPolitiet råder til at låse vinduer, også på første sal."
+    assert first.published == datetime(2024, 3, 12, 13, 5, tzinfo=UTC)
+    assert second.published == datetime(2024, 3, 13, 7, 0, tzinfo=UTC) and second.content == ""
+
+
+def test_lenient_path_is_not_fooled_by_media_rss() -> None:
+    # Truncated, so entries come from the lxml pass: <media:content>/<media:title> come first in the item
+    # and share local names with the content and title.
+    broken = WORDPRESS.replace("</channel></rss>", "<item><title>Halv").encode()
+    feed = parse_feed(broken, "https://vestegnen.example.dk/feed/")
+    first = feed.entries[0]
+    assert feed.bozo and first.title == "Indbrud i Åbygården"
+    assert first.summary == "Tyve kom ind ad et vindue."
+    assert first.content.startswith("Tyve kom ind ad et vindue i nat.")
+    assert first.author == "Karen Møller"
+
+
+def test_lenient_atom_uses_the_alternate_link() -> None:
+    atom = (
+        '<feed xmlns="http://www.w3.org/2005/Atom"><title>Nyt</title><entry><title>Brand i lade</title>'
+        '<link rel="self" href="https://cms.example.dk/api/entries/9"/>'
+        '<link rel="replies" href="https://cms.example.dk/kommentarer/9"/>'
+        '<link rel="alternate" type="text/html" href="/nyheder/brand-i-lade"/><id>tag:cms,2024:9</id>'
+        "<author><name>Ole Ørum</name><email>ole@cms.example.dk</email></author>"
+        "<updated>2024-03-12T14:05:00+01:00</updated></entry><entry><title>Afbrudt"
+    )
+    first = parse_feed(atom.encode(), "https://cms.example.dk/atom.xml").entries[0]
+    assert first.url == "https://cms.example.dk/nyheder/brand-i-lade"
+    assert first.author == "Ole Ørum"
+
+
+def test_dates_without_a_zone_are_danish_time_and_epoch_zero_is_no_date() -> None:
+    body = (
+        b'<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>t</title>'
+        b"<item><title>a</title><link>https://a.example.dk/a</link><dc:date>2024-03-31T01:30:00</dc:date></item>"
+        b"<item><title>b</title><link>https://a.example.dk/b</link><pubDate>2024-07-12 14:05</pubDate></item>"
+        b"<item><title>c</title><link>https://a.example.dk/c</link>"
+        b"<pubDate>Thu, 01 Jan 1970 00:00:00 +0000</pubDate></item></channel></rss>"
+    )
+    a, b, c = parse_feed(body, FEED_URL).entries
+    assert a.published == datetime(2024, 3, 31, 0, 30, tzinfo=UTC)  # the night summer time starts
+    assert b.published == datetime(2024, 7, 12, 12, 5, tzinfo=UTC)
+    assert c.published is None
+    atom = ATOM.replace(b"2024-06-01T09:15:00+02:00", b"2024-06-01T09:15:00")
+    assert atom != ATOM
+    assert parse_feed(atom, FEED_URL).entries[0].published == datetime(2024, 6, 1, 7, 15, tzinfo=UTC)
+
+
+def test_guid_is_a_link_only_when_it_is_an_absolute_url() -> None:
+    body = (
+        b'<rss version="2.0"><channel><title>t</title>'
+        b"<item><title>a</title><guid>12345</guid><description>Kun et id.</description></item>"
+        b"<item><title>b</title><guid>https://a.example.dk/nyhed/7</guid></item>"
+        b"<item><title>c</title><guid>/nyhed/9</guid><link>/nyhed/9</link></item>"
+        b"</channel></rss>"
+    )
+    a, b, c = parse_feed(body, "https://a.example.dk/feed/rss.xml").entries
+    assert (a.guid, a.url) == ("12345", None)  # not https://a.example.dk/feed/12345
+    assert (b.guid, b.url) == ("https://a.example.dk/nyhed/7", "https://a.example.dk/nyhed/7")
+    assert c.url == "https://a.example.dk/nyhed/9"
+
+
+def test_characters_xml_forbids_are_dropped_without_losing_entries() -> None:
+    body = (
+        b'<rss version="2.0"><channel><title>Lokal\x00avisen</title>'
+        b"<item><title>Ind\x0bbrud\x00</title><link>https://a.example.dk/1</link><guid>g\x00-1\x01</guid>"
+        b"<description>L\xc3\xa5s\x1f d\xc3\xb8ren</description></item>"
+        b"<item><title>Nummer to</title><link>https://a.example.dk/2</link></item></channel></rss>"
+    )
+    feed = parse_feed(body, FEED_URL)
+    assert not feed.bozo and feed.title == "Lokalavisen"
+    assert [(e.guid, e.title, e.summary) for e in feed.entries] == [
+        ("g-1", "Indbrud", "Lås døren"),
+        (None, "Nummer to", ""),
+    ]
+
+
+def test_html_entities_undeclared_in_xml() -> None:
+    body = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>K&oslash;ge Nyt</title>'
+        b"<item><title>Tyveri af &aelig;bler i K&oslash;ge &ndash; igen</title><link>https://a.example.dk/1</link>"
+        b"<description>&AElig;ldre mand snydt for 5.000&nbsp;kr. &hellip;</description></item></channel></rss>"
+    )
+    feed = parse_feed(body, FEED_URL)
+    assert feed.title == "Køge Nyt"
+    assert feed.entries[0].title == "Tyveri af æbler i Køge – igen"
+    assert feed.entries[0].summary == "Ældre mand snydt for 5.000 kr. …"
+
+
+def test_json_feed() -> None:
+    body = """{"version": "https://jsonfeed.org/version/1.1", "title": "Nyt fra Nordkysten",
+      "home_page_url": "https://nordkysten.example.dk/",
+      "items": [
+        {"id": 17, "url": "/nyheder/indbrud", "title": "Indbrud i Hornbæk &amp; Ålsgårde",
+         "summary": "Tyve i sommerhuse.", "content_html": "<p>Tyve brød ind i tre sommerhuse.</p><p>Lås skodderne.</p>",
+         "date_published": "2024-07-12T14:05:00", "authors": [{"name": "Åse Bøgh"}]},
+        {"id": "b", "external_url": "https://andet.example.dk/x", "content_text": "Kort nyt."},
+        "ikke et objekt"
+      ]}""".encode()
+    feed = parse_feed(body, "https://nordkysten.example.dk/feed.json", "application/feed+json")
+    assert (feed.version, feed.title, feed.link) == ("json11", "Nyt fra Nordkysten", "https://nordkysten.example.dk/")
+    first, second = feed.entries
+    assert first.guid == "17" and first.url == "https://nordkysten.example.dk/nyheder/indbrud"
+    assert first.title == "Indbrud i Hornbæk & Ålsgårde" and first.author == "Åse Bøgh"
+    assert first.summary == "Tyve i sommerhuse."
+    assert first.content == "Tyve brød ind i tre sommerhuse.\nLås skodderne."
+    assert first.published == datetime(2024, 7, 12, 14, 5, tzinfo=COPENHAGEN)
+    assert (second.url, second.summary) == ("https://andet.example.dk/x", "Kort nyt.")
+    assert feed.bozo  # the string item was skipped, and said so
+
+
+def test_json_that_is_no_feed() -> None:
+    for body in (b'{"fejl": "ikke fundet"}', b'{"version": "https://jsonfeed.org/version/1", "items": {}}', b"{nej"):
+        feed = parse_feed(body, FEED_URL, "application/json")
+        assert feed.bozo and feed.version is None and feed.entries == ()
+
+
+def test_html_page_instead_of_a_feed_names_its_feed_link() -> None:
+    page = (
+        b'<!DOCTYPE html><html lang="da"><head><title>Forside</title>'
+        b'<link rel="alternate" type="application/rss+xml" title="RSS" href="/rss?sektion=krimi&amp;n=50">'
+        b"</head><body><p>Velkommen</p></body></html>"
+    )
+    feed = parse_feed(page, "https://nyheder.example.dk/feed", "text/html; charset=utf-8")
+    assert feed.entries == () and feed.bozo and feed.version is None
+    assert feed.bozo_reason == (
+        "an HTML page, not a feed; the page links to the feed https://nyheder.example.dk/rss?sektion=krimi&n=50"
+    )
