@@ -10,7 +10,9 @@ from starlette.middleware.cors import CORSMiddleware
 
 from botrygt_nlp import __version__
 from botrygt_nlp.api.limits import BodyLimitMiddleware, RateLimiter
+from botrygt_nlp.api.methods import HeadMiddleware
 from botrygt_nlp.api.metrics import MetricsMiddleware
+from botrygt_nlp.api.openapi import install as install_openapi
 from botrygt_nlp.api.options import ApiOptions
 from botrygt_nlp.api.ports import AnalyzerPort
 from botrygt_nlp.api.problems import install_handlers
@@ -26,7 +28,14 @@ UPLOAD_PREFIXES = ("/gennemga", "/skriv")  # web pages that accept multipart upl
 
 
 def _install_offline_docs(app: FastAPI) -> None:
-    """OpenAPI docs at /docs with Swagger UI's assets from the fastapi-offline package, so they work offline."""
+    """OpenAPI docs at /docs with Swagger UI's assets from the fastapi-offline package, so they work offline.
+
+    The page gets its own Content-Security-Policy: Swagger UI needs inline styles and one inline bootstrap
+    script, which is allowed by its hash rather than by 'unsafe-inline'; nothing may load from elsewhere.
+    """
+    import base64
+    import hashlib
+    import re
     from pathlib import Path
 
     import fastapi_offline
@@ -36,16 +45,28 @@ def _install_offline_docs(app: FastAPI) -> None:
 
     static = Path(fastapi_offline.__file__).resolve().parent / "static"
     app.mount("/docs-static", StaticFiles(directory=static), name="docs-static")
+    inline_script = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
     @app.get("/docs", include_in_schema=False)
     def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(
+        page = get_swagger_ui_html(
             openapi_url=app.openapi_url or "/openapi.json",
             title=f"{app.title} – API",
             swagger_js_url="/docs-static/swagger-ui-bundle.js",
             swagger_css_url="/docs-static/swagger-ui.css",
             swagger_favicon_url="/docs-static/favicon.png",
+            # No validator badge: Swagger UI would send the schema to validator.swagger.io.
+            swagger_ui_parameters={"validatorUrl": None},
         )
+        hashes = " ".join(
+            "'sha256-" + base64.b64encode(hashlib.sha256(m.group(1).encode()).digest()).decode() + "'"
+            for m in inline_script.finditer(bytes(page.body).decode())
+        )
+        page.headers["Content-Security-Policy"] = (
+            f"default-src 'none'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+        )
+        return page
 
 
 def create_app(
@@ -76,7 +97,9 @@ def create_app(
 
     for module in (assess, reports, monitor, feedback):
         app.include_router(module.router)
+    app.include_router(reports.templates_router)
     app.include_router(ops.router)
+    install_openapi(app, key_optional_on_reads=not options.require_key_for_reads)
 
     html_renderer = None
     if web:
@@ -98,6 +121,8 @@ def create_app(
         default_limit=options.max_body_bytes,
         upload_limit=options.max_upload_bytes,
         upload_prefixes=UPLOAD_PREFIXES,
+        html_renderer=html_renderer,
     )
     app.add_middleware(MetricsMiddleware, metrics=services.metrics)
+    app.add_middleware(HeadMiddleware)  # outermost: everything inside sees a GET
     return app

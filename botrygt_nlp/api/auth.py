@@ -33,9 +33,21 @@ class Caller:
         return f"key:{self.key_name}" if self.key_name else f"addr:{self.address}"
 
 
-def _raw_key(bearer: HTTPAuthorizationCredentials | None, header: str | None) -> str | None:
+def _raw_key(request: Request, bearer: HTTPAuthorizationCredentials | None, header: str | None) -> str | None:
     if bearer is not None and bearer.credentials:
         return bearer.credentials
+    authorization = request.headers.get("authorization", "").strip()
+    scheme, _, rest = authorization.partition(" ")
+    # "Authorization: btk_…" (the key without "Bearer ") or a bare "Bearer" is a client that meant to send a
+    # key: say so, instead of quietly treating it as anonymous. Other schemes (Basic) are left alone, so a
+    # password-protecting proxy in front of the service keeps working with X-API-Key.
+    if authorization and (not rest.strip() or scheme.lower() == "bearer"):
+        raise ProblemError(
+            401,
+            "unauthorized",
+            "The Authorization header must be 'Bearer <key>' (or send the key as X-API-Key).",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     return header or None
 
 
@@ -79,7 +91,7 @@ async def writer(
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     header: Annotated[str | None, Depends(_header)],
 ) -> Caller:
-    return await _identify(request, services, _raw_key(bearer, header), required=True)
+    return await _identify(request, services, _raw_key(request, bearer, header), required=True)
 
 
 async def reader(
@@ -88,7 +100,7 @@ async def reader(
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     header: Annotated[str | None, Depends(_header)],
 ) -> Caller:
-    return await _identify(request, services, _raw_key(bearer, header), services.options.require_key_for_reads)
+    return await _identify(request, services, _raw_key(request, bearer, header), services.options.require_key_for_reads)
 
 
 WriteCaller = Annotated[Caller, Depends(writer)]

@@ -7,7 +7,17 @@ The address itself is checked by the SSRF guard when the feed is fetched.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
+
+# The whole shape, for the OpenAPI schema and as the last check below: http(s), a host (letters, digits and
+# . _ ~ -, Latin letters with diacritics for names like æøå.dk, or a bracketed IPv6 address), an optional port,
+# then a path/query with no spaces. Only constructs that read the same in Python and ECMAScript regexes (the
+# dialect of JSON Schema), so clients validating against the schema agree with the server.
+FEED_URL_PATTERN = (
+    r"^[Hh][Tt][Tt][Pp][Ss]?://([A-Za-z0-9\u00C0-\u024F._~-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?([/?#][^\s]*)?$"
+)
+_FEED_URL = re.compile(FEED_URL_PATTERN)
 
 
 def feed_url_problem(url: str) -> tuple[str, str] | None:
@@ -28,4 +38,6 @@ def feed_url_problem(url: str) -> tuple[str, str] | None:
             "The feed URL must not contain a user name or password; they would be shown to every reader.",
             "Adressen må ikke indeholde brugernavn eller adgangskode; alle, der ser kilderne, ville kunne læse dem.",
         )
+    if not _FEED_URL.fullmatch(url):
+        return "The feed URL's host name is not valid.", "Adressens værtsnavn er ugyldigt."
     return None

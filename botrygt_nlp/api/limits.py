@@ -14,9 +14,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from botrygt_nlp.api.problems import PROBLEM_MEDIA_TYPE
+from botrygt_nlp.api.problems import PROBLEM_MEDIA_TYPE, HtmlRenderer, Problem, wants_html
 
 Clock = Callable[[], float]
 
@@ -29,12 +30,19 @@ class BodyLimitMiddleware:
     """
 
     def __init__(
-        self, app: ASGIApp, *, default_limit: int, upload_limit: int, upload_prefixes: tuple[str, ...] = ()
+        self,
+        app: ASGIApp,
+        *,
+        default_limit: int,
+        upload_limit: int,
+        upload_prefixes: tuple[str, ...] = (),
+        html_renderer: HtmlRenderer | None = None,
     ) -> None:
         self.app = app
         self.default_limit = default_limit
         self.upload_limit = upload_limit
         self.upload_prefixes = upload_prefixes
+        self.html_renderer = html_renderer  # a browser on a web page gets the Danish error page, not JSON
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
@@ -51,6 +59,13 @@ class BodyLimitMiddleware:
             body = message.get("body", b"")
             size += len(body)
             if size > limit:
+                request = Request(scope)
+                if self.html_renderer is not None and wants_html(request):
+                    detail = f"Det sendte fylder mere end {_size_da(limit)}. Send færre eller mindre filer ad gangen."
+                    page = self.html_renderer(request, Problem(413, "too_large", "Too large", "For stor", detail))
+                    page.headers["Connection"] = "close"
+                    await page(scope, receive, send)
+                    return
                 await _send_too_large(send, path, limit)
                 return
             chunks.append(body)
@@ -67,6 +82,12 @@ class BodyLimitMiddleware:
             return await receive()
 
         await self.app(scope, replay, send)
+
+
+def _size_da(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.0f} MiB"
+    return f"{max(1, round(n / 1024))} KiB"
 
 
 async def _send_too_large(send: Send, path: str, limit: int) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 
 from botrygt_nlp import errors
+from botrygt_nlp.api.methods import allowed_methods
 
 log = logging.getLogger(__name__)
 
@@ -178,6 +179,11 @@ def wants_html(request: Request) -> bool:
 def install_handlers(app: FastAPI, html_renderer: HtmlRenderer | None = None) -> None:
     async def handle(request: Request, exc: Exception) -> Response:
         problem = problem_for(exc)
+        if problem.status == 405:
+            allow = ", ".join(allowed_methods(request.app.routes, request.scope))
+            if request.method == "OPTIONS":  # not a CORS preflight (CORSMiddleware answers those first)
+                return Response(status_code=204, headers={"Allow": allow})
+            problem = replace(problem, headers={**problem.headers, "Allow": allow})
         if html_renderer is not None and wants_html(request):
             return html_renderer(request, problem)
         return problem_response(request, problem)

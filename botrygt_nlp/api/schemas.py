@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, model_validator
 
 from botrygt_nlp.domain import CrimeType, Language, Principle
 
 Id = Annotated[str, Field(max_length=200, description="Caller's own identifier, echoed back")]
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date_only(value: object) -> object:
+    # pydantic's lax date also takes 0 or "1700000000" (Unix time) and "2026-01-01T00:00"; the schema says
+    # format: date, so only YYYY-MM-DD is a date here.
+    if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
+        raise ValueError("a date must be written YYYY-MM-DD")
+    if isinstance(value, int | float):
+        raise ValueError("a date must be written YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
 
 
 class _Strict(BaseModel):
@@ -24,11 +41,25 @@ class TextItem(_Strict):
 class AssessRequest(_Strict):
     """Either one text (``text``) or a batch (``items``), never both."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            # The validator below, said in the schema, so generated clients and fuzzers know it.
+            "oneOf": [
+                {"required": ["text"], "properties": {"text": {"type": "string"}}},
+                {"required": ["items"], "properties": {"items": {"type": "array"}}},
+            ],
+            "examples": [
+                {"text": "Der var indbrud i nat på Søgade. Husk at låse døren, også når du kun går en kort tur."},
+                {"items": [{"id": "a1", "text": "Indbrud i villa i Ringsted.", "title": "Indbrud"}], "store": False},
+            ],
+        }
+    )
+
     text: str | None = Field(default=None, min_length=1)
     title: str | None = Field(default=None, max_length=1000)
     id: Id | None = None
     items: list[TextItem] | None = Field(default=None, min_length=1)
-    store: bool = Field(
+    store: StrictBool = Field(
         default=False,
         description="Keep the submitted texts. Off by default: police drafts contain personal data.",
     )
@@ -92,20 +123,70 @@ class AssessResponse(BaseModel):
     model_version: str
 
 
+class ProblemIssue(BaseModel):
+    """One schema violation: where (``["body", "items", 0, "text"]``) and pydantic's message. Input is never echoed."""
+
+    loc: list[str]
+    msg: str
+
+
 class ProblemOut(BaseModel):
-    """application/problem+json (RFC 9457)."""
+    """application/problem+json (RFC 9457). Branch on ``code``, not on ``title`` or ``detail``."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "https://botrygt.dk/problems/empty_text",
+                    "title": "Empty text",
+                    "title_da": "Teksten er tom",
+                    "status": 422,
+                    "detail": "Text 0: The text is empty or contains only whitespace; there is nothing to assess.",
+                    "code": "empty_text",
+                    "retryable": False,
+                    "instance": "/v1/assess",
+                    "index": 0,
+                }
+            ]
+        }
+    )
 
     type: str
-    title: str
-    title_da: str
+    title: str = Field(description="Short English title")
+    title_da: str = Field(description="The same in Danish")
     status: int
     detail: str
-    code: str
-    retryable: bool
-    instance: str
-    errors: list[dict[str, Any]] | None = None
+    code: str = Field(description="Stable machine-readable code, e.g. empty_text, too_large, feed_exists")
+    retryable: bool = Field(description="Whether the same request may succeed later (429, 502, 503)")
+    instance: str = Field(description="The request path")
+    errors: list[ProblemIssue] | None = Field(default=None, description="validation_error only")
+    index: int | None = Field(default=None, description="Batch requests: the position of the offending text")
+    language: str | None = Field(default=None, description="not_danish only: the language detected")
 
 
-PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": ProblemOut, "content": {"application/problem+json": {}}} for status in (401, 413, 422, 429, 503)
+_STATUS_TEXT = {
+    400: "The body cannot be parsed (broken JSON, absurd nesting, a form that cannot be read)",
+    401: "API key missing where one is required, or a key that is unknown or revoked",
+    404: "No such resource",
+    409: "Conflict with what is stored (e.g. feed_exists)",
+    413: "Body, text or batch over the limit (too_large)",
+    415: "Content-Type not accepted here (unsupported_media_type)",
+    422: "The request does not match the schema, or its content cannot be used (empty_text, bad_encoding, …)",
+    429: "Rate limit exceeded; see Retry-After",
+    500: "Unexpected error (no traceback is ever sent)",
+    503: "Model or database not available right now; retryable",
 }
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for the error statuses an operation can return, as application/problem+json.
+
+    Written out instead of FastAPI's ``{"model": ProblemOut}``, which would document them as application/json
+    (the route's own media type) and so describe a Content-Type the server never sends. ProblemOut itself is
+    added to the components by :func:`botrygt_nlp.api.openapi.finish_schema`.
+    """
+    ref = {"$ref": "#/components/schemas/ProblemOut"}
+    return {
+        status: {"description": _STATUS_TEXT[status], "content": {"application/problem+json": {"schema": ref}}}
+        for status in sorted({*statuses, 401, 429, 500})  # every /v1 operation: bad key, rate limit, the unexpected
+    }

@@ -10,13 +10,9 @@ from starlette.concurrency import run_in_threadpool
 
 from botrygt_nlp.api import backend
 from botrygt_nlp.api.auth import ReadCaller
+from botrygt_nlp.api.media import JSON_ONLY
 from botrygt_nlp.api.problems import ProblemError
-from botrygt_nlp.api.schemas import (
-    PROBLEM_RESPONSES,
-    AssessRequest,
-    AssessResponse,
-    LabelSummary,
-)
+from botrygt_nlp.api.schemas import AssessRequest, AssessResponse, LabelSummary, problem_responses
 from botrygt_nlp.api.services import Services, get_services
 from botrygt_nlp.domain import Assessment
 from botrygt_nlp.errors import InputError
@@ -57,7 +53,12 @@ def summarise(assessments: list[Assessment]) -> list[LabelSummary]:
     ]
 
 
-@router.post("/v1/assess", response_model=AssessResponse, responses=PROBLEM_RESPONSES)
+@router.post(
+    "/v1/assess",
+    response_model=AssessResponse,
+    responses=problem_responses(400, 413, 415, 422, 503),
+    dependencies=JSON_ONLY,
+)
 async def assess(
     body: AssessRequest, caller: ReadCaller, services: Annotated[Services, Depends(get_services)]
 ) -> Response:

@@ -6,10 +6,11 @@ from enum import StrEnum
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from botrygt_nlp.api.auth import WriteCaller
-from botrygt_nlp.api.schemas import PROBLEM_RESPONSES
+from botrygt_nlp.api.media import JSON_ONLY
+from botrygt_nlp.api.schemas import problem_responses
 from botrygt_nlp.api.services import Services, get_services
 from botrygt_nlp.domain import CrimeType
 
@@ -27,12 +28,28 @@ class FeedbackLabel(StrEnum):
 class FeedbackIn(BaseModel):
     """Give ``article_id`` (a stored article) or ``text`` (the text itself, stored for training), not both."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            # What _consistent checks, said in the schema: one target, and a value that fits the label.
+            "oneOf": [
+                {"required": ["article_id"], "properties": {"article_id": {"type": "integer"}}},
+                {"required": ["text"], "properties": {"text": {"type": "string"}}},
+            ],
+            "if": {"properties": {"label": {"const": "crime_type"}}},
+            "then": {"properties": {"value": {"$ref": "#/components/schemas/CrimeType"}}},
+            "else": {"properties": {"value": {"type": "boolean"}}},
+            "examples": [
+                {"article_id": 42, "label": "constructive", "value": True},
+                {"text": "Der var indbrud i nat. Husk at låse døren.", "label": "crime_type", "value": "home_burglary"},
+            ],
+        },
+    )
 
     article_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
     text: str | None = Field(default=None, min_length=1, max_length=100_000)
     label: FeedbackLabel
-    value: bool | CrimeType = Field(description="true/false, or a crime type for label=crime_type")
+    value: StrictBool | CrimeType = Field(description="true/false, or a crime type for label=crime_type")
 
     @model_validator(mode="after")
     def _consistent(self) -> FeedbackIn:
@@ -53,7 +70,13 @@ class FeedbackOut(BaseModel):
     who: str
 
 
-@router.post("/v1/feedback", response_model=FeedbackOut, status_code=201, responses=PROBLEM_RESPONSES)
+@router.post(
+    "/v1/feedback",
+    response_model=FeedbackOut,
+    status_code=201,
+    responses=problem_responses(400, 413, 415, 422, 503),
+    dependencies=JSON_ONLY,
+)
 def feedback(
     body: FeedbackIn, caller: WriteCaller, services: Annotated[Services, Depends(get_services)]
 ) -> FeedbackOut:

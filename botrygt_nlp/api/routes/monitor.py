@@ -13,9 +13,10 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from botrygt_nlp.api.auth import ReadCaller, WriteCaller
-from botrygt_nlp.api.feedurl import feed_url_problem
+from botrygt_nlp.api.feedurl import FEED_URL_PATTERN, feed_url_problem
+from botrygt_nlp.api.media import JSON_ONLY
 from botrygt_nlp.api.problems import ProblemError
-from botrygt_nlp.api.schemas import PROBLEM_RESPONSES
+from botrygt_nlp.api.schemas import IsoDate, problem_responses
 from botrygt_nlp.api.services import Services, get_services
 from botrygt_nlp.domain import CrimeType
 from botrygt_nlp.storage import ArticleFilter, ArticleRecord, FeedRecord, FeedStatus, NewFeed
@@ -29,7 +30,27 @@ Svc = Annotated[Services, Depends(get_services)]
 
 # ------------------------------------------------------------------------------------------- models
 class FeedIn(BaseModel):
-    url: str = Field(min_length=8, max_length=2000, description="http(s) URL of an RSS/Atom feed")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "url": "https://www.lokalavisen.example/rss/krimi",
+                    "outlet": "Lokalavisen",
+                    "municipalities": ["Ringsted"],
+                    "district": "Midt- og Vestsjællands Politi",
+                }
+            ]
+        },
+    )
+
+    url: str = Field(
+        min_length=8,
+        max_length=2000,
+        description="http(s) URL of an RSS/Atom feed; no user name or password in it",
+        # In the schema only: feed_url_problem enforces it, with clearer messages than "does not match".
+        json_schema_extra={"pattern": FEED_URL_PATTERN},
+    )
     outlet: str = Field(min_length=1, max_length=200)
     municipalities: list[Annotated[str, Field(max_length=100)]] = Field(default_factory=list, max_length=50)
     district: str | None = Field(default=None, max_length=100)
@@ -136,8 +157,10 @@ class ArticleQuery(BaseModel):
     crime_type: CrimeType | None = None
     relevant: bool | None = None
     constructive: bool | None = None
-    since: date | None = Field(default=None, description="First day, inclusive")
-    until: date | None = Field(default=None, description="End day, exclusive (as `botrygt trends --until`)")
+    since: IsoDate | None = Field(default=None, description="First day, inclusive")
+    until: IsoDate | None = Field(
+        default=None, description="End day, exclusive (as `botrygt trends --until`); must be after `since`"
+    )
 
     def to_filter(self) -> ArticleFilter:
         if self.since and self.until and self.until <= self.since:
@@ -158,12 +181,18 @@ ArticleParams = Annotated[ArticleQuery, Query()]
 
 
 # ------------------------------------------------------------------------------------------- routes
-@router.get("/v1/feeds", response_model=list[FeedOut], responses=PROBLEM_RESPONSES)
+@router.get("/v1/feeds", response_model=list[FeedOut], responses=problem_responses(503))
 def list_feeds(caller: ReadCaller, services: Svc) -> list[FeedOut]:
     return [FeedOut.of(f) for f in services.store.list_feeds()]
 
 
-@router.post("/v1/feeds", response_model=FeedOut, status_code=201, responses=PROBLEM_RESPONSES)
+@router.post(
+    "/v1/feeds",
+    response_model=FeedOut,
+    status_code=201,
+    responses=problem_responses(400, 409, 413, 415, 422, 503),
+    dependencies=JSON_ONLY,
+)
 def add_feed(body: FeedIn, caller: WriteCaller, services: Svc) -> FeedOut:
     url = body.url.strip()
     problem = feed_url_problem(url)
@@ -180,14 +209,14 @@ def add_feed(body: FeedIn, caller: WriteCaller, services: Svc) -> FeedOut:
     return FeedOut.of(feed)
 
 
-@router.delete("/v1/feeds/{feed_id}", status_code=204, responses=PROBLEM_RESPONSES)
+@router.delete("/v1/feeds/{feed_id}", status_code=204, responses=problem_responses(404, 422, 503))
 def remove_feed(feed_id: Annotated[int, Path(ge=1, le=MAX_ID)], caller: WriteCaller, services: Svc) -> Response:
     if not services.store.remove_feed(feed_id):
         raise ProblemError(404, "unknown_feed", f"No feed with id {feed_id}.")
     return Response(status_code=204)
 
 
-@router.get("/v1/articles", response_model=ArticlePage, responses=PROBLEM_RESPONSES)
+@router.get("/v1/articles", response_model=ArticlePage, responses=problem_responses(422, 503))
 def list_articles(
     caller: ReadCaller,
     services: Svc,
@@ -200,17 +229,19 @@ def list_articles(
     return ArticlePage(articles=[ArticleOut.of(a, include_text) for a in records], next_cursor=next_cursor)
 
 
-@router.get("/v1/trends", response_model=list[TrendOut], responses=PROBLEM_RESPONSES)
+@router.get("/v1/trends", response_model=list[TrendOut], responses=problem_responses(422, 503))
 def trends(
     caller: ReadCaller,
     services: Svc,
     by: GroupBy = GroupBy.OUTLET,
     period: Period = Period.MONTH,
-    since: date | None = None,
-    until: date | None = None,
+    since: Annotated[IsoDate | None, Query(description="First day, inclusive")] = None,
+    until: Annotated[IsoDate | None, Query(description="End day, exclusive; must be after `since`")] = None,
     model_version: Annotated[str | None, Query(max_length=200)] = None,
 ) -> list[TrendOut]:
     """Constructive share of relevant articles per group and period, with 95 % Wilson intervals."""
+    if since and until and until <= since:  # the same answer as /v1/articles gives for an empty range
+        raise ProblemError(422, "validation_error", "'until' (exclusive) must be after 'since'.")
     rows = compute_trends(services.store, by, period, day_start(since), day_start(until), model_version)
     return [TrendOut.of(r) for r in rows]
 
@@ -250,8 +281,8 @@ def export_rows(services: Services, flt: ArticleFilter) -> Iterator[str]:
     "/v1/export",
     response_class=StreamingResponse,
     responses={
-        200: {"content": {"text/csv": {}}, "description": "CSV, one row per article"},
-        **PROBLEM_RESPONSES,
+        200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "CSV, one row per article"},
+        **problem_responses(422, 503),
     },
 )
 def export(caller: ReadCaller, services: Svc, q: ArticleParams) -> StreamingResponse:

@@ -7,17 +7,17 @@ Content-Type text/plain, text/markdown or text/html and the options in the query
 from __future__ import annotations
 
 import json
-from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
 from botrygt_nlp.api import backend
 from botrygt_nlp.api.auth import ReadCaller
+from botrygt_nlp.api.media import declared_charset, is_json, media_type
 from botrygt_nlp.api.problems import ProblemError
-from botrygt_nlp.api.schemas import PROBLEM_RESPONSES
+from botrygt_nlp.api.schemas import IsoDate, problem_responses
 from botrygt_nlp.api.services import Services, get_services
 from botrygt_nlp.domain import CrimeType, Principle
 from botrygt_nlp.errors import TemplateError
@@ -25,6 +25,7 @@ from botrygt_nlp.reports import Report, ReportFormat, decode_report, detect_form
 from botrygt_nlp.rewrite import Season, Style, TemplateInfo, TemplateSource, list_templates
 
 router = APIRouter(tags=["reports"])
+templates_router = APIRouter(tags=["templates"])  # its own router, so the templates are listed under one tag
 Svc = Annotated[Services, Depends(get_services)]
 
 
@@ -43,15 +44,29 @@ _MEDIA_FORMATS = {
 
 
 class ReportRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "text": "Døgnrapport fra Midt- og Vestsjællands Politi\n\nIndbrud i villa i Ringsted\n"
+                    "Natten til tirsdag var der indbrud i en villa på Søgade.\n",
+                    "format": "auto",
+                    "style": "full",
+                    "date": "2026-11-03",
+                }
+            ]
+        },
+    )
 
     text: str = Field(min_length=1, description="The daily report: plain text, Markdown or HTML")
     format: InputFormat = InputFormat.AUTO
     style: Style = Field(default=Style.FULL, description="rewrite only: full (five points) or short")
-    report_date: date | None = Field(
+    report_date: IsoDate | None = Field(
         default=None, alias="date", description="rewrite only: report date (picks seasonal advice)"
     )
-    verify: bool = Field(default=False, description="rewrite only: re-assess each rewritten incident")
+    verify: StrictBool = Field(default=False, description="rewrite only: re-assess each rewritten incident")
 
 
 _BODY_DOC: dict[str, Any] = {
@@ -59,9 +74,9 @@ _BODY_DOC: dict[str, Any] = {
         "required": True,
         "content": {
             "application/json": {"schema": {"$ref": "#/components/schemas/ReportRequest"}},
-            "text/plain": {"schema": {"type": "string"}},
-            "text/markdown": {"schema": {"type": "string"}},
-            "text/html": {"schema": {"type": "string"}},
+            "text/plain": {"schema": {"type": "string", "minLength": 1}},
+            "text/markdown": {"schema": {"type": "string", "minLength": 1}},
+            "text/html": {"schema": {"type": "string", "minLength": 1}},
         },
     },
     "parameters": [
@@ -70,22 +85,59 @@ _BODY_DOC: dict[str, Any] = {
             "in": "query",
             "required": False,
             "schema": {"type": "string", "enum": [s.value for s in Style]},
+            "description": "Only with a text/* body; a JSON body carries it as the style field",
         },
-        {"name": "date", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}},
+        {
+            "name": "date",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string", "format": "date"},
+            "description": "Only with a text/* body; a JSON body carries it as the date field",
+        },
     ],
 }
 
 
+def _decode_document(raw: bytes, content_type: str) -> str:
+    """A text/* body as text: UTF-8 unless the Content-Type declares another charset (windows-1252 and
+    ISO-8859-1 are still common in Danish offices), which is then honoured instead of refused."""
+    charset = declared_charset(content_type)
+    if charset is None or charset == "utf-8":
+        return decode_report(raw)
+    if b"\x00" in raw[:8192]:
+        return decode_report(raw)  # the core's binary-input refusal, whatever the label says
+    try:
+        return raw.decode(charset)
+    except UnicodeDecodeError as exc:
+        raise ProblemError(422, "bad_encoding", f"The report is not valid {charset} text (byte {exc.start}).") from exc
+
+
 async def read_report_request(request: Request) -> ReportRequest:
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    media = media_type(request)
     raw = await request.body()  # already size-limited by BodyLimitMiddleware
     try:
-        if media == "application/json":
-            return ReportRequest.model_validate(json.loads(raw or b"null"))
+        if is_json(media):
+            body = json.loads(raw or b"null")
+            if isinstance(body, dict):
+                # The query-string options apply to a JSON body too (as defaults for fields it leaves out),
+                # so a style=short next to a JSON body is never silently ignored; both, differing, is a 422.
+                for name in ("style", "date"):
+                    value = request.query_params.get(name)
+                    if value is None:
+                        continue
+                    if name in body and body[name] != value:
+                        raise ProblemError(
+                            422,
+                            "validation_error",
+                            f"'{name}' is given in both the query string and the body, differently.",
+                            extra={"errors": [{"loc": ["query", name], "msg": "differs from the body"}]},
+                        )
+                    body.setdefault(name, value or None)
+            return ReportRequest.model_validate(body)
         if media in _MEDIA_FORMATS:
             return ReportRequest.model_validate(
                 {
-                    "text": decode_report(raw),
+                    "text": _decode_document(raw, request.headers.get("content-type", "")),
                     "format": _MEDIA_FORMATS[media],
                     "style": request.query_params.get("style", Style.FULL.value),
                     "date": request.query_params.get("date") or None,
@@ -137,7 +189,10 @@ class RewrittenReport(BaseModel):
     stored: bool = False
 
 
-@router.post("/v1/reports/parse", response_model=ParsedReport, responses=PROBLEM_RESPONSES, openapi_extra=_BODY_DOC)
+REPORT_PROBLEMS = problem_responses(400, 413, 415, 422, 503)
+
+
+@router.post("/v1/reports/parse", response_model=ParsedReport, responses=REPORT_PROBLEMS, openapi_extra=_BODY_DOC)
 def parse(caller: ReadCaller, services: Svc, body: ReportBody) -> ParsedReport:
     """Split a daily report into incidents and assess each (spans are offsets into the incident's body)."""
     report = _parse(services, body)
@@ -152,7 +207,7 @@ def parse(caller: ReadCaller, services: Svc, body: ReportBody) -> ParsedReport:
 @router.post(
     "/v1/reports/rewrite",
     response_model=RewrittenReport,
-    responses=PROBLEM_RESPONSES,
+    responses=REPORT_PROBLEMS,
     openapi_extra=_BODY_DOC,
 )
 def rewrite_report(caller: ReadCaller, services: Svc, body: ReportBody) -> RewrittenReport:
@@ -202,13 +257,13 @@ def _template_out(info: TemplateInfo, in_use: bool) -> dict[str, Any]:
     }
 
 
-@router.get("/v1/templates", response_model=list[TemplateOut], tags=["templates"], responses=PROBLEM_RESPONSES)
+@templates_router.get("/v1/templates", response_model=list[TemplateOut], responses=problem_responses())
 def templates(caller: ReadCaller, services: Svc) -> list[TemplateOut]:
     store = backend.template_store(services.settings)
     return [TemplateOut(**_template_out(t, store.choose(t.crime_type, t.season) == t)) for t in list_templates(store)]
 
 
-@router.get("/v1/templates/{name}", response_model=TemplateDetail, tags=["templates"], responses=PROBLEM_RESPONSES)
+@templates_router.get("/v1/templates/{name}", response_model=TemplateDetail, responses=problem_responses(404))
 def template(name: str, caller: ReadCaller, services: Svc) -> TemplateDetail:
     """One template by versioned name (``van_tool_theft.v1``) or by crime type (the one in use)."""
     store = backend.template_store(services.settings)
