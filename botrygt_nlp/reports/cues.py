@@ -29,7 +29,13 @@ _WITNESS = re.compile(
 _LIST_ITEM = re.compile(r"^\s*(\d{1,2}[.)]|[-*•–])\s+")
 _HEADER_LINE = re.compile(
     r"døgnrapport|døgnet\b|^\s*periode|politikreds|\bpoliti\s*$|^\s*(uddrag|udvalgte hændelser)|"
-    r"^\s*(mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag)\b[^.]*\d|^\s*\d{1,2}\.\s*\w+\s+\d{4}\s*$",
+    r"^\s*(mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag)\b[^.]*\d|^\s*\d{1,2}\.\s*\w+\s+\d{4}\s*$|"
+    # Page and e-mail furniture above the first incident: "Opdateret 12.02.2025 kl. 09.02", "Emne: …",
+    # greetings ("Hej alle", "Kære redaktion"), breadcrumbs ("Forside > Nyheder > Døgnrapporter").
+    r"^\W*(publiceret|opdateret|senest opdateret|udgivet|offentliggjort)\b|"
+    r"^\s*(fra|til|cc|sendt|emne|dato|from|to|sent|subject|date)\s*:|"
+    r"^\s*(hej|hejsa|kære|goddag|godmorgen|god morgen)(\s+[\wæøå]+){0,3}\s*[,!]?\s*$|"
+    r"^[^>›»]{1,60}(\s[>›»/]\s[^>›»]{1,60}){2,}$",
     re.IGNORECASE,
 )
 _FOOTER = re.compile(
@@ -44,7 +50,9 @@ _JUNK = re.compile(
     r"^\W*(læs også|læs mere|se også|relaterede?( nyheder| artikler)?|mest læste|annonce|reklame|sponsoreret|"
     r"del( denne| artiklen| siden| på \w+| nyheden)?|print|udskriv|kopiér link|kopier link|tip os|"
     r"følg os|abonnér|abonner|tilmeld( dig)? nyhedsbrev|vis (mere|mindre|alle)|se mere|fold (ud|sammen)|"
-    r"luk|læs hele (artiklen|døgnrapporten))\W*$|^\s*(læs også|se også|læs mere)\s*:",
+    r"luk|læs hele (artiklen|døgnrapporten)|se alle( \w+){0,3})\W*$|^\s*(læs også|se også|læs mere)\s*:|"
+    # Hashtag lines under social-media posts, and Markdown paragraphs that are only a link or an image.
+    r"^\s*(#[\wæøåÆØÅ]+\s*)+$|^\s*!?\[[^\]]*\]\([^)]*\)\s*$",
     re.IGNORECASE,
 )
 # Labelled fact lines inside an incident ("Tidspunkt: …", "**Sted:**", <strong>Gerningssted</strong>):
@@ -63,6 +71,38 @@ _SUBHEADING = re.compile(
     r"anholdelse|billeder?\b|kort\b|video\b|kontakt\b)",
     re.IGNORECASE,
 )
+
+
+# Paragraphs that go on with the incident above them rather than start a new one, in a report without
+# headlines: they open with a pronoun or a word that points back ("Tyven", "Politiet", "Bilen"), in lower
+# case, or they are a witness appeal, advice or a list.
+_CONTINUES = re.compile(
+    r"^\W*(han|hun|de|den|det|der|denne|dette|disse|deres|hans|hendes|tyven|tyvene|tyvekosterne|"
+    r"gerningsm\w*|politiet|sagen|ejeren|ejerne|manden|kvinden|drengen|pigen|bilen|cyklen|føreren|bilisten|"
+    r"personen|personerne|begge|ingen|desuden|derudover|samtidig|bagefter|efterfølgende|senere|også|"
+    r"endnu|imens|mens|men|og|da|så|ifølge|vagtchef\w*)\b",
+    re.IGNORECASE,
+)
+_DOGNRAPPORT = re.compile(r"døgnrapport|døgnets hændelser|hændelser i døgnet", re.IGNORECASE)
+
+
+def continues_incident(paragraph: str) -> bool:
+    """Whether a paragraph of a headline-less report belongs to the incident before it."""
+    t = paragraph.replace("\u00a0", " ").strip()
+    return (
+        not t
+        or t[0].islower()
+        or bool(_CONTINUES.match(t))
+        or is_witness_line(t.split(".")[0])
+        or is_advice_heading(t)
+        or is_list_item(t)
+        or bool(re.match(r"^\W*(politiet|vi)\s+(råder|anbefaler|opfordrer|minder om)", t, re.IGNORECASE))
+    )
+
+
+def names_daily_report(header: str) -> bool:
+    """The header calls the text a døgnrapport: then every paragraph without a headline may be an incident."""
+    return bool(_DOGNRAPPORT.search(header))
 
 
 def can_be_incident_title(raw: str, title: str) -> bool:

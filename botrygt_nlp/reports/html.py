@@ -1,304 +1,26 @@
 """HTML daily reports (police and local-news pages) into incident segments with source offsets.
 
-The standard library's ``HTMLParser`` is used because it reports where each token starts in the source,
-which lxml and BeautifulSoup do not; we need exact offsets to insert advice without touching a byte of the
-page. Tokens are grouped into *units* (a paragraph, heading, list, table, or loose inline text); units inside
-navigation, cookie banners, footers and scripts never become incidents.
+The units from :mod:`botrygt_nlp.reports.html_tokens` are grouped into incidents: the headings at the
+incident level start them, and the units after a heading in the same container belong to it. Headings are
+``<h2>``…``<h6>``, accordion titles, bold-only paragraphs, elements classed as titles (``<div class="title">``),
+bold-titled list items, and run-in headlines that open a paragraph (``<p><strong>Vejle:</strong> Indbrud …``).
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from botrygt_nlp.reports import cues
+from botrygt_nlp.reports.html_tokens import DISCLOSURE_TAGS, HEADINGS, Tokenizer, Unit
+from botrygt_nlp.reports.runin import run_in
 from botrygt_nlp.reports.types import HeadingKind, Segment
 
-
-def _tags(names: str) -> frozenset[str]:
-    return frozenset(names.split())
-
-
-_UNIT_TAGS = _tags("p h1 h2 h3 h4 h5 h6 ul ol table blockquote pre dl figure address")
-# Start tags that end an open <p> or heading implicitly, as an HTML5 parser would.
-_CLOSES_P = _UNIT_TAGS | _tags("div section article main aside nav header footer form hr li details")
-_INLINE = _tags(
-    "a abbr b bdi bdo br cite code data dfn em i img kbd mark q s samp small span strong sub sup time u var "
-    "wbr font label"
-)
-_VOID = _tags("area base br col embed hr img input link meta param source track wbr")
-_RAW = {"script", "style", "template", "noscript", "iframe", "svg", "math", "object", "textarea", "select"}
-_BOILER_TAGS = {"nav", "footer", "aside", "form", "button", "dialog", "menu"}
-_PREAMBLE_TAGS = {"header", "head"}
-_BOILER_ATTR = re.compile(
-    r"cookie|consent|gdpr|banner|\bmenu|navigation|navbar|\bnav\b|breadcrumb|footer|share|social|newsletter|"
-    r"sidebar|skip|related|login|search|advert|\bad\b|promo|subscribe|annonce|reklame|sponsor|read-?more|"
-    r"read-?also|laes-?ogsaa|læs-?også|cookiebot|onetrust",
-    re.IGNORECASE,
-)
-# Accordion / disclosure titles: <summary>, or a <button> that opens a panel. On many police and news pages
-# each incident is an <article> or accordion item titled this way, so these are headings, not page chrome.
-_DISCLOSURE_TAGS = {"button", "summary"}
-_DISCLOSURE_ATTRS = {"aria-expanded", "aria-controls", "data-bs-toggle", "data-toggle"}
-_DISCLOSURE_CLASS = re.compile(r"accordion|toggle|collaps|expand|disclosure|fold", re.IGNORECASE)
-_BOLD = {"strong", "b"}
-_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
-_SPACES = re.compile(r"[ \t\u00a0]+")
-
-
-@dataclass(slots=True)
-class _Unit:
-    tag: str
-    start: int
-    container: int  # id of the element the unit sits in
-    ancestors: frozenset[int]
-    boiler: bool
-    preamble: bool
-    advice: bool
-    end: int = -1
-    parts: list[str] = field(default_factory=list)
-    bold_text: list[str] = field(default_factory=list)
-    bold_end: int = -1
-    bold_first: bool = False  # the unit's first visible content is bold
-    bold_closed: bool = False
-    br_after_bold: bool = False
-    li_count: int = 0
-    depth: int = 0
-
-    closed_text: str | None = None  # set when the unit closes; text is read many times afterwards
-
-    @property
-    def text(self) -> str:
-        if self.closed_text is not None:
-            return self.closed_text
-        return _SPACES.sub(" ", "".join(self.parts)).strip()
-
-    @property
-    def bold(self) -> str:
-        return re.sub(r"\s+", " ", "".join(self.bold_text).replace("\u00a0", " ")).strip()
-
-
-@dataclass(slots=True)
-class _Open:
-    tag: str
-    ident: int
-    boiler: bool
-    preamble: bool
-    raw: bool
-
-
-class _Tokenizer(HTMLParser):
-    def __init__(self, text: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self._src = text
-        self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-        self.units: list[_Unit] = []
-        self.title_parts: list[str] = []
-        self._stack: list[_Open] = []
-        self._cur: _Unit | None = None
-        self._ids = 0
-        self._advice = False
-        self._in_title = False
-        self._in_bold = 0
-        self._pending_br: int | None = None
-
-    # -- positions ----------------------------------------------------------------------------------
-    def _pos(self) -> int:
-        line, col = self.getpos()
-        return self._line_starts[line - 1] + col
-
-    def _tag_end(self, start: int) -> int:
-        end = self._src.find(">", start)
-        return len(self._src) if end < 0 else end + 1
-
-    # -- context ------------------------------------------------------------------------------------
-    # Each open element carries its ancestors' flags, so these are O(1) even on deeply nested pages.
-    def _boiler(self) -> bool:
-        return bool(self._stack) and self._stack[-1].boiler
-
-    def _preamble(self) -> bool:
-        return bool(self._stack) and self._stack[-1].preamble
-
-    def _raw(self) -> bool:
-        return bool(self._stack) and self._stack[-1].raw
-
-    def _open_unit(self, tag: str, start: int, element: _Open | None = None) -> _Unit:
-        container = self._stack[-1].ident if self._stack else 0
-        own_boiler = element is not None and element.boiler
-        own_preamble = element is not None and element.preamble
-        u = _Unit(
-            tag=tag,
-            start=start,
-            container=container,
-            ancestors=frozenset(o.ident for o in self._stack),
-            boiler=self._boiler() or own_boiler,
-            preamble=self._preamble() or own_preamble,
-            advice=self._advice,
-        )
-        self.units.append(u)
-        self._cur = u
-        return u
-
-    def _close_unit(self, end: int) -> None:
-        u = self._cur
-        if u is None:
-            return
-        # Trim trailing whitespace so the insertion point sits right after the last visible character.
-        while end > u.start and self._src[end - 1] in " \t\r\n\u00a0":
-            end -= 1
-        u.end = end
-        u.closed_text = u.text
-        self._cur = None
-        self._pending_br = None
-        self._in_bold = 0
-
-    # -- HTMLParser callbacks -----------------------------------------------------------------------
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        start = self._pos()
-        cur = self._cur
-        if cur is not None and (
-            (cur.tag in {"p", "h1", "h2", "h3", "h4", "h5", "h6"} and tag in _CLOSES_P)
-            or (cur.tag == "#loose" and tag not in _INLINE)
-        ):
-            self._close_unit(start)
-            cur = None
-        if tag == "br" and cur is not None:
-            if cur.tag == "#loose" and self._pending_br is not None:
-                # <br><br> in loose text separates blocks, like an empty line.
-                self._close_unit(self._pending_br)
-                return
-            self._pending_br = start
-            if cur.bold_first and cur.bold_closed and cur.text.rstrip(": ") == cur.bold.rstrip(": "):
-                cur.br_after_bold = True
-            cur.parts.append("\n")
-            return
-        if tag in _VOID:
-            return
-        attr_text = " ".join(f"{v}" for k, v in attrs if k in {"class", "id", "role", "aria-label"} and v)
-        self._ids += 1
-        if self._stack and (
-            (tag in _CLOSES_P and self._stack[-1].tag == "p") or (tag == "li" and self._stack[-1].tag == "li")
-        ):
-            # "<p>a<p>b" and "<li>a<li>b": the open element ends here, as in HTML5; without this an
-            # unclosed-paragraph page would nest thousands deep.
-            self._stack.pop()
-        attr_boiler = bool(attr_text and _BOILER_ATTR.search(attr_text))
-        disclosure = _is_disclosure(tag, attrs) and not attr_boiler
-        own_boiler = (tag in _BOILER_TAGS and not disclosure) or attr_boiler
-        element = _Open(
-            tag=tag,
-            ident=self._ids,
-            boiler=own_boiler or self._boiler(),
-            preamble=tag in _PREAMBLE_TAGS or self._preamble(),
-            raw=tag in _RAW or self._raw(),
-        )
-        if tag == "title":
-            self._in_title = True
-        if not (self._raw() or element.raw):
-            # The unit opens before its own element is pushed: its ancestors are the elements around it.
-            if cur is None and (tag in _UNIT_TAGS or disclosure):
-                cur = self._open_unit(tag, start, element)
-                cur.depth = 1
-            elif cur is None and tag in _INLINE:
-                cur = self._open_unit("#loose", start, element)
-            elif cur is not None and tag == cur.tag:
-                cur.depth += 1
-        self._stack.append(element)
-        if self._raw():
-            return
-        if cur is not None:
-            if tag == "li":
-                cur.li_count += 1
-            if tag in _BOLD:
-                if not cur.text and not cur.bold_text:
-                    cur.bold_first = True
-                self._in_bold += 1
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "br" or tag not in _VOID:
-            self.handle_starttag(tag, attrs)
-            if tag not in _VOID:
-                self.handle_endtag(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        start = self._pos()
-        end = self._tag_end(start)
-        if tag == "title":
-            self._in_title = False
-        if tag not in {o.tag for o in self._stack}:
-            return  # stray end tag: ignore, as browsers do
-        cur = self._cur
-        if cur is not None and tag in _BOLD and self._in_bold:
-            self._in_bold -= 1
-            if cur.bold_first and not cur.bold_closed:
-                cur.bold_closed = True
-                cur.bold_end = end
-        while self._stack:
-            o = self._stack.pop()
-            if cur is not None and o.ident not in cur.ancestors and o.tag == cur.tag:
-                cur.depth -= 1
-                if cur.depth <= 0:
-                    # Closed by its own end tag, or implicitly by an outer one (<p>text</article>).
-                    self._close_unit(end if o.tag == tag else start)
-                    cur = None
-            elif cur is not None and o.ident in cur.ancestors:
-                # An ancestor closes while the unit is still open (e.g. <div><p>text</div>).
-                self._close_unit(start)
-                cur = None
-            if o.tag == tag:
-                break
-        if cur is not None and cur.tag == "#loose" and tag not in _INLINE:
-            self._close_unit(start)
-
-    def handle_data(self, data: str) -> None:
-        if self._in_title:
-            self.title_parts.append(data)
-            return
-        if self._raw():
-            return
-        if self._cur is None:
-            if not data.strip(" \t\r\n\u00a0"):
-                return
-            self._open_unit("#loose", self._pos())
-        cur = self._cur
-        assert cur is not None
-        if data.strip():
-            self._pending_br = None
-        text = re.sub(r"[\r\n]+", " ", data)
-        cur.parts.append(text)
-        if self._in_bold and cur.bold_first and not cur.bold_closed:
-            cur.bold_text.append(text)
-
-    def handle_comment(self, data: str) -> None:
-        start = self._pos()
-        raw = f"<!--{data}-->"
-        if cues.ADVICE_START_RE.fullmatch(raw):
-            self._close_unit(start)
-            self._advice = True
-        if self._advice and self._cur is None:
-            # The marker comments are units of their own, so the incident's end covers the whole block.
-            u = self._open_unit("#marker", start)
-            u.end = start + len(raw)
-            self._cur = None
-        if cues.ADVICE_END_RE.fullmatch(raw):
-            self._close_unit(start)
-            self._advice = False
-
-    def close(self) -> None:
-        super().close()
-        self._close_unit(len(self._src))
-
-
-def _is_disclosure(tag: str, attrs: list[tuple[str, str | None]]) -> bool:
-    if tag == "summary":
-        return True
-    if tag != "button":
-        return False
-    if any(k in _DISCLOSURE_ATTRS for k, _ in attrs):
-        return True
-    return any(k in {"class", "id"} and v and _DISCLOSURE_CLASS.search(v) for k, v in attrs)
+_BOLD_LEVEL = 7  # bold-only paragraphs, accordion titles, title-classed elements
+_ITEM_LEVEL = 8  # list items that open with a bold headline
+_RUN_IN_LEVEL = 9  # run-in headlines: incidents only where nothing else repeats
+_TEXT_UNITS = {"p", "#loose", "li"}
+_OWN_BODY = {HeadingKind.RUN_IN}  # headings whose unit also holds the start of the body
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,58 +30,130 @@ class _Head:
     kind: HeadingKind
     title: str
     title_end: int
+    body_from: int = -1  # where the body starts in the heading unit's own text (-1: it does not)
+    body_text: str | None = None  # the body within the heading unit, when it is not a suffix (table rows)
 
 
-def _head_of(u: _Unit, index: int) -> _Head | None:
+def _source_end(src: str, u: Unit, title: str) -> int:
+    """Source offset just after ``title``'s last word inside unit ``u`` (the unit's end when not found)."""
+    pos = u.start
+    for word in title.split():
+        found = src.find(word, pos, u.end)
+        if found < 0:
+            return u.end
+        pos = found + len(word)
+    return pos
+
+
+def _bold_head(u: Unit) -> tuple[str, int] | None:
+    """A bold headline that is the whole unit, or its first line ("<strong>Titel</strong><br>Tekst")."""
+    if not (u.bold_first and u.bold_closed and u.bold):
+        return None
+    title = u.bold.rstrip(":").strip()
+    if u.bold == u.text.rstrip(":").strip():
+        return title, -1
+    if u.br_after_bold:
+        return title, len(u.text.split("\n", 1)[0])
+    return None
+
+
+def _row_head(u: Unit, index: int, src: str) -> _Head | None:
+    """A table row whose cell opens with a bold headline: "<td>Rønne</td><td><b>Indbrud i villa.</b> …</td>".
+
+    The other cells (time, place) are part of the incident's body; the row's advice goes into its last cell.
+    """
+    if u.header_cells or not (u.bold_first and u.bold_closed and u.bold) or u.bold_cell < 0:
+        return None
+    cell = " ".join(u.cells[u.bold_cell].split())
+    bold = u.bold
+    if cell.rstrip(":. ") == bold.rstrip(":. "):
+        title, rest = bold, ""
+    else:
+        found = run_in(cell, bold)
+        if found is None:
+            return None
+        title, rest = found.title, cell[found.end :].lstrip(" .:–—-")
+    others = [" ".join(c.split()) for i, c in enumerate(u.cells) if i != u.bold_cell and c.strip()]
+    body = "\n".join([*others, rest]).strip()
+    return _Head(index, _ITEM_LEVEL, HeadingKind.BOLD, title, _source_end(src, u, title), body_text=body)
+
+
+def _head_of(u: Unit, index: int, src: str) -> _Head | None:
     if u.boiler or u.preamble or u.advice or u.end < 0:
         return None
     text = u.text
-    if u.tag in _HEADINGS:
-        head = _Head(index, _HEADINGS[u.tag], HeadingKind(u.tag), text, u.end)
-    elif u.tag in _DISCLOSURE_TAGS:
-        head = _Head(index, 7, HeadingKind.BOLD, text, u.end)
-    elif u.tag in {"p", "#loose"} and u.bold_first and u.bold_closed and u.bold:
-        if u.bold == text.rstrip(":").strip() or u.br_after_bold:
-            head = _Head(index, 7, HeadingKind.BOLD, u.bold.rstrip(":").strip(), u.bold_end)
-        else:
+    head: _Head | None = None
+    if u.tag == "tr":
+        head = _row_head(u, index, src)
+    elif u.tag in HEADINGS:
+        head = _Head(index, HEADINGS[u.tag], HeadingKind(u.tag), text, u.end)
+    elif u.tag in DISCLOSURE_TAGS or (u.titled and u.tag in _TEXT_UNITS and "\n" not in text):
+        head = _Head(index, _BOLD_LEVEL, HeadingKind.BOLD, text, u.end)
+    elif u.tag in _TEXT_UNITS and (bold := _bold_head(u)) is not None:
+        level = _ITEM_LEVEL if u.tag == "li" else _BOLD_LEVEL
+        head = _Head(index, level, HeadingKind.BOLD, bold[0], u.bold_end, bold[1])
+    elif u.tag in _TEXT_UNITS:
+        first_line = text.split("\n", 1)[0]
+        found = run_in(first_line, u.bold if u.bold_first and u.bold_closed else None)
+        if found is None or found.end >= len(first_line.rstrip()):
             return None
-    else:
+        title_end = _source_end(src, u, found.title)
+        head = _Head(index, _RUN_IN_LEVEL, HeadingKind.RUN_IN, found.title, title_end, found.end)
+    if head is None:
         return None
     title = cues.clean_title(head.title)
     if len(title) > 150 or not cues.can_be_incident_title(head.title, title):
         return None
-    return _Head(head.unit, head.level, head.kind, title, head.title_end)
+    return replace(head, title=title)
 
 
-def _level_of(u: _Unit) -> int | None:
-    if u.tag in _HEADINGS:
-        return _HEADINGS[u.tag]
-    if u.tag in _DISCLOSURE_TAGS:
-        return 7
-    return 7 if u.tag in {"p", "#loose"} and u.bold_first else None
+def _explode_lists(units: list[Unit], src: str) -> list[Unit]:
+    """Lists and tables whose items are incidents ("<li><strong>Indbrud i villa</strong><br>…</li>", a row per
+    incident) become their items."""
+    out: list[Unit] = []
+    for u in units:
+        heads = sum(1 for item in u.items if _head_of(item, 0, src) is not None)
+        out.extend(u.items if heads >= 2 else [u])
+    return out
 
 
-def _choose(units: list[_Unit], heads: list[_Head]) -> list[_Head]:
+def _level_of(u: Unit, head: _Head | None) -> int | None:
+    if head is not None:
+        return head.level
+    if u.tag in HEADINGS:
+        return HEADINGS[u.tag]
+    if u.tag in DISCLOSURE_TAGS:
+        return _BOLD_LEVEL
+    return _BOLD_LEVEL if u.tag in {"p", "#loose"} and u.bold_first else None
+
+
+def _next_content(units: list[Unit], i: int, stop: int) -> int | None:
+    for j in range(i + 1, stop):
+        if _content(units[j]):
+            return j
+    return None
+
+
+def _choose(units: list[Unit], heads: list[_Head]) -> list[_Head]:
     """The headings at the incident level (see :func:`cues.choose_incident_level`)."""
+    by_unit = {h.unit: h for h in heads}
     section_like = []
     for h in heads:
-        j = h.unit + 1
-        while j < len(units) and not _content(units[j]):
-            j += 1
-        deeper = _level_of(units[j]) if j < len(units) else None
+        j = _next_content(units, h.unit, len(units))
+        deeper = _level_of(units[j], by_unit.get(j)) if j is not None else None
         section_like.append(deeper is not None and deeper > h.level)
     level = cues.choose_incident_level([h.level for h in heads], section_like)
     return [h for h in heads if h.level == level]
 
 
-def _is_section_break(u: _Unit, level: int) -> bool:
-    if u.tag not in _HEADINGS or _HEADINGS[u.tag] >= level:
+def _is_section_break(u: Unit, level: int) -> bool:
+    if u.tag not in HEADINGS or HEADINGS[u.tag] >= level:
         return False
     return not cues.is_advice_heading(u.text)
 
 
-def _has_advice(units: list[_Unit], idx: list[int]) -> bool:
-    if any(units[i].advice for i in idx):
+def _has_advice(units: list[Unit], idx: list[int]) -> bool:
+    if any(units[i].advice or units[i].has_block for i in idx):
         return True
     for a, b in pairwise(idx):
         if cues.is_advice_heading(units[a].text) and units[b].tag in {"ol", "ul"} and units[b].li_count >= 4:
@@ -367,56 +161,128 @@ def _has_advice(units: list[_Unit], idx: list[int]) -> bool:
     return False
 
 
-def _content(u: _Unit) -> bool:
+def _content(u: Unit) -> bool:
     return not u.boiler and not u.preamble and u.end >= 0 and (bool(u.text) or u.advice)
+
+
+def _chain(u: Unit) -> tuple[int, ...]:
+    """The ids of the elements around a unit, its own element included, outermost first."""
+    return (*u.path, u.element) if u.element else u.path
+
+
+def _own_scope(units: list[Unit], h: _Head, stop: int) -> int:
+    """The scope of a heading seen alone: its container, or, for a heading wrapped on its own
+    (``<div class="head"><h3>…</h3></div><div class="body">``), the element that also holds the next text."""
+    hu = units[h.unit]
+    nxt = _next_content(units, h.unit, stop)
+    if h.kind in _OWN_BODY or nxt is None:
+        return hu.container
+    u = units[nxt]
+    if hu.container in u.ancestors or hu.container == u.container:
+        return hu.container
+    common = [a for a, b in zip(hu.path, u.path, strict=False) if a == b]
+    return common[-1] if common else hu.container
+
+
+def _scopes(units: list[Unit], heads: list[_Head]) -> list[int]:
+    """For each heading, the element whose descendants may belong to its incident.
+
+    Two neighbouring headings tell the page's layout: when they sit directly in the same element (a flat
+    "h2, p, p, h2, p" page), that element is the scope; when each sits in a wrapper of its own
+    (``<div class="incident">``, an ``<article>`` with a ``<header>``, an accordion item), the wrapper is the
+    scope, so dates, labels and body in sibling elements of the wrapper belong to the incident and whatever
+    follows the wrapper does not. The last heading follows the layout of the one before it.
+    """
+    scopes: list[int] = []
+    depth: int | None = None  # how deep the wrappers sit, learnt from the pairs seen so far
+    for n, h in enumerate(heads):
+        chain = _chain(units[h.unit])
+        if n + 1 < len(heads):
+            other = _chain(units[heads[n + 1].unit])
+            k = 0
+            while k < min(len(chain), len(other)) and chain[k] == other[k]:
+                k += 1
+            wrapped = k < len(chain) - 1  # the heading is not directly in the shared element
+            depth = k if wrapped else None
+            scopes.append(chain[k] if wrapped else (chain[k - 1] if k else units[h.unit].container))
+        elif depth is not None and depth < len(chain) - 1:
+            scopes.append(chain[depth])
+        else:
+            scopes.append(_own_scope(units, h, len(units)))
+    return scopes
+
+
+def _headless(units: list[Unit], title_text: str, text: str) -> tuple[str, tuple[int, int], list[Segment]]:
+    """A page without headings: one incident, or, when the header calls it a døgnrapport, one per paragraph
+    that does not go on with the one before (see :func:`cues.continues_incident`)."""
+    idx = [i for i, u in enumerate(units) if _content(u)]
+    lead = 0
+    while lead < len(idx) and cues.is_header_line(units[idx[lead]].text):
+        lead += 1
+    pre = [units[i].text for i in idx[:lead]] + [u.text for u in units if u.preamble and u.end >= 0]
+    preamble = "\n".join([title_text, *pre])
+    body_idx = [i for i in idx[lead:] if not (cues.is_footer_line(units[i].text) or cues.is_junk_line(units[i].text))]
+    if not body_idx:
+        return preamble, (0, len(text)), []
+    groups = [body_idx]
+    if cues.names_daily_report(preamble):
+        groups = []
+        for i in body_idx:
+            if groups and (units[i].advice or cues.continues_incident(units[i].text)):
+                groups[-1].append(i)
+            else:
+                groups.append([i])
+    segments = [
+        Segment(
+            title="",
+            start=units[g[0]].start,
+            end=units[g[-1]].end,
+            title_start=units[g[0]].start,
+            title_end=units[g[0]].start,
+            body=cues.normalise_for_analysis("\n\n".join(units[i].text for i in g)),
+            heading=HeadingKind.NONE,
+            has_advice_block=_has_advice(units, g),
+        )
+        for g in groups
+    ]
+    return preamble, (0, units[body_idx[0]].start), segments
+
+
+def _candidates(units: list[Unit], src: str) -> list[_Head]:
+    heads = [h for i, u in enumerate(units) if (h := _head_of(u, i, src)) is not None]
+    if sum(h.level == _RUN_IN_LEVEL for h in heads) < 2:
+        # One "Town: …" paragraph proves nothing (quotes and labels look alike); two or more make a pattern.
+        heads = [h for h in heads if h.level != _RUN_IN_LEVEL]
+    return heads
 
 
 def segment_html(text: str) -> tuple[str, tuple[int, int], list[Segment]]:
     """Split an HTML report. Returns the preamble's plain text, its (start, end) and the incident segments."""
-    tok = _Tokenizer(text)
+    tok = Tokenizer(text)
     tok.feed(text)
     tok.close()
-    units = tok.units
-    heads = _choose(units, [h for i, u in enumerate(units) if (h := _head_of(u, i)) is not None])
+    units = _explode_lists(tok.units, text)
+    heads = _choose(units, _candidates(units, text))
     title_text = " ".join(tok.title_parts)
-
     if not heads:
-        idx = [i for i, u in enumerate(units) if _content(u)]
-        lead = 0
-        while lead < len(idx) and cues.is_header_line(units[idx[lead]].text):
-            lead += 1
-        pre = [units[i].text for i in idx[:lead]] + [u.text for u in units if u.preamble and u.end >= 0]
-        body_idx = [
-            i for i in idx[lead:] if not (cues.is_footer_line(units[i].text) or cues.is_junk_line(units[i].text))
-        ]
-        if not body_idx:
-            return "\n".join([title_text, *pre]), (0, len(text)), []
-        first, last = units[body_idx[0]], units[body_idx[-1]]
-        seg = Segment(
-            title="",
-            start=first.start,
-            end=last.end,
-            title_start=first.start,
-            title_end=first.start,
-            body=cues.normalise_for_analysis("\n\n".join(units[i].text for i in body_idx)),
-            heading=HeadingKind.NONE,
-            has_advice_block=_has_advice(units, body_idx),
-        )
-        return "\n".join([title_text, *pre]), (0, first.start), [seg]
+        return _headless(units, title_text, text)
 
     first_unit = heads[0].unit
     pre_texts = [title_text] + [u.text for u in units[:first_unit] if not u.boiler and u.end >= 0]
     segments: list[Segment] = []
+    scopes = _scopes(units, heads)
     for n, h in enumerate(heads):
         hu = units[h.unit]
         stop = heads[n + 1].unit if n + 1 < len(heads) else len(units)
+        scope = scopes[n]
         members = [h.unit]
         after_junk = False
-        for i in range(h.unit + 1, stop):
+        # An item of an exploded list or table holds its whole incident; its siblings are never part of it.
+        for i in range(h.unit + 1, stop if hu.tag not in {"li", "tr"} else h.unit + 1):
             u = units[i]
             if u.end < 0 or u.boiler or u.preamble:
                 continue
-            if hu.container not in u.ancestors and hu.container != u.container:
+            if scope not in u.ancestors and scope != u.container:
                 break  # left the heading's container: the page goes on with something else
             if _is_section_break(u, h.level):
                 break  # a heading above the incident level ("<h2>Øvrige hændelser</h2>" over <h3> incidents)
@@ -432,9 +298,12 @@ def segment_html(text: str) -> tuple[str, tuple[int, int], list[Segment]]:
                 members.append(i)
         last = units[members[-1]]
         body_parts = [units[i].text for i in members[1:]]
-        if hu.tag in {"p", "#loose"} and hu.br_after_bold:
-            # "<p><strong>Title</strong><br>Body…</p>": the body starts after the bold title.
-            body_parts.insert(0, hu.text[len(h.title) :].lstrip(" :\n"))
+        if h.body_text is not None:
+            body_parts.insert(0, h.body_text)
+        elif h.body_from >= 0:
+            # "<p><strong>Title</strong><br>Body…</p>", "<p>Vejle: Indbrud i villa. Natten …</p>": the body
+            # starts inside the heading's own unit.
+            body_parts.insert(0, hu.text[h.body_from :].lstrip(" .:–—-\n"))
         segments.append(
             Segment(
                 title=h.title,

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from botrygt_nlp.reports import cues
+from botrygt_nlp.reports.runin import run_in
 from botrygt_nlp.reports.types import HeadingKind, ReportFormat, Segment
 
 _LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
@@ -18,6 +19,10 @@ _ATX = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
 _BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?=\S)(.+?)(?<=\S)\1\s*:?\s*$")
 _SENTENCE_INSIDE = re.compile(r"[.!?]\s+[A-ZÆØÅ]")
+_BULLET = re.compile(r"^\s*[-*+•–]\s+")
+_EMPHASIS = re.compile(r"\*\*|__")
+_LEADING_BOLD = re.compile(r"^(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+RUN_IN_LEVEL = 9  # deeper than every headline kind: run-ins mark incidents only where nothing else repeats
 _TRAILING_FUNCTION_WORD = re.compile(
     r"\b(i|på|en|et|og|at|til|fra|med|af|for|der|som|den|det|de|er|blev|har|om|ved|ud|ind|efter|mellem)\s*$",
     re.IGNORECASE,
@@ -37,9 +42,11 @@ class _Line:
 class _Candidate:
     line: int  # index of the headline line
     last_line: int  # the setext underline, or the headline itself
-    level: int  # 1–6 for Markdown headings, 7 for bold-only lines, 8 for plain-text headline lines
+    level: int  # 1–6 Markdown headings, 7 bold-only lines, 8 plain-text headline lines, 9 run-in headlines
     kind: HeadingKind
     title: str
+    title_end: int = -1  # absolute offset; -1: the end of the headline line
+    body_start: int = -1  # absolute offset; -1: the line after ``last_line``
 
 
 def split_lines(text: str) -> list[_Line]:
@@ -101,6 +108,41 @@ def _is_text_headline(lines: list[_Line], i: int) -> bool:
     return True
 
 
+def _visible(raw: str) -> tuple[str, list[int], str | None]:
+    """A line without its bullet and emphasis markers, the raw index of each visible character, the bold lead."""
+    keep: list[int] = []
+    bullet = _BULLET.match(raw)
+    i = bullet.end() if bullet else 0
+    bold_m = _LEADING_BOLD.match(raw, i)
+    bold = _EMPHASIS.sub("", bold_m.group(2)) if bold_m else None
+    while i < len(raw):
+        m = _EMPHASIS.match(raw, i)
+        if m:
+            i = m.end()
+            continue
+        keep.append(i)
+        i += 1
+    return "".join(raw[k] for k in keep), keep, bold
+
+
+def _run_in(lines: list[_Line], i: int) -> _Candidate | None:
+    """A run-in headline opening line ``i`` ("Vejle: Indbrud i villa. Natten til …"), when it starts a
+    paragraph or a bulleted list item."""
+    ln = lines[i]
+    bulleted = bool(_BULLET.match(ln.text))
+    if not (i == 0 or lines[i - 1].blank or bulleted):
+        return None
+    visible, index, bold = _visible(ln.text)
+    found = run_in(visible, bold)
+    if found is None or found.end >= len(visible.rstrip()):
+        return None  # a headline with nothing after it on the line is an ordinary headline, not a run-in
+    raw_end = index[found.end - 1] + 1
+    while raw_end < len(ln.text) and ln.text[raw_end] in "*_":
+        raw_end += 1  # "**Vejle:**": the closing markers belong to the headline
+    title_end = ln.start + raw_end
+    return _Candidate(i, i, RUN_IN_LEVEL, HeadingKind.RUN_IN, found.title, title_end, title_end)
+
+
 def _candidates(lines: list[_Line], fmt: ReportFormat) -> tuple[list[_Candidate], list[_Candidate]]:
     """All headings as written, and those of them that may start an incident (titles cleaned)."""
     raw: list[_Candidate] = []
@@ -130,12 +172,17 @@ def _candidates(lines: list[_Line], fmt: ReportFormat) -> tuple[list[_Candidate]
         elif _is_text_headline(lines, i):
             cand = _Candidate(i, i, 8, HeadingKind.LINE, ln.text)
         if cand is None:
+            cand = _run_in(lines, i)
+        if cand is None:
             continue
         raw.append(cand)
         title = cues.clean_title(cand.title)
         if not cues.can_be_incident_title(cand.title, title):
             continue
-        out.append(_Candidate(cand.line, cand.last_line, cand.level, cand.kind, title))
+        out.append(_Candidate(cand.line, cand.last_line, cand.level, cand.kind, title, cand.title_end, cand.body_start))
+    if sum(c.level == RUN_IN_LEVEL for c in out) < 2:
+        # One "Town: …" paragraph proves nothing (quotes and labels look alike); two or more make a pattern.
+        out = [c for c in out if c.level != RUN_IN_LEVEL]
     return raw, out
 
 
@@ -201,19 +248,95 @@ def _last_content(lines: list[_Line], first: int, stop: int) -> int:
     return k
 
 
+def _paragraph_start(lines: list[_Line], first: int, k: int) -> int:
+    while k > first and not lines[k - 1].blank:
+        k -= 1
+    return k
+
+
 def _trim_junk(lines: list[_Line], first: int, last: int) -> int:
-    """``last`` moved back over trailing "Læs også"/share/ad paragraphs (pasted page furniture)."""
+    """``last`` moved back over trailing "Læs også"/share/ad paragraphs and lines (pasted page furniture,
+    hashtag lines under a post)."""
     while last >= first:
-        j = last
-        while j > first and not lines[j - 1].blank:
-            j -= 1
+        if not lines[last].advice and cues.is_junk_line(lines[last].text):
+            last = _last_content(lines, first, last)
+            continue
+        j = _paragraph_start(lines, first, last)
         if j <= first or lines[j].advice or not cues.is_junk_line(lines[j].text):
             return last
         last = _last_content(lines, first, j)
     return last
 
 
-def _body(text: str, lines: list[_Line], first: int, last: int) -> str:
+def _paragraphs(lines: list[_Line], first: int, last: int) -> list[tuple[int, int]]:
+    """(first, last) line indices of the paragraphs in ``lines[first..last]``."""
+    out: list[tuple[int, int]] = []
+    k = first
+    while k <= last:
+        if lines[k].blank:
+            k += 1
+            continue
+        j = k
+        while j + 1 <= last and not lines[j + 1].blank:
+            j += 1
+        out.append((k, j))
+        k = j + 1
+    return out
+
+
+def _headless(text: str, lines: list[_Line], footer: int) -> tuple[tuple[int, int], list[Segment]]:
+    """A report without headlines: leading header-like paragraphs are the header, the rest one incident.
+
+    When the header calls the text a døgnrapport, it is a list of incidents even without headlines (press
+    e-mails separate them by blank lines only): each paragraph that does not go on with the one before
+    (a pronoun, a witness appeal, advice, furniture) starts an incident of its own.
+    """
+    i = 0
+    while i < len(lines):
+        if lines[i].blank:
+            i += 1
+            continue
+        if not cues.is_header_line(lines[i].text):
+            break
+        while i < len(lines) and not lines[i].blank:
+            i += 1
+    last = _trim_junk(lines, i, _last_content(lines, i, footer))
+    header_end = lines[i].start if i < len(lines) else len(text)
+    if last < i:
+        return (0, header_end), []
+    groups = [(i, last)]
+    if cues.names_daily_report(text[:header_end]):
+        groups = []
+        for a, b in _paragraphs(lines, i, last):
+            para = " ".join(ln.text for ln in lines[a : b + 1])
+            joins = lines[a].advice or cues.is_junk_line(lines[a].text) or cues.continues_incident(para)
+            if groups and joins:
+                groups[-1] = (groups[-1][0], b)
+            else:
+                groups.append((a, b))
+    segments = []
+    for a, b in groups:
+        b = _trim_junk(lines, a + 1, b) if b > a else b
+        segments.append(
+            Segment(
+                title="",
+                start=lines[a].start,
+                end=lines[b].end,
+                title_start=lines[a].start,
+                title_end=lines[a].start,
+                body=_body(text, lines, a, b),
+                heading=HeadingKind.NONE,
+                has_advice_block=_has_advice_block(lines, a, b),
+            )
+        )
+    return (0, header_end), segments
+
+
+def _body(text: str, lines: list[_Line], first: int, last: int, start: int = -1) -> str:
+    """The analyzer's text of lines ``first..last``; ``start`` (absolute) begins it mid-line (run-ins)."""
+    if start >= 0:
+        # The rest of a run-in line: "Vejle: Indbrud i villa|. Natten til …" – drop the headline's full stop.
+        return cues.normalise_for_analysis(text[start : lines[last].end].lstrip(" \t.:–—-"))
     if last < first:
         return ""
     return cues.normalise_for_analysis(text[lines[first].start : lines[last].end])
@@ -230,31 +353,7 @@ def segment_lines(text: str, fmt: ReportFormat) -> tuple[tuple[int, int], list[S
     footer = _footer_start(lines, first_head if first_head is not None else -1)
 
     if not heads:
-        # No headlines: leading header-like paragraphs are the header, the rest is one incident.
-        i = 0
-        while i < len(lines):
-            if lines[i].blank:
-                i += 1
-                continue
-            if not cues.is_header_line(lines[i].text):
-                break
-            while i < len(lines) and not lines[i].blank:
-                i += 1
-        last = _trim_junk(lines, i, _last_content(lines, i, footer))
-        header_end = lines[i].start if i < len(lines) else len(text)
-        if last < i:
-            return (0, header_end), []
-        seg = Segment(
-            title="",
-            start=lines[i].start,
-            end=lines[last].end,
-            title_start=lines[i].start,
-            title_end=lines[i].start,
-            body=_body(text, lines, i, last),
-            heading=HeadingKind.NONE,
-            has_advice_block=_has_advice_block(lines, i, last),
-        )
-        return (0, header_end), [seg]
+        return _headless(text, lines, footer)
 
     segments: list[Segment] = []
     for n, h in enumerate(heads):
@@ -271,8 +370,8 @@ def segment_lines(text: str, fmt: ReportFormat) -> tuple[tuple[int, int], list[S
                 start=lines[h.line].start,
                 end=lines[body_last].end,
                 title_start=lines[h.line].start,
-                title_end=lines[h.line].end,
-                body=_body(text, lines, h.last_line + 1, last),
+                title_end=h.title_end if h.title_end >= 0 else lines[h.line].end,
+                body=_body(text, lines, h.last_line + 1, body_last if h.body_start >= 0 else last, h.body_start),
                 heading=h.kind,
                 has_advice_block=_has_advice_block(lines, h.line, body_last),
             )

@@ -31,6 +31,7 @@ class HeadingKind(StrEnum):
     H6 = "h6"
     BOLD = "bold"  # a bold-only line / <p><strong>…</strong></p>
     LINE = "line"  # a short headline line in plain text
+    RUN_IN = "run_in"  # a headline opening the first paragraph: "Vejle: Indbrud i villa. Natten til …"
     NONE = "none"  # a report without headlines: the whole body is one incident
 
 

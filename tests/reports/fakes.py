@@ -13,17 +13,18 @@ from botrygt_nlp.reports import ReportFormat, decode_report, detect_format
 DATA = Path(__file__).resolve().parent.parent / "data" / "reports"
 
 _TYPES: list[tuple[str, CrimeType]] = [
-    (r"spiritus|slagsmål|hash|fartkontrol|hærværk", CrimeType.OTHER_CRIME),
+    (r"spiritus|slagsmål|hash|fartkontrol|hærværk|\bvold\b|\btruet\b|km/t", CrimeType.OTHER_CRIME),
     (r"sommerhus", CrimeType.HOLIDAY_HOME_BURGLARY),
     (r"varebil|håndværkerbil", CrimeType.VAN_TOOL_THEFT),
-    (r"indbrud i bil|katalysator|bil stjålet", CrimeType.CAR_THEFT),
-    (r"kiosk|byggeplads|skur|kolonihave|butik", CrimeType.BUSINESS_BURGLARY),
+    (r"indbrud i bil|katalysator|bil stjålet|nøglefri|nummerplade", CrimeType.CAR_THEFT),
+    (r"kiosk|byggeplads|(?<!cykel)skur|kolonihave|butik|landbrug|maskinhus|garage", CrimeType.BUSINESS_BURGLARY),
     (r"indbrud", CrimeType.HOME_BURGLARY),
-    (r"cykel", CrimeType.BIKE_THEFT),
-    (r"falske|tricktyv|tagrens", CrimeType.TRICK_THEFT),
-    (r"lommetyv|mobiltelefon", CrimeType.PICKPOCKETING),
+    (r"cykel|knallert", CrimeType.BIKE_THEFT),
+    (r"falske|falsk betjent|tricktyv|tagrens", CrimeType.TRICK_THEFT),
+    (r"lommetyv|mobiltelefon|tasketyv", CrimeType.PICKPOCKETING),
     (r"svindel|sms|bankrådgiver", CrimeType.FRAUD),
-    (r"påhængsmotor|bådmotor", CrimeType.BOAT_THEFT),
+    (r"påhængsmotor|bådmotor|udenbordsmotor", CrimeType.BOAT_THEFT),
+    (r"\bpakker\b", CrimeType.HOME_BURGLARY),  # parcels taken from a doorstep: theft at the home
 ]
 _ADVICE = re.compile(r"\b(råder|husk|minder om|anbefaler|opfordrer|lav aldrig|undgå|gør tyven utryg)\b", re.I)
 

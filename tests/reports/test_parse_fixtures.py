@@ -16,6 +16,8 @@ IDS = [f.name for f in FIXTURES]
 def _visible(chunk: str, fmt: ReportFormat) -> str:
     if fmt is ReportFormat.HTML:
         chunk = html.unescape(re.sub(r"<[^>]+>", "", chunk))
+    if fmt is ReportFormat.MARKDOWN:
+        chunk = re.sub(r"^\s*[-*+]\s+|\*\*|__", "", chunk)  # "- **Ishøj:** Nummerplader stjålet"
     return chunk.replace("\u00a0", " ").rstrip()
 
 

@@ -1,0 +1,138 @@
+"""Incident layouts seen in real døgnrapporter and local news: run-in headlines, reports without headlines,
+incidents as list items, table rows or title-classed elements, and per-incident <article><header>."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from botrygt_nlp.reports import HeadingKind, ReportFormat, parse_report
+from botrygt_nlp.rewrite import RewriteOptions, rewrite_report, strip_blocks
+from tests.reports.fakes import FIXTURES, KeywordAnalyzer
+
+BY_NAME = {f.name: f for f in FIXTURES}
+RUN_IN = [
+    "r25_lokalavis_runin_vejle.html",
+    "r26_presse_email_caps_towns.txt",
+    "r28_facebook_emoji_midtvest.txt",
+    "r34_vestegnen_md_bullets.md",
+]
+
+
+@pytest.mark.parametrize("name", RUN_IN)
+def test_run_in_headlines_split_the_paragraph_into_title_and_body(name: str) -> None:
+    fx = BY_NAME[name]
+    report = parse_report(fx.text, None, KeywordAnalyzer())
+    assert len(report.incidents) >= 4
+    for inc in report.incidents:
+        assert inc.heading is HeadingKind.RUN_IN
+        assert inc.body and inc.body[0].isupper(), inc.body[:30]  # no leftover "." or ":" from the headline
+        assert not inc.body.startswith(inc.title)
+        head = re.sub(r"<[^>]+>|\*\*", "", fx.text[inc.title_start : inc.title_end])
+        assert head.rstrip(" .").endswith(inc.title.split()[-1]), head
+
+
+def test_one_town_colon_paragraph_is_no_headline_pattern() -> None:
+    text = (
+        "Natten til mandag var der indbrud i en villa på Skovvej i Ry. Tyven tog smykker.\n\n"
+        "Vagthavende Jens Holm: Vi efterforsker sagen.\n\n"
+        "Ry: Politiet efterlyser vidner, der har set en hvid bil.\n"
+    )
+    report = parse_report(text, None, KeywordAnalyzer())
+    assert [i.heading for i in report.incidents] == [HeadingKind.NONE]
+    assert report.text[: report.incidents[0].end].endswith("set en hvid bil.")
+
+
+def test_a_daily_report_without_headlines_is_split_at_paragraphs_that_start_a_new_incident() -> None:
+    fx = BY_NAME["r29_nordsjaelland_no_headlines.txt"]
+    burglary, hash_driver, bike = parse_report(fx.text, None, KeywordAnalyzer()).incidents
+    assert burglary.body.startswith("Natten til onsdag") and "Tyven var væk" in burglary.body
+    assert "hører gerne fra vidner" in burglary.body  # a witness appeal goes on with its incident
+    assert hash_driver.body.startswith("En 19-årig mand") and "Han blev sigtet" in hash_driver.body
+    assert bike.body.endswith("ikke kan ses fra vejen.")  # "Den stod …" points back: same incident
+    result = rewrite_report(fx.text, RewriteOptions(fmt=fx.fmt), KeywordAnalyzer())
+    assert [i.incident_index for i in result.changes.insertions] == [0, 2]
+    assert fx.text[: result.changes.insertions[0].offset].endswith("på Rungstedvej i løbet af natten.")
+
+
+def test_text_without_a_daily_report_header_stays_one_incident_in_every_format() -> None:
+    paragraphs = ["Natten til onsdag var der indbrud i en villa i Ry.", "En elcykel blev stjålet i Skive."]
+    for text in ("\n\n".join(paragraphs), "".join(f"<p>{p}</p>" for p in paragraphs)):
+        assert len(parse_report(text, None, KeywordAnalyzer()).incidents) == 1
+    html = "<main><h1>Døgnrapport fra Fyns Politi</h1>" + "".join(f"<p>{p}</p>" for p in paragraphs) + "</main>"
+    report = parse_report(html, None, KeywordAnalyzer())
+    assert [i.body for i in report.incidents] == paragraphs
+
+
+@pytest.mark.parametrize(
+    ("name", "closing"),
+    [("r32_midtvestsjaelland_list_items.html", "</li>"), ("r36_bornholm_table_rows.html", "</td>")],
+)
+def test_list_items_and_table_rows_are_incidents_and_get_their_advice_inside(name: str, closing: str) -> None:
+    fx = BY_NAME[name]
+    report = parse_report(fx.text, None, KeywordAnalyzer())
+    assert len(report.incidents) == len(fx.incidents)
+    result = rewrite_report(report, RewriteOptions(), KeywordAnalyzer())
+    assert result.changes.insertions
+    for ins in result.changes.insertions:
+        assert fx.text[ins.offset :].lstrip().startswith(closing), fx.text[ins.offset : ins.offset + 30]
+    rows = parse_report(BY_NAME["r36_bornholm_table_rows.html"].text, None, KeywordAnalyzer()).incidents
+    assert rows[0].body.startswith("Mandag kl. 14-18\nRønne\nDer blev stjålet")  # time and place cells included
+
+
+def test_nested_list_stays_inside_its_incident() -> None:
+    first = parse_report(BY_NAME["r32_midtvestsjaelland_list_items.html"].text, None, KeywordAnalyzer()).incidents[0]
+    assert first.body.endswith("en bærbar computer\nsmykker\net ur")
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # A heading wrapped in its own element, the body in a sibling.
+        '<main><div class="item"><div class="head"><h3>Indbrud i villa i Ry</h3><time>i går</time></div>'
+        '<div class="body"><p>Tyven tog smykker.</p></div></div><div class="item"><div class="head">'
+        '<h3>Cykel stjålet i Skive</h3></div><div class="body"><p>En elcykel blev stjålet.</p></div></div></main>',
+        # One <article> per incident, each with its own <header>.
+        "<main><article><header><h2>Indbrud i villa i Ry</h2></header><p>Tyven tog smykker.</p></article>"
+        "<article><header><h2>Cykel stjålet i Skive</h2></header><p>En elcykel blev stjålet.</p></article></main>",
+        # Headlines styled by class only.
+        '<div class="incident"><div class="incident-title">Indbrud i villa i Ry</div><div class="text">Tyven tog '
+        'smykker.</div></div><div class="incident"><span class="overskrift">Cykel stjålet i Skive</span>'
+        "<p>En elcykel blev stjålet.</p></div>",
+    ],
+    ids=["wrapped-heading", "article-header", "title-class"],
+)
+def test_headings_wrapped_in_their_own_element_keep_their_body(page: str) -> None:
+    report = parse_report(page, ReportFormat.HTML, KeywordAnalyzer())
+    first = "i går\n\nTyven tog smykker." if "<time>" in page else "Tyven tog smykker."  # the date is its own
+    assert [(i.title, i.body) for i in report.incidents] == [
+        ("Indbrud i villa i Ry", first),
+        ("Cykel stjålet i Skive", "En elcykel blev stjålet."),
+    ]
+    result = rewrite_report(page, RewriteOptions(fmt=ReportFormat.HTML), KeywordAnalyzer())
+    for ins, words in zip(result.changes.insertions, ["smykker.", "stjålet."], strict=True):
+        assert re.sub(r"<[^>]+>", "", page[: ins.offset]).endswith(words)
+    assert strip_blocks(result.text, ReportFormat.HTML) == page
+
+
+def test_e_mail_and_page_furniture_is_header_not_incident() -> None:
+    email = parse_report(BY_NAME["r26_presse_email_caps_towns.txt"].text, None, KeywordAnalyzer())
+    assert all(not i.title.startswith(("Hej", "Fra", "Emne")) for i in email.incidents)
+    assert email.header.period == "fra torsdag kl. 07 til fredag kl. 07"
+    page = parse_report(BY_NAME["r33_sydsjaelland_pasted_page.txt"].text, None, KeywordAnalyzer())
+    assert page.incidents[0].title == "Indbrud i villa i Næstved"  # not the breadcrumb or "Opdateret …"
+    assert page.header.date is not None and page.header.date.isoformat() == "2025-02-12"
+
+
+@pytest.mark.parametrize(
+    ("name", "last_words"),
+    [
+        ("r28_facebook_emoji_midtvest.txt", "Ring 114 📞"),  # the hashtag line under the post is not included
+        ("r27_fyn_cms_frontmatter.md", "Døren til kælderen var ikke låst."),  # nor a link-only line
+    ],
+)
+def test_trailing_social_and_link_lines_are_not_an_incidents_last_words(name: str, last_words: str) -> None:
+    fx = BY_NAME[name]
+    last = parse_report(fx.text, None, KeywordAnalyzer()).incidents[-1]
+    assert fx.text[last.start : last.end].endswith(last_words)
