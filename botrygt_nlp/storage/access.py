@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from botrygt_nlp.domain import Assessment
 from botrygt_nlp.errors import InputError
+from botrygt_nlp.storage.clean import fit_values
 from botrygt_nlp.storage.tables import api_keys, articles, feedback, submissions
 from botrygt_nlp.storage.types import ApiKeyInfo, FeedbackRecord, SubmissionRecord
 
@@ -60,12 +61,17 @@ class AccessMixin:
                 conn.execute(
                     feedback.insert()
                     .values(
-                        article_id=article_id,
-                        text=text,
-                        label=label,
-                        value=json.dumps(value, ensure_ascii=False),
-                        who=who,
-                        at=when or datetime.now(UTC),
+                        **fit_values(
+                            feedback,
+                            {
+                                "article_id": article_id,
+                                "text": text,
+                                "label": label,
+                                "value": json.dumps(value, ensure_ascii=False),
+                                "who": who,
+                                "at": when or datetime.now(UTC),
+                            },
+                        )
                     )
                     .returning(feedback.c.id)
                 ).scalar_one()
@@ -105,13 +111,18 @@ class AccessMixin:
                 conn.execute(
                     submissions.insert()
                     .values(
-                        external_id=external_id,
-                        title=title,
-                        text=text,
-                        who=who,
-                        at=when or datetime.now(UTC),
-                        model_version=assessment.model_version,
-                        payload=json.dumps(assessment.to_json(), ensure_ascii=False),
+                        **fit_values(
+                            submissions,
+                            {
+                                "external_id": external_id,
+                                "title": title,
+                                "text": text,
+                                "who": who,
+                                "at": when or datetime.now(UTC),
+                                "model_version": assessment.model_version,
+                                "payload": json.dumps(assessment.to_json(), ensure_ascii=False),
+                            },
+                        )
                     )
                     .returning(submissions.c.id)
                 ).scalar_one()

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from botrygt_nlp.domain import Assessment, CrimeType
 from botrygt_nlp.errors import InputError
+from botrygt_nlp.storage.clean import clean_text, fit_values
 from botrygt_nlp.storage.tables import articles, assessments
 from botrygt_nlp.storage.types import (
     ArticleFilter,
@@ -44,6 +45,35 @@ def _decode_cursor(cursor: str) -> int:
         return int(value)
     except (ValueError, UnicodeDecodeError) as exc:
         raise InputError(f"invalid cursor {cursor!r}") from exc
+
+
+def _article_values(art: NewArticle) -> dict[str, Any]:
+    """The row for ``art``, cleaned and fitted to the columns (see storage.clean)."""
+    return fit_values(
+        articles,
+        {
+            "feed_id": art.feed_id,
+            "source": art.source.value,
+            "external_id": art.external_id,
+            "outlet": art.outlet,
+            "url": art.url,
+            "url_norm": art.url_norm,
+            "guid": art.guid,
+            "title": art.title,
+            "title_norm": art.title_norm,
+            "text": art.text,
+            "published": art.published,
+            "fetched_at": art.fetched_at,
+            "extraction_method": art.extraction_method.value if art.extraction_method else None,
+            "from_feed_summary": art.from_feed_summary,
+            "paywalled": art.paywalled,
+            # From the values as stored, so the same article always gets the same story id.
+            "story_id": story_id_for(clean_text(art.outlet), clean_text(art.url_norm)),
+            "wire": art.wire,
+            "municipality": art.municipality,
+            "district": art.district,
+        },
+    )
 
 
 class ArticlesMixin:
@@ -90,54 +120,31 @@ class ArticlesMixin:
         window = timedelta(days=title_window_days)
         for art, assessment in items:
             day = art.published or art.fetched_at
-            story_id = story_id_for(art.outlet, art.url_norm)
+            row = _article_values(art)
             wire = art.wire
-            if art.title_norm:
+            if row["title_norm"]:
                 near = sa.and_(
-                    articles.c.title_norm == art.title_norm,
+                    articles.c.title_norm == row["title_norm"],
                     sa.func.coalesce(articles.c.published, articles.c.fetched_at).between(day - window, day + window),
                 )
                 if dedup_titles:
                     same_outlet = conn.execute(
-                        sa.select(articles.c.id).where(near, articles.c.outlet == art.outlet).limit(1)
+                        sa.select(articles.c.id).where(near, articles.c.outlet == row["outlet"]).limit(1)
                     ).first()
                     if same_outlet is not None:  # re-published under a new URL: the same article
                         duplicates += 1
                         continue
                 other = conn.execute(
                     sa.select(articles.c.story_id)
-                    .where(near, articles.c.outlet != art.outlet)
+                    .where(near, articles.c.outlet != row["outlet"])
                     .order_by(articles.c.id)
                     .limit(1)
                 ).first()
                 if other is not None:  # the same story in another outlet: wire copy, linked, counted apart
-                    story_id, wire = other[0], True
-                    conn.execute(sa.update(articles).where(articles.c.story_id == story_id).values(wire=True))
-            new_id = conn.execute(
-                self._insert_ignore(articles)
-                .values(
-                    feed_id=art.feed_id,
-                    source=art.source.value,
-                    external_id=art.external_id,
-                    outlet=art.outlet,
-                    url=art.url,
-                    url_norm=art.url_norm,
-                    guid=art.guid,
-                    title=art.title,
-                    title_norm=art.title_norm,
-                    text=art.text,
-                    published=art.published,
-                    fetched_at=art.fetched_at,
-                    extraction_method=art.extraction_method.value if art.extraction_method else None,
-                    from_feed_summary=art.from_feed_summary,
-                    paywalled=art.paywalled,
-                    story_id=story_id,
-                    wire=wire,
-                    municipality=art.municipality,
-                    district=art.district,
-                )
-                .returning(articles.c.id)
-            ).scalar()
+                    row["story_id"], wire = other[0], True
+                    conn.execute(sa.update(articles).where(articles.c.story_id == other[0]).values(wire=True))
+            row["wire"] = wire
+            new_id = conn.execute(self._insert_ignore(articles).values(**row).returning(articles.c.id)).scalar()
             if new_id is None:
                 duplicates += 1
                 continue
@@ -146,22 +153,22 @@ class ArticlesMixin:
         return InsertOutcome(inserted=len(ids), duplicates=duplicates, article_ids=tuple(ids))
 
     def _write_assessment(self, conn: Connection, article_id: int, a: Assessment, at: datetime) -> bool:
-        res = conn.execute(
-            self._insert_ignore(assessments)
-            .values(
-                article_id=article_id,
-                model_version=a.model_version,
-                assessed_at=at,
-                relevant=a.relevant,
-                crime_type=a.crime_type.value,
-                constructive=a.constructive,
-                alarmist=a.alarmist,
-                witness_appeal=a.witness_appeal,
-                score=float(a.score),
-                payload=json.dumps(a.to_json(), ensure_ascii=False),
-            )
-            .returning(assessments.c.article_id)
+        row = fit_values(
+            assessments,
+            {
+                "article_id": article_id,
+                "model_version": a.model_version,
+                "assessed_at": at,
+                "relevant": a.relevant,
+                "crime_type": a.crime_type.value,
+                "constructive": a.constructive,
+                "alarmist": a.alarmist,
+                "witness_appeal": a.witness_appeal,
+                "score": float(a.score),
+                "payload": json.dumps(a.to_json(), ensure_ascii=False),
+            },
         )
+        res = conn.execute(self._insert_ignore(assessments).values(**row).returning(assessments.c.article_id))
         # RETURNING, not rowcount: drivers disagree on rowcount for ON CONFLICT DO NOTHING.
         return res.first() is not None
 

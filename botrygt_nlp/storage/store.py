@@ -26,6 +26,7 @@ from botrygt_nlp.reference import resolve_district, resolve_municipality
 from botrygt_nlp.storage import migrations
 from botrygt_nlp.storage.access import AccessMixin
 from botrygt_nlp.storage.articles import ArticlesMixin
+from botrygt_nlp.storage.clean import clean_text, column_length, fit_key_for, fit_values
 from botrygt_nlp.storage.engine import create_engine
 from botrygt_nlp.storage.tables import feed_events, feeds
 from botrygt_nlp.storage.types import (
@@ -38,6 +39,9 @@ from botrygt_nlp.storage.types import (
     NewArticle,
     NewFeed,
 )
+
+_URL_CHARS = column_length(feeds, "url") or 2048
+_OUTLET_CHARS = column_length(feeds, "outlet") or 200
 
 
 class FeedExistsError(InputError):
@@ -128,6 +132,10 @@ class Store(ArticlesMixin, AccessMixin):
             raise InputError(f"feed URL must be http(s): {feed.url!r}")
         if not feed.outlet.strip():
             raise InputError("outlet must not be empty")
+        # Refused rather than cut: a shortened URL is another URL, a shortened outlet another outlet.
+        for name, value, limit in (("feed URL", feed.url, _URL_CHARS), ("outlet", feed.outlet, _OUTLET_CHARS)):
+            if len(value.strip()) > limit or clean_text(value) != value:
+                raise InputError(f"{name} is longer than {limit} characters or contains NUL/invalid characters")
         try:
             with self._tx() as conn:
                 new_id = conn.execute(
@@ -276,29 +284,27 @@ class Store(ArticlesMixin, AccessMixin):
     ) -> KnownKeys:
         """Which of these keys the store already has (GUIDs per feed; URLs and recent titles per outlet)."""
         a = self._articles_table()
-        found_g: set[str] = set()
-        found_u: set[str] = set()
-        found_t: set[str] = set()
+        # Looked up as stored (storage.clean fits long keys), answered in the caller's own terms.
+        as_stored = {
+            name: {fit_key_for(a, name, v): v for v in values if v}
+            for name, values in (("guid", guids), ("url_norm", url_norms), ("title_norm", title_norms))
+        }
+        stored_outlet = fit_values(a, {"outlet": outlet})["outlet"]
+        found: dict[str, set[str]] = {"guid": set(), "url_norm": set(), "title_norm": set()}
+        scope = {
+            "guid": a.c.feed_id == feed_id,
+            "url_norm": a.c.outlet == stored_outlet,
+            "title_norm": sa.and_(
+                a.c.outlet == stored_outlet, sa.func.coalesce(a.c.published, a.c.fetched_at) >= title_since
+            ),
+        }
         with self._engine.connect() as conn:
-            for chunk in _chunks(list(guids)):
-                found_g.update(
-                    conn.execute(sa.select(a.c.guid).where(a.c.feed_id == feed_id, a.c.guid.in_(chunk))).scalars()
-                )
-            for chunk in _chunks(list(url_norms)):
-                found_u.update(
-                    conn.execute(sa.select(a.c.url_norm).where(a.c.outlet == outlet, a.c.url_norm.in_(chunk))).scalars()
-                )
-            for chunk in _chunks([t for t in title_norms if t]):
-                found_t.update(
-                    conn.execute(
-                        sa.select(a.c.title_norm).where(
-                            a.c.outlet == outlet,
-                            a.c.title_norm.in_(chunk),
-                            sa.func.coalesce(a.c.published, a.c.fetched_at) >= title_since,
-                        )
-                    ).scalars()
-                )
-        return KnownKeys(frozenset(found_g), frozenset(found_u), frozenset(found_t))
+            for name, keys in as_stored.items():
+                column = a.c[name]
+                for chunk in _chunks(list(keys)):
+                    hits = conn.execute(sa.select(column).where(scope[name], column.in_(chunk))).scalars()
+                    found[name].update(keys[hit] for hit in hits)
+        return KnownKeys(frozenset(found["guid"]), frozenset(found["url_norm"]), frozenset(found["title_norm"]))
 
     def save_poll(
         self,
@@ -351,37 +357,25 @@ class Store(ArticlesMixin, AccessMixin):
                 # A lease that expired and was taken over must not be clobbered; the articles are safe
                 # either way (constraints), the new owner records the state.
                 stmt = stmt.where(sa.or_(feeds.c.lease_owner == owner, feeds.c.lease_owner.is_(None)))
-            conn.execute(stmt.values(**values))
-            conn.execute(
-                feed_events.insert().values(
-                    feed_id=feed_id,
-                    at=update.polled_at,
-                    kind=update.event.value,
-                    message=update.message,
-                    new_articles=outcome.inserted,
-                )
-            )
+            # Server-chosen strings (ETag, Last-Modified, error texts) are fitted like any other input.
+            conn.execute(stmt.values(**fit_values(feeds, values)))
+            self._event(conn, feed_id, update.polled_at, update.event, update.message, outcome.inserted)
             if update.status is FeedStatus.PAUSED:
-                conn.execute(
-                    feed_events.insert().values(
-                        feed_id=feed_id,
-                        at=update.polled_at,
-                        kind=FeedEventKind.PAUSED.value,
-                        message=update.pause_reason,
-                        new_articles=0,
-                    )
-                )
+                self._event(conn, feed_id, update.polled_at, FeedEventKind.PAUSED, update.pause_reason, 0)
         return outcome
 
     def log_feed_event(
         self, feed_id: int, kind: FeedEventKind, message: str | None, *, now: datetime | None = None
     ) -> None:
         with self._tx() as conn:
-            conn.execute(
-                feed_events.insert().values(
-                    feed_id=feed_id, at=now or _now(), kind=kind.value, message=message, new_articles=0
-                )
-            )
+            self._event(conn, feed_id, now or _now(), kind, message, 0)
+
+    @staticmethod
+    def _event(
+        conn: Connection, feed_id: int, at: datetime, kind: FeedEventKind, message: str | None, new_articles: int
+    ) -> None:
+        row = {"feed_id": feed_id, "at": at, "kind": kind.value, "message": message, "new_articles": new_articles}
+        conn.execute(feed_events.insert().values(**fit_values(feed_events, row)))
 
 
 def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
