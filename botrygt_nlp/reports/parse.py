@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from botrygt_nlp.errors import BinaryInputError, EncodingError, InputError
+from botrygt_nlp.reports.assess import assess_incident
 from botrygt_nlp.reports.header import extract_header
 from botrygt_nlp.reports.html import segment_html
 from botrygt_nlp.reports.lines import segment_lines
@@ -82,10 +83,10 @@ def parse_report(
         analyzer = get_analyzer()
     incidents = []
     for i, seg in enumerate(segments):
-        body = seg.body or seg.title
         assessment, error = None, None
         try:
-            assessment = analyzer.assess(body, title=seg.title or None) if body.strip() else None
+            has_text = bool((seg.body or seg.title).strip())
+            assessment = assess_incident(analyzer, seg.title, seg.body) if has_text else None
         except InputError as exc:
             # One unusable incident (another language, too long) must not sink the whole report;
             # it stays unassessed, is reported, and the rewriter leaves it alone.

@@ -7,6 +7,7 @@ blocks (``strip_blocks`` or the offsets in the change report) gives back the inp
 from __future__ import annotations
 
 from botrygt_nlp.config import get_settings
+from botrygt_nlp.reports.assess import assess_incident
 from botrygt_nlp.reports.parse import parse_report
 from botrygt_nlp.reports.types import AnalyzerLike, Incident, Report
 from botrygt_nlp.rewrite.blocks import render_block
@@ -100,8 +101,8 @@ def rewrite_report(
         out_len += len(chunk)
         constructive_after = score_after = None
         if options.verify:
-            after = _verifier(analyzer).assess(
-                f"{incident.body}\n\n{content.plain_text()}", title=incident.title or None
+            after = assess_incident(
+                _verifier(analyzer), incident.title, f"{incident.body}\n\n{content.plain_text()}".lstrip()
             )
             constructive_after, score_after = after.constructive, after.score
         insertions.append(
