@@ -3,6 +3,11 @@
 The core function :func:`compute_trends` returns dataclasses; the CLI (`botrygt trends`) and the API
 (GET /v1/trends) only format them. One model version per table: the latest in the store unless asked
 (mixing versions would make a trend line jump when the model changes; `botrygt rescore` first).
+
+Weeks, months and quarters are Danish calendar periods: an article published at 00:30 on 1 January in
+Copenhagen (23:30 UTC on 31 December) belongs to January and to the new year's first quarter, and the
+week after a summer-time change starts at Danish midnight. :func:`day_start` gives the matching bounds
+for ``since``/``until``.
 """
 
 from __future__ import annotations
@@ -14,10 +19,11 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Protocol
 
+from botrygt_nlp.monitor.dates import COPENHAGEN
 from botrygt_nlp.storage.types import TrendFact
 
 Z_95 = 1.959963984540054
@@ -77,11 +83,24 @@ def wilson_interval(successes: int, n: int, z: float = Z_95) -> tuple[float, flo
     denom = 1 + z2 / n
     centre = (p + z2 / (2 * n)) / denom
     half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # At 0 and n the Wilson bound is exactly 0 or 1; floating point would give 1e-17 or 0.9999999999999999.
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == n else min(1.0, centre + half)
+    return low, high
+
+
+def day_start(d: date) -> datetime:
+    """Danish midnight at the start of ``d``: the bound to pass as ``since`` (inclusive) or ``until``
+    (exclusive) so that ranges and periods agree."""
+    return datetime.combine(d, time.min, tzinfo=COPENHAGEN)
 
 
 def period_start(day: date | datetime, period: Period) -> date:
-    d = day.date() if isinstance(day, datetime) else day
+    """First day of the Danish week/month/quarter holding ``day`` (aware datetimes are converted to
+    Copenhagen time; a naive one is taken as Danish local time already)."""
+    if isinstance(day, datetime):
+        day = (day.astimezone(COPENHAGEN) if day.tzinfo is not None else day).date()
+    d = day
     if period is Period.WEEK:
         return d - timedelta(days=d.weekday())
     if period is Period.MONTH:
@@ -136,7 +155,8 @@ def compute_trends(
     model_version: str | None = None,
 ) -> list[TrendRow]:
     """Rows per (group, period), oldest period first. ``since`` inclusive, ``until`` exclusive, on the
-    article's publication time (fetch time when unknown). Empty when nothing has been assessed."""
+    article's publication time (fetch time when unknown); periods are Danish calendar periods (use
+    :func:`day_start` for date bounds). Empty when nothing has been assessed."""
     by, period = GroupBy(by), Period(period)
     version = model_version or store.latest_model_version()
     if version is None:

@@ -12,7 +12,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -51,9 +51,13 @@ def _when(value: str | None, name: str) -> datetime | None:
         d = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
     except ValueError:
         _fail(InputError(f"--{name} must be an ISO date (YYYY-MM-DD), got {value!r}"))
+    # Dates and zone-less times are Danish, like the trend periods (a UTC midnight would move the
+    # first hour or two of a day into the previous period's range).
+    from botrygt_nlp.monitor.dates import COPENHAGEN
+
     if isinstance(d, datetime):
-        return d.replace(tzinfo=UTC) if d.tzinfo is None else d
-    return datetime(d.year, d.month, d.day, tzinfo=UTC)
+        return d.replace(tzinfo=COPENHAGEN) if d.tzinfo is None else d
+    return datetime(d.year, d.month, d.day, tzinfo=COPENHAGEN)
 
 
 def _fmt_dt(d: datetime | None) -> str:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
@@ -15,6 +16,7 @@ from botrygt_nlp.trends import (
     GroupBy,
     Period,
     compute_trends,
+    day_start,
     period_start,
     rows_to_csv,
     rows_to_json,
@@ -143,3 +145,61 @@ def test_formats(store: Store) -> None:
     table = rows_to_table(rows)
     assert "50%" in table and "model_version: v1" in table
     assert rows_to_table([]) == "(no assessed articles in this range)"
+
+
+def test_wilson_is_exact_at_zero_and_n() -> None:
+    for n in (1, 2, 3, 7, 10, 49, 263, 1000):
+        low0, high0 = wilson_interval(0, n)  # type: ignore[misc]
+        lown, highn = wilson_interval(n, n)  # type: ignore[misc]
+        assert low0 == 0.0 and highn == 1.0
+        assert 0.0 < high0 < 1.0 and 0.0 < lown < 1.0
+        assert abs((1 - lown) - high0) < 1e-12  # symmetric: 0 of n mirrors n of n
+    assert wilson_interval(1, 1) == (pytest.approx(0.2065493144), 1.0)  # 1 / (1 + z^2), z = 1.95996
+
+
+CPH = ZoneInfo("Europe/Copenhagen")
+
+
+@pytest.mark.parametrize(
+    ("local", "period", "expected"),
+    [
+        # Around New Year: 00:30 in Copenhagen is still 31 December in UTC.
+        (datetime(2027, 1, 1, 0, 30, tzinfo=CPH), Period.MONTH, date(2027, 1, 1)),
+        (datetime(2027, 1, 1, 0, 30, tzinfo=CPH), Period.QUARTER, date(2027, 1, 1)),
+        (datetime(2027, 1, 1, 0, 30, tzinfo=CPH), Period.WEEK, date(2026, 12, 28)),
+        (datetime(2026, 12, 31, 23, 30, tzinfo=CPH), Period.QUARTER, date(2026, 10, 1)),
+        # Summer time starts Sunday 29 March 2026: Monday 00:30 CEST is Sunday 22:30 UTC.
+        (datetime(2026, 3, 30, 0, 30, tzinfo=CPH), Period.WEEK, date(2026, 3, 30)),
+        (datetime(2026, 3, 29, 23, 30, tzinfo=CPH), Period.WEEK, date(2026, 3, 23)),
+        # Summer time ends Sunday 25 October 2026; a quarter and a month that start in summer time.
+        (datetime(2026, 10, 26, 0, 30, tzinfo=CPH), Period.WEEK, date(2026, 10, 26)),
+        (datetime(2026, 10, 1, 1, 0, tzinfo=CPH), Period.QUARTER, date(2026, 10, 1)),
+        (datetime(2026, 7, 1, 1, 30, tzinfo=CPH), Period.MONTH, date(2026, 7, 1)),
+    ],
+)
+def test_periods_are_danish_calendar_periods(local: datetime, period: Period, expected: date) -> None:
+    assert period_start(local.astimezone(UTC), period) == expected  # the store hands out UTC
+
+
+def test_trend_rows_bucket_on_the_danish_date(store: Store) -> None:
+    new_year = datetime(2027, 1, 1, 0, 30, tzinfo=CPH).astimezone(UTC)  # 2026-12-31 23:30 UTC
+    store.insert_articles(
+        [
+            (article("https://a.example/nytaar", "Indbrud nytårsnat", outlet="A", published=new_year), assessment()),
+            (
+                article(
+                    "https://a.example/dec", "Indbrud juleaften", outlet="A", published=new_year - timedelta(days=7)
+                ),
+                assessment(constructive=True),
+            ),
+        ]
+    )
+    rows = compute_trends(store, "outlet", "quarter")
+    assert [(r.period, r.articles, r.constructive) for r in rows] == [
+        (date(2026, 10, 1), 1, 1),
+        (date(2027, 1, 1), 1, 0),
+    ]
+    january = compute_trends(store, "outlet", "month", since=day_start(date(2027, 1, 1)))
+    assert [(r.period, r.articles) for r in january] == [(date(2027, 1, 1), 1)]
+    december = compute_trends(store, "outlet", "month", until=day_start(date(2027, 1, 1)))
+    assert [(r.period, r.articles) for r in december] == [(date(2026, 12, 1), 1)]
