@@ -2,7 +2,15 @@
 
 Import lines: ``{"id", "url", "outlet", "published", "title", "text"}`` plus optional ``municipality``.
 Each line is assessed and stored like a polled article (same dedup, same trends); a bad line is reported
-with its number and the rest continue.
+with its number and the rest continue. Researchers' files are messy, so:
+
+* lines are split on LF only and numbered as an editor or ``wc -l`` counts them (a stray CR inside a
+  record no longer splits it into two "bad" lines with every later number off by one); CRLF, a BOM and
+  windows-1252 lines are read as meant;
+* ``published`` may be ISO 8601 (a date alone is that day, a time without a zone is Danish time), a
+  Danish date ("12. marts 2025 kl. 14.05"), or Unix seconds;
+* a line that breaks the analyzer or the database is reported with its number; it never takes the other
+  lines of its batch down with it (only a database that refuses every line stops the import).
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ from typing import IO, Any, Protocol
 
 from botrygt_nlp.domain import Assessment
 from botrygt_nlp.errors import BotrygtError, InputError, MalformedRecordError
+from botrygt_nlp.monitor.dates import COPENHAGEN, is_plausible, parse_date
 from botrygt_nlp.monitor.dedup import looks_like_wire, normalise_title, normalise_url
 from botrygt_nlp.reference import resolve_municipality
 from botrygt_nlp.storage.types import ArticleRecord, ArticleSource, NewArticle
@@ -61,16 +70,29 @@ class ImportReport:
 def _parse_published(value: object) -> datetime | None:
     if value in (None, ""):
         return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            stamp = datetime.fromtimestamp(float(value), tz=UTC)
+        except (OverflowError, OSError, ValueError) as exc:
+            raise MalformedRecordError(f"published is not a Unix time: {value!r}") from exc
+        if not is_plausible(stamp):
+            raise MalformedRecordError(f"published is not a plausible Unix time: {value!r}")
+        return stamp
     if not isinstance(value, str):
-        raise MalformedRecordError(f"published must be an ISO date string, got {value!r}")
+        raise MalformedRecordError(f"published must be a date string or Unix seconds, got {value!r}")
+    text = value.strip()
     try:
-        if len(value) == 10:
-            d = date.fromisoformat(value)
+        if len(text) == 10 and text[4] == "-":
+            # A bare date: midnight UTC, which lies on the same Danish date.
+            d = date.fromisoformat(text)
             return datetime(d.year, d.month, d.day, tzinfo=UTC)
-        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise MalformedRecordError(f"published is not an ISO date: {value!r}") from exc
-    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+        dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        found = parse_date(text)  # Danish formats and RFC 822
+        if found is None:
+            raise MalformedRecordError(f"published is not a date: {value!r}") from None
+        return found.astimezone(UTC)
+    return dt.replace(tzinfo=COPENHAGEN).astimezone(UTC) if dt.tzinfo is None else dt.astimezone(UTC)
 
 
 def record_to_article(rec: object, now: datetime) -> NewArticle:
@@ -79,6 +101,8 @@ def record_to_article(rec: object, now: datetime) -> NewArticle:
     missing = [k for k in ("id", "url", "outlet", "title", "text") if rec.get(k) in (None, "")]
     if missing:
         raise MalformedRecordError(f"missing field(s): {', '.join(missing)}")
+    if not isinstance(rec["id"], str | int) or isinstance(rec["id"], bool):
+        raise MalformedRecordError("id must be a string or a number")
     for k in ("url", "outlet", "title", "text"):
         if not isinstance(rec[k], str):
             raise MalformedRecordError(f"{k} must be a string")
@@ -105,6 +129,41 @@ def record_to_article(rec: object, now: datetime) -> NewArticle:
     )
 
 
+def _parse_line(line: str, now: datetime) -> NewArticle:
+    if len(line) > MAX_LINE_CHARS:
+        raise MalformedRecordError(f"line longer than {MAX_LINE_CHARS} characters")
+    try:
+        # strict=False: raw tabs and line breaks inside strings, as sloppy exporters write them, are kept.
+        rec = json.loads(line, strict=False)
+    except json.JSONDecodeError as exc:
+        raise MalformedRecordError(f"invalid JSON: {exc.msg} (column {exc.colno})") from exc
+    except RecursionError:
+        raise MalformedRecordError("invalid JSON: nested too deeply") from None
+    return record_to_article(rec, now)
+
+
+def _store_batch(store: ArticleSink, batch: list[tuple[int, NewArticle, Assessment]], report: ImportReport) -> None:
+    """Insert a batch; if the batch fails, line by line, so only the lines at fault are lost (and named)."""
+    try:
+        outcome = store.insert_articles([(a, s) for _, a, s in batch], dedup_titles=False)
+    except Exception as batch_error:  # the sink is a protocol: any failure is worth the line-by-line retry
+        failed: list[LineError] = []
+        for n, article, assessment in batch:
+            try:
+                one = store.insert_articles([(article, assessment)], dedup_titles=False)
+            except Exception as exc:
+                failed.append(LineError(n, f"storage_error: {type(exc).__name__}: {exc}"[:500]))
+                continue
+            report.imported += one.inserted
+            report.duplicates += one.duplicates
+        if len(failed) == len(batch) > 1:  # not these lines: the database itself is unwell
+            raise batch_error
+        report.errors.extend(failed)
+        return
+    report.imported += outcome.inserted
+    report.duplicates += outcome.duplicates
+
+
 def import_jsonl(
     lines: Iterable[str],
     store: ArticleSink,
@@ -115,33 +174,31 @@ def import_jsonl(
 ) -> ImportReport:
     now = now or datetime.now(UTC)
     report = ImportReport()
-    batch: list[tuple[NewArticle, Assessment]] = []
+    batch: list[tuple[int, NewArticle, Assessment]] = []
 
     def flush() -> None:
         if batch:
             # An archive has its own ids and URLs; recurring headlines ("Døgnrapport") are distinct articles.
-            outcome = store.insert_articles(batch, dedup_titles=False)
-            report.imported += outcome.inserted
-            report.duplicates += outcome.duplicates
+            _store_batch(store, batch, report)
             batch.clear()
+            report.errors.sort(key=lambda e: e.line)
             if on_progress is not None:
                 on_progress(report)
 
     for n, line in enumerate(lines, start=1):
+        if n == 1:
+            line = line.lstrip("\ufeff")
         if not line.strip():
             continue
         report.read += 1
         try:
-            if len(line) > MAX_LINE_CHARS:
-                raise MalformedRecordError(f"line longer than {MAX_LINE_CHARS} characters")
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise MalformedRecordError(f"invalid JSON: {exc.msg} (column {exc.colno})") from exc
-            article = record_to_article(rec, now)
-            batch.append((article, analyzer.assess(article.text, title=article.title)))
+            article = _parse_line(line, now)
+            batch.append((n, article, analyzer.assess(article.text, title=article.title)))
         except BotrygtError as exc:
             report.errors.append(LineError(n, f"{exc.code}: {exc.message}"))
+            continue
+        except Exception as exc:  # the analyzer on a text it cannot handle: this line only
+            report.errors.append(LineError(n, f"assessment_failed: {type(exc).__name__}: {exc}"[:500]))
             continue
         if len(batch) >= BATCH:
             flush()
@@ -266,5 +323,12 @@ def _parquet_schema(pa: Any) -> Any:
 
 
 def read_lines(path: Path) -> Iterator[str]:
-    with path.open("r", encoding="utf-8", errors="replace") as fh:
-        yield from fh
+    """The file's lines, split on LF only (binary mode: CR, U+2028 and friends stay inside their line),
+    each decoded as UTF-8, or as windows-1252 when it is not UTF-8 (a line pasted from an old export)."""
+    with path.open("rb") as fh:
+        for raw in fh:
+            raw = raw.removesuffix(b"\n").removesuffix(b"\r")
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError:
+                yield raw.decode("cp1252", errors="replace")
