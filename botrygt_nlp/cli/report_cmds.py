@@ -1,7 +1,8 @@
 """`botrygt report parse`, `botrygt rewrite`, `botrygt templates check|list`: thin edges over
 :mod:`botrygt_nlp.reports` and :mod:`botrygt_nlp.rewrite`.
 
-Reports are read and written as bytes so CRLF line endings, a BOM and non-breaking spaces survive untouched.
+Reports are read and written as bytes so CRLF line endings, a BOM and non-breaking spaces survive untouched;
+a Windows-1252 or Latin-1 report (``--encoding``, or declared by an HTML page) is written back in its encoding.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import typer
 
 from botrygt_nlp.config import get_settings
 from botrygt_nlp.errors import BotrygtError, TextTooLargeError
-from botrygt_nlp.reports import Report, ReportFormat, decode_report, detect_format, parse_report
+from botrygt_nlp.reports import DecodedReport, Report, ReportFormat, detect_format, parse_report, read_report
 from botrygt_nlp.rewrite import (
     RewriteOptions,
     RewriteResult,
@@ -47,7 +48,7 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _read(path: str) -> tuple[str, str | None]:
+def _read(path: str, encoding: str | None = None) -> tuple[DecodedReport, str | None]:
     limit = get_settings().max_file_bytes
     if path == "-":
         data = sys.stdin.buffer.read(limit + 1)
@@ -62,16 +63,19 @@ def _read(path: str) -> tuple[str, str | None]:
         name = p.name
     if len(data) > limit:
         raise _fail(f"{path} is larger than {limit:,} bytes.")
-    return decode_report(data), name
+    return read_report(data, encoding), name
 
 
 def _fmt(text: str, name: str | None, fmt: InputFormat) -> ReportFormat:
     return detect_format(text, name) if fmt is InputFormat.AUTO else ReportFormat(fmt.value)
 
 
-def _write(text: str) -> None:
-    sys.stdout.buffer.write(text.encode("utf-8"))
+def _write(text: str | bytes) -> None:
+    sys.stdout.buffer.write(text.encode("utf-8") if isinstance(text, str) else text)
     sys.stdout.buffer.flush()
+
+
+_ENCODING_HELP = "Read the report in this encoding (e.g. cp1252) instead of UTF-8; the output keeps it."
 
 
 def render_parse_text(report: Report) -> str:
@@ -123,10 +127,12 @@ def register(app: typer.Typer) -> None:
         input_format: Annotated[
             InputFormat, typer.Option("--input-format", help="Report format; detected when auto.")
         ] = InputFormat.AUTO,
+        encoding: Annotated[str | None, typer.Option(help=_ENCODING_HELP)] = None,
     ) -> None:
         """Split a daily report into incidents with offsets, crime type and assessment."""
         try:
-            text, name = _read(path)
+            decoded, name = _read(path, encoding)
+            text = decoded.text
             report = parse_report(text, _fmt(text, name, input_format))
         except BotrygtError as exc:
             raise _fail(exc.message) from exc
@@ -152,6 +158,7 @@ def register(app: typer.Typer) -> None:
         verify: Annotated[
             bool, typer.Option("--verify", help="Re-assess rewritten incidents (reported in --json).")
         ] = False,
+        encoding: Annotated[str | None, typer.Option(help=_ENCODING_HELP)] = None,
     ) -> None:
         """Append five-point prevention advice under each relevant incident that lacks it."""
         try:
@@ -160,7 +167,8 @@ def register(app: typer.Typer) -> None:
             raise _fail(f"--date must be YYYY-MM-DD, not {day!r}") from exc
         settings = get_settings()
         try:
-            text, name = _read(path)
+            decoded, name = _read(path, encoding)
+            text = decoded.text
             options = RewriteOptions(
                 style=style,
                 report_date=report_date,
@@ -177,7 +185,7 @@ def register(app: typer.Typer) -> None:
         elif diff:
             _write(_diff(result))
         else:
-            _write(result.text)
+            _write(decoded.encode(result.text, result.report.fmt))
 
     @templates_app.command("check")
     def templates_check_cmd(

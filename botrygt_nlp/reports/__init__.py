@@ -1,11 +1,13 @@
 """Daily-report parsing: text / Markdown / HTML døgnrapporter into incidents with offsets and assessments.
 
-Public API: :func:`parse_report`, :func:`segment_report`, :func:`detect_format`, :func:`decode_report` and
-the types :class:`Report`, :class:`Incident`, :class:`ReportHeader`, :class:`ReportFormat`.
+Public API: :func:`parse_report`, :func:`segment_report`, :func:`detect_format`, :func:`decode_report`,
+:func:`read_report` and the types :class:`Report`, :class:`Incident`, :class:`ReportHeader`,
+:class:`ReportFormat`, :class:`DecodedReport`.
 """
 
 from __future__ import annotations
 
+from botrygt_nlp.reports.encoding import DecodedReport, read_report
 from botrygt_nlp.reports.parse import (
     decode_report,
     detect_format,
@@ -25,6 +27,7 @@ from botrygt_nlp.reports.types import (
 
 __all__ = [
     "AnalyzerLike",
+    "DecodedReport",
     "HeadingKind",
     "Incident",
     "Report",
@@ -35,5 +38,6 @@ __all__ = [
     "detect_format",
     "detect_newline",
     "parse_report",
+    "read_report",
     "segment_report",
 ]

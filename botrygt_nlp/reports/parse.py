@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from botrygt_nlp.errors import BinaryInputError, EncodingError, InputError
+from botrygt_nlp.errors import InputError
 from botrygt_nlp.reports.assess import assess_incident
+from botrygt_nlp.reports.encoding import read_report
 from botrygt_nlp.reports.header import extract_header
 from botrygt_nlp.reports.html import segment_html
 from botrygt_nlp.reports.lines import segment_lines
@@ -42,14 +43,9 @@ def detect_newline(text: str) -> str:
     return "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
 
 
-def decode_report(data: bytes) -> str:
-    """Bytes of a report file as text. UTF-8 (a BOM is kept as a character so output bytes round-trip)."""
-    if b"\x00" in data[:8192]:
-        raise BinaryInputError("The report looks like a binary file (it contains NUL bytes).")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise EncodingError(f"The report is not UTF-8 text (byte {exc.start}).") from exc
+def decode_report(data: bytes, encoding: str | None = None) -> str:
+    """Bytes of a report file as text (see :func:`read_report`, which also says which encoding it was)."""
+    return read_report(data, encoding).text
 
 
 def segment_report(text: str, fmt: ReportFormat | None = None) -> tuple[Report, list[Segment]]:
