@@ -224,12 +224,13 @@ def register(app: typer.Typer) -> None:
                     "version": t.version,
                     "source": t.source.value,
                     "path": str(t.path),
-                    "in_use": store.choose(t.crime_type, t.season) == t,
+                    "topic": t.topic.value,
+                    "in_use": store.is_current(t),
                 }
                 for t in rows
             ]
             _write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
             return
         for t in rows:
-            used = "*" if store.choose(t.crime_type, t.season) == t else " "
+            used = "*" if store.is_current(t) else " "
             _write(f"{used} {t.template_id:<32} {t.crime_type.value:<22} {t.season.value:<10} {t.source.value}\n")

@@ -11,6 +11,7 @@ from botrygt_nlp.rewrite.check import TemplateCheck, check_templates, list_templ
 from botrygt_nlp.rewrite.rewrite import rewrite_report, undo_rewrite
 from botrygt_nlp.rewrite.season import season_for
 from botrygt_nlp.rewrite.templates import TemplateStore, build_store, get_store
+from botrygt_nlp.rewrite.topics import detect_topic
 from botrygt_nlp.rewrite.types import (
     AdviceContent,
     ChangeReport,
@@ -23,6 +24,7 @@ from botrygt_nlp.rewrite.types import (
     Style,
     TemplateInfo,
     TemplateSource,
+    Topic,
 )
 
 __all__ = [
@@ -39,8 +41,10 @@ __all__ = [
     "TemplateInfo",
     "TemplateSource",
     "TemplateStore",
+    "Topic",
     "build_store",
     "check_templates",
+    "detect_topic",
     "find_blocks",
     "get_store",
     "list_templates",

@@ -13,6 +13,7 @@ from botrygt_nlp.reports.types import AnalyzerLike, Incident, Report
 from botrygt_nlp.rewrite.blocks import render_block
 from botrygt_nlp.rewrite.season import season_for
 from botrygt_nlp.rewrite.templates import TemplateStore, get_store
+from botrygt_nlp.rewrite.topics import detect_topic
 from botrygt_nlp.rewrite.types import (
     AdviceContent,
     ChangeReport,
@@ -21,6 +22,7 @@ from botrygt_nlp.rewrite.types import (
     RewriteResult,
     Skipped,
     SkipReason,
+    Topic,
 )
 
 
@@ -83,8 +85,10 @@ def rewrite_report(
         reason = _skip_reason(incident)
         a = incident.assessment
         info = None
+        topic = Topic.NONE
         if reason is None and a is not None:
-            info = store.choose(a.crime_type, season)
+            topic = detect_topic(incident.title, incident.body)
+            info = store.choose(a.crime_type, season, topic)
             if info is None:
                 reason = SkipReason.NO_TEMPLATE
         if reason is not None or info is None or a is None:
@@ -120,6 +124,7 @@ def rewrite_report(
                 text=block,
                 constructive_after=constructive_after,
                 score_after=score_after,
+                topic=info.topic,
             )
         )
         out_len += len(block)

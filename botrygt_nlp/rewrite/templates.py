@@ -1,7 +1,8 @@
 """Advice templates: discovery, versions, district overrides, sandboxed rendering.
 
-Files are named ``<crime_type>[.<season>].v<N>.md.j2`` (e.g. ``van_tool_theft.v1.md.j2``,
-``home_burglary.christmas.v1.md.j2``); names starting with ``_`` are partials for ``{% include %}``. The
+Files are named ``<crime_type>[.<season>|.<topic>].v<N>.md.j2`` (e.g. ``van_tool_theft.v1.md.j2``,
+``home_burglary.christmas.v1.md.j2``, ``car_theft.catalytic_converter.v1.md.j2``); names starting with ``_``
+are partials for ``{% include %}``. The
 highest version wins. A district's override folder is searched first: a file with the same name replaces the
 built-in one, a higher version supersedes it, and ``variables.yaml`` there sets template variables.
 Rendering runs in Jinja's sandbox with ``StrictUndefined``, so a misspelt variable is an error, not a blank.
@@ -22,9 +23,13 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from botrygt_nlp.domain import CrimeType, Principle
 from botrygt_nlp.errors import TemplateError
-from botrygt_nlp.rewrite.types import AdviceContent, Season, Style, TemplateInfo, TemplateSource
+from botrygt_nlp.rewrite.types import AdviceContent, Season, Style, TemplateInfo, TemplateSource, Topic
 
-_NAME = re.compile(r"^(?P<ct>[a-z_]+?)(?:\.(?P<season>christmas|summer|dark))?\.v(?P<ver>\d{1,3})\.md\.j2$")
+_SEASONS = "|".join(s.value for s in Season if s is not Season.NONE)
+_TOPICS = "|".join(t.value for t in Topic if t is not Topic.NONE)
+_NAME = re.compile(
+    rf"^(?P<ct>[a-z_]+?)(?:\.(?:(?P<season>{_SEASONS})|(?P<topic>{_TOPICS})))?\.v(?P<ver>\d{{1,3}})\.md\.j2$"
+)
 _POINT = re.compile(r"^\s*(\d)[.)]\s+\*\*(?P<head>[^*]+?):?\*\*:?\s+(?P<text>.+)$")
 VARIABLES_FILE = "variables.yaml"
 # Variables every template may use; a district sets them in variables.yaml. None means "leave it out".
@@ -49,13 +54,29 @@ class TemplateStore:
         default_factory=dict, compare=False, repr=False
     )
 
-    def choose(self, crime_type: CrimeType, season: Season = Season.NONE) -> TemplateInfo | None:
-        """Newest template for ``crime_type``; the seasonal variant when one exists for ``season``."""
-        for want in (season, Season.NONE) if season is not Season.NONE else (Season.NONE,):
-            found = [t for t in self.templates if t.crime_type is crime_type and t.season is want]
+    def choose(
+        self, crime_type: CrimeType, season: Season = Season.NONE, topic: Topic = Topic.NONE
+    ) -> TemplateInfo | None:
+        """Newest template for ``crime_type``: the topic's variant when one exists (it is the most specific
+        advice), else the seasonal variant when one exists for ``season``, else the general one."""
+        wants = [(Topic.NONE, Season.NONE)]
+        if season is not Season.NONE:
+            wants.insert(0, (Topic.NONE, season))
+        if topic is not Topic.NONE:
+            wants.insert(0, (topic, Season.NONE))
+        for want_topic, want_season in wants:
+            found = [
+                t
+                for t in self.templates
+                if t.crime_type is crime_type and t.season is want_season and t.topic is want_topic
+            ]
             if found:
                 return max(found, key=lambda t: (t.version, t.source is TemplateSource.OVERRIDE))
         return None
+
+    def is_current(self, info: TemplateInfo) -> bool:
+        """Whether ``info`` is the template in use for its crime type, season and topic."""
+        return self.choose(info.crime_type, info.season, info.topic) == info
 
     def by_id(self, template_id: str) -> TemplateInfo | None:
         found = [t for t in self.templates if t.template_id == template_id]
@@ -64,7 +85,9 @@ class TemplateStore:
     def render_raw(self, info: TemplateInfo, style: Style, variables: Mapping[str, str | None]) -> str:
         ctx: dict[str, object] = dict(self.variables)
         ctx.update(variables)
-        ctx.update(style=style.value, season=info.season.value, crime_type=info.crime_type.value)
+        ctx.update(
+            style=style.value, season=info.season.value, crime_type=info.crime_type.value, topic=info.topic.value
+        )
         try:
             return self.env.get_template(info.filename).render(ctx)
         except JinjaTemplateError as exc:
@@ -135,6 +158,7 @@ def _scan(folder: Path, source: TemplateSource) -> list[TemplateInfo]:
         except ValueError:
             continue  # a file for a type we do not know is reported by `templates check`, not used
         season = Season(m.group("season")) if m.group("season") else Season.NONE
+        topic = Topic(m.group("topic")) if m.group("topic") else Topic.NONE
         out.append(
             TemplateInfo(
                 template_id=path.name.removesuffix(".md.j2"),
@@ -143,6 +167,7 @@ def _scan(folder: Path, source: TemplateSource) -> list[TemplateInfo]:
                 version=int(m.group("ver")),
                 source=source,
                 path=path,
+                topic=topic,
             )
         )
     return out

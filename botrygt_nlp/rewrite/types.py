@@ -26,6 +26,22 @@ class Season(StrEnum):
     DARK = "dark"  # autumn/winter darkness
 
 
+class Topic(StrEnum):
+    """A situation within a crime type whose advice differs from the type's general advice.
+
+    Chosen from cues in the incident (:mod:`botrygt_nlp.rewrite.topics`); used only where a template
+    ``<crime_type>.<topic>.vN`` exists, so the template files say which crime types a topic refines.
+    """
+
+    NONE = "none"
+    CATALYTIC_CONVERTER = "catalytic_converter"  # katalysatortyveri
+    KEYLESS_CAR = "keyless_car"  # biler med nøglefri adgang
+    PARCEL = "parcel"  # pakker taget fra trappen
+    FARM = "farm"  # diesel, GPS og maskiner fra landbrug
+    CONSTRUCTION_SITE = "construction_site"  # byggepladser og containere
+    FAKE_POLICE = "fake_police"  # falske politifolk i telefonen eller ved døren
+
+
 class TemplateSource(StrEnum):
     BUILTIN = "builtin"
     OVERRIDE = "override"
@@ -49,6 +65,7 @@ class TemplateInfo:
     version: int
     source: TemplateSource
     path: Path
+    topic: Topic = Topic.NONE
 
     @property
     def filename(self) -> str:
@@ -99,6 +116,7 @@ class Insertion:
     text: str  # exactly what was inserted (separator included)
     constructive_after: bool | None = None
     score_after: float | None = None
+    topic: Topic = Topic.NONE  # the template's topic (Topic.NONE: the crime type's general advice)
 
     @property
     def output_end(self) -> int:
@@ -113,6 +131,7 @@ class Insertion:
             "template_version": self.template_version,
             "template_source": self.template_source.value,
             "season": self.season.value,
+            "topic": self.topic.value,
             "style": self.style.value,
             "offset": self.offset,
             "output_start": self.output_start,

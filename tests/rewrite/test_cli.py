@@ -72,11 +72,13 @@ def test_rewrite_refuses_binary_input(tmp_path: Path) -> None:
 def test_templates_check_and_list() -> None:
     check = runner.invoke(app, ["templates", "check"])
     assert check.exit_code == 0, check.output
-    assert check.stdout.count("OK ") == 13
+    assert check.stdout.count("OK ") == 22
     listing = runner.invoke(app, ["templates", "list", "--json"])
     rows = json.loads(listing.stdout)
     assert {r["template"] for r in rows} >= {"van_tool_theft.v1", "home_burglary.christmas.v1"}
     assert all(r["in_use"] for r in rows)
+    topics = {r["template"]: r["topic"] for r in rows}
+    assert topics["car_theft.catalytic_converter.v1"] == "catalytic_converter" and topics["car_theft.v1"] == "none"
 
 
 def test_rewrite_reads_stdin() -> None:
