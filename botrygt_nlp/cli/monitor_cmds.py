@@ -200,6 +200,10 @@ def print_report(report: Any) -> None:
             line += " — PAUSED"
         if f.interrupted:
             line += " — interrupted, rest next pass"
+        if f.backlog:
+            line += f" — {f.backlog} more new entries next pass"
+        if f.deferred:
+            line += f" — {f.deferred} article pages busy, retried next poll"
         typer.echo(line)
         for e in f.entry_errors:
             typer.echo(f"    article {e.url}: {e.error}", err=True)

@@ -12,13 +12,14 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from botrygt_nlp.domain import Assessment
 from botrygt_nlp.errors import StorageError
 from botrygt_nlp.monitor import dedup, schedule
+from botrygt_nlp.monitor.report import EntryError, FeedPollResult, PollReport, stage_shares
 from botrygt_nlp.monitor.schedule import PollPolicy
 from botrygt_nlp.monitor.types import (
     ExtractedArticle,
@@ -34,6 +35,7 @@ from botrygt_nlp.storage import (
     FeedRecord,
     FeedStateUpdate,
     FeedStatus,
+    InsertOutcome,
     NewArticle,
     Store,
     worker_id,
@@ -69,51 +71,6 @@ class Assessor(Protocol):
 ParseFn = Callable[[bytes, str, str | None], ParsedFeed]
 ExtractFn = Callable[[bytes, str, ParsedEntry | None], ExtractedArticle]
 SummaryFn = Callable[[ParsedEntry], ExtractedArticle]
-
-STAGES = ("fetch_feed", "parse", "dedup", "fetch_page", "extract", "assess", "store")
-
-
-@dataclass(frozen=True, slots=True)
-class EntryError:
-    feed_id: int
-    url: str | None
-    error: str
-
-
-@dataclass(slots=True)
-class FeedPollResult:
-    feed_id: int
-    outlet: str
-    status: FetchStatus | None
-    new_articles: int = 0
-    duplicates: int = 0
-    from_summary: int = 0
-    paused: bool = False
-    interrupted: bool = False
-    error: str | None = None
-    entry_errors: list[EntryError] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class PollReport:
-    feeds: list[FeedPollResult] = field(default_factory=list)
-    stage_s: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
-
-    @property
-    def new_articles(self) -> int:
-        return sum(f.new_articles for f in self.feeds)
-
-    @property
-    def failed(self) -> int:
-        return sum(1 for f in self.feeds if f.error is not None)
-
-    @property
-    def paused(self) -> int:
-        return sum(1 for f in self.feeds if f.paused)
-
-    @property
-    def entry_errors(self) -> list[EntryError]:
-        return [e for f in self.feeds for e in f.entry_errors]
 
 
 def _default_parse() -> ParseFn:
@@ -229,6 +186,9 @@ class Poller:
                 pass
             return result
 
+    def _young(self, published: datetime | None, now: datetime) -> bool:
+        return published is not None and now - published < timedelta(hours=self.policy.page_retry_hours)
+
     @contextmanager
     def _timed(self, report: PollReport, stage: str) -> Iterator[None]:
         t0 = time.perf_counter()
@@ -288,54 +248,63 @@ class Poller:
             fresh = dedup.select_new(keys, known)
         result.duplicates = len(keys) - len(fresh)
 
-        items: list[tuple[NewArticle, Assessment]] = []
-        for i, key in enumerate(fresh):
-            if stop.is_set():  # finish cleanly: keep what is done, leave the rest for the next pass
+        todo = fresh[: max(1, self.policy.max_new_per_poll)]
+        result.backlog = len(fresh) - len(todo)
+        chunk = _Chunk(self, feed, result, report)
+        for i, key in enumerate(todo):
+            if stop.is_set() or not chunk.lease_ok:  # finish cleanly: keep what is done, the rest next pass
                 result.interrupted = True
+                why = "interrupted" if stop.is_set() else "lease lost to another worker"
                 update = FeedStateUpdate(
                     status=FeedStatus.ACTIVE,
                     next_poll_at=now,
                     polled_at=now,
                     failure_count=feed.failure_count,
                     event=FeedEventKind.OK,
-                    message=f"interrupted after {i} of {len(fresh)} new entries",
+                    message=f"{why} after {i} of {len(fresh)} new entries",
                     keep_validators=True,
                 )
-                with self._timed(report, "store"):
-                    outcome = self.store.save_poll(
-                        feed.id, self.owner, update, items, title_window_days=self.policy.title_window_days
-                    )
-                result.new_articles = outcome.inserted
+                chunk.finish(update)
                 return result
             try:
                 item = self._article(feed, key, report, now)
             except Exception as exc:  # one bad article is an entry in the report, not the end of the feed
                 result.entry_errors.append(EntryError(feed.id, key.url, f"{type(exc).__name__}: {exc}"[:500]))
                 continue
-            items.append(item)
+            if item is None:
+                result.deferred += 1
+                continue
             result.from_summary += item[0].from_feed_summary
+            chunk.add(item)
 
         update = schedule.after_fetch(
             fetched,
             failure_count=feed.failure_count,
             now=now,
             policy=self.policy,
-            new_articles=len(items),
+            new_articles=chunk.total,
             title=parsed.title or None,
         )
-        with self._timed(report, "store"):
-            outcome = self.store.save_poll(
-                feed.id, self.owner, update, items, title_window_days=self.policy.title_window_days
+        if result.backlog or result.deferred:
+            # Some entries are still to do: the validators stay as they were, so the next poll reads this
+            # document again instead of calling it unchanged. A backlog is due again at once.
+            left = f"{result.backlog} left for the next pass" if result.backlog else ""
+            retry = f"{result.deferred} pages to retry" if result.deferred else ""
+            update = replace(
+                update,
+                keep_validators=True,
+                next_poll_at=now if result.backlog else update.next_poll_at,
+                message=f"{update.message}; " + ", ".join(x for x in (left, retry) if x),
             )
-            for err in result.entry_errors:
-                self.store.log_feed_event(feed.id, FeedEventKind.ENTRY_ERROR, f"{err.url}: {err.error}", now=now)
-        result.new_articles = outcome.inserted
-        result.duplicates += outcome.duplicates
+        chunk.finish(update)
+        for err in result.entry_errors:
+            self.store.log_feed_event(feed.id, FeedEventKind.ENTRY_ERROR, f"{err.url}: {err.error}", now=now)
         return result
 
     def _article(
         self, feed: FeedRecord, key: dedup.EntryKeys, report: PollReport, now: datetime
-    ) -> tuple[NewArticle, Assessment]:
+    ) -> tuple[NewArticle, Assessment] | None:
+        """The entry as an article with its assessment, or None to try its page again next poll."""
         entry = key.entry
         extract, from_summary = (self._extract, self._from_summary)
         if extract is None or from_summary is None:
@@ -350,6 +319,8 @@ class Poller:
                     article = extract(page.body, page.final_url or entry.url, entry)
                 if not article.text.strip():
                     article = None
+            elif page.status is FetchStatus.SOFT_FAILURE and self._young(entry.published, now):
+                return None  # the site is busy or down for now: the page, not the summary, next time
         if article is None:  # page blocked, gone or empty: the feed's own summary, flagged as such
             article = from_summary(entry)
         title = entry.title or article.title or ""
@@ -365,7 +336,7 @@ class Poller:
             title=title,
             title_norm=key.title_norm,
             text=text,
-            published=entry.published or article.published,
+            published=_plausible(entry.published, now) or _plausible(article.published, now),
             fetched_at=now,
             extraction_method=article.method,
             feed_id=feed.id,
@@ -379,6 +350,49 @@ class Poller:
         return new, assessment
 
 
+class _Chunk:
+    """The articles of one feed's pass, committed every ``commit_every`` (renewing the lease) and at the end
+    together with the feed's new state."""
+
+    def __init__(self, poller: Poller, feed: FeedRecord, result: FeedPollResult, report: PollReport) -> None:
+        self._poller, self._feed, self._result, self._report = poller, feed, result, report
+        self._items: list[tuple[NewArticle, Assessment]] = []
+        self.total = 0  # articles prepared in this pass
+        self.lease_ok = True
+
+    def add(self, item: tuple[NewArticle, Assessment]) -> None:
+        self._items.append(item)
+        self.total += 1
+        if len(self._items) >= max(1, self._poller.policy.commit_every):
+            p = self._poller
+            until = p.clock() + timedelta(seconds=p.policy.lease_s)
+            with p._timed(self._report, "store"):
+                outcome, self.lease_ok = p.store.save_articles(
+                    self._feed.id, p.owner, self._items, lease_until=until, title_window_days=p.policy.title_window_days
+                )
+            self._count(outcome)
+            self._items = []
+
+    def finish(self, update: FeedStateUpdate) -> None:
+        p = self._poller
+        with p._timed(self._report, "store"):
+            outcome = p.store.save_poll(
+                self._feed.id, p.owner, update, self._items, title_window_days=p.policy.title_window_days
+            )
+        self._count(outcome)
+        self._items = []
+
+    def _count(self, outcome: InsertOutcome) -> None:
+        self._result.new_articles += outcome.inserted
+        self._result.duplicates += outcome.duplicates
+
+
+def _plausible(published: datetime | None, now: datetime) -> datetime | None:
+    """A publication time more than a day in the future is a CMS bug (or a year typo), not a date: it
+    would put the article into a trend period that has not happened yet."""
+    return published if published is not None and published <= now + timedelta(days=1) else None
+
+
 def _municipality_for(feed: FeedRecord, text: str) -> str | None:
     """A single-municipality feed gives its municipality; a regional one the first of its municipalities
     the article names (None when it names none: better unknown than wrong)."""
@@ -390,11 +404,6 @@ def _municipality_for(feed: FeedRecord, text: str) -> str | None:
     hits = [(folded.find(f" {normalise_place_name(m)}"), m) for m in feed.municipalities]
     found = sorted((pos, m) for pos, m in hits if pos >= 0)
     return found[0][1] if found else None
-
-
-def stage_shares(report: PollReport) -> dict[str, float]:
-    total = sum(report.stage_s.values()) or 1.0
-    return {k: v / total for k, v in report.stage_s.items()}
 
 
 __all__ = ["Assessor", "EntryError", "FeedFetcher", "FeedPollResult", "PollReport", "Poller", "stage_shares"]

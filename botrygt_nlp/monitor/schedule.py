@@ -24,6 +24,15 @@ class PollPolicy:
     max_soft_failures: int = 10  # this many soft failures in a row: the feed is dead
     lease_s: float = 10 * 60  # a worker's claim on a feed while it polls it
     title_window_days: int = 3  # same normalised title per outlet within N days = duplicate
+    # A feed's first poll can bring thousands of new entries (a 5,000-item archive feed): one page a
+    # second is well over an hour, far past the lease, in one giant transaction. So a pass takes at most
+    # this many new entries (the rest next pass, the feed stays due) ...
+    max_new_per_poll: int = 200
+    # ... commits what it has every this many articles, renewing the lease (a crash loses one chunk) ...
+    commit_every: int = 20
+    # ... and a page that fails softly (429, 5xx, timeout) is tried again next poll instead of being stored
+    # from the feed summary for good, while its entry is younger than this (older or undated: summary).
+    page_retry_hours: float = 24.0
 
 
 def backoff_delay_s(consecutive_failures: int, policy: PollPolicy, retry_after_s: float | None = None) -> float:

@@ -253,6 +253,37 @@ class Store(ArticlesMixin, AccessMixin):
                 .values(lease_owner=None, lease_until=None)
             )
 
+    def renew_lease(self, feed_id: int, owner: str, until: datetime) -> bool:
+        """Extend our lease on a feed being polled; False when it is no longer ours (it expired and
+        another worker took the feed over)."""
+        with self._tx() as conn:
+            return self._renew(conn, feed_id, owner, until)
+
+    @staticmethod
+    def _renew(conn: Connection, feed_id: int, owner: str, until: datetime) -> bool:
+        stmt = sa.update(feeds).where(feeds.c.id == feed_id, feeds.c.lease_owner == owner).values(lease_until=until)
+        return conn.execute(stmt).rowcount > 0
+
+    def save_articles(
+        self,
+        feed_id: int,
+        owner: str,
+        items: Sequence[tuple[NewArticle, Assessment]],
+        *,
+        lease_until: datetime,
+        title_window_days: int = 3,
+    ) -> tuple[InsertOutcome, bool]:
+        """Commit part of a long poll: these articles and a longer lease, in one transaction.
+
+        The feed's validators are NOT touched: if the worker dies later, the next poll reads the feed
+        again, finds these articles known, and carries on with the rest. Returns (outcome, lease still
+        ours).
+        """
+        with self._tx() as conn:
+            outcome = self._insert_articles(conn, items, title_window_days=title_window_days)
+            ours = self._renew(conn, feed_id, owner, lease_until)
+        return outcome, ours
+
     def release_dead_local_leases(self) -> int:
         """Free leases held by processes on this host that no longer exist (e.g. after kill -9)."""
         host = socket.gethostname()

@@ -159,6 +159,19 @@ def test_parse_retry_after_forms() -> None:
     assert parse_retry_after("99999999999", now) == 7 * 24 * 3600
 
 
+def test_a_host_that_asks_to_wait_is_left_alone(server: LocalServer, make_fetcher: Callable[..., Fetcher]) -> None:
+    server.add("/side/1", Reply(429, b"for mange", {"Retry-After": "120"}))
+    server.add("/side/2", Reply(200, b"ok"))
+    fetcher = make_fetcher()
+    assert fetcher.fetch_page(server.url("/side/1")).status is FetchStatus.SOFT_FAILURE
+    second = fetcher.fetch_page(server.url("/side/2"))
+    assert second.status is FetchStatus.SOFT_FAILURE and "Retry-After" in (second.error or "")
+    assert second.retry_after_s is not None and 0 < second.retry_after_s <= 120
+    assert "/side/2" not in server.paths()  # not asked at all while the host said wait
+    # Another host name (the same test server under another name) is not affected.
+    assert fetcher.fetch_page(server.url("/side/2", host="localhost")).status is FetchStatus.OK
+
+
 # -- decoding and size caps ------------------------------------------------------------------------------
 
 
