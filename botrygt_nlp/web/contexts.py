@@ -22,6 +22,15 @@ class Verdict(StrEnum):
         }[self]
 
 
+class NewlineStyle(StrEnum):
+    LF = "lf"
+    CRLF = "crlf"
+
+    @property
+    def chars(self) -> str:
+        return "\r\n" if self is NewlineStyle.CRLF else "\n"
+
+
 @dataclass(frozen=True, slots=True)
 class HomePage:
     model_version: str
@@ -73,8 +82,12 @@ class DraftPage:
     district: str | None = None
     period: str | None = None
     report_date: str | None = None
+    styles: list[FormatOption] = field(default_factory=list)
     rewritten: str | None = None
     download_name: str = "doegnrapport.txt"
+    # The report's line endings. A browser sends every textarea back with CRLF, so the download puts these
+    # back: a report uploaded with LF is downloaded with LF, one with CRLF with CRLF.
+    newline: NewlineStyle = NewlineStyle.LF
     notice: str | None = None
     error: str | None = None
     model_version: str = ""

@@ -16,10 +16,11 @@ from botrygt_nlp.api.problems import ProblemError
 from botrygt_nlp.api.services import Services
 from botrygt_nlp.domain import Assessment, Principle
 from botrygt_nlp.errors import BotrygtError
-from botrygt_nlp.reports import Incident, Report, ReportFormat, decode_report, detect_format
-from botrygt_nlp.web.contexts import DraftPage, FormatOption, IncidentView, Verdict
+from botrygt_nlp.reports import Incident, Report, ReportFormat, decode_report, detect_format, detect_newline
+from botrygt_nlp.rewrite import Style
+from botrygt_nlp.web.contexts import DraftPage, FormatOption, IncidentView, NewlineStyle, Verdict
 from botrygt_nlp.web.highlight import pieces
-from botrygt_nlp.web.kit import checked_form, danish_message, field, get_kit, uploads
+from botrygt_nlp.web.kit import checked_form, danish_message, field, get_kit, read_form, uploads
 from botrygt_nlp.web.render import Nav
 
 router = APIRouter(include_in_schema=False)
@@ -32,10 +33,20 @@ _FORMAT_LABELS = {
     ReportFormat.HTML.value: "HTML",
 }
 _SUFFIX = {ReportFormat.TEXT: "txt", ReportFormat.MARKDOWN: "md", ReportFormat.HTML: "html"}
+# The same two styles as `botrygt rewrite --style` and the API's "style".
+_STYLE_LABELS = {Style.FULL: "Fem råd med overskrifter", Style.SHORT: "Ét kort afsnit"}
 
 
 def _formats(selected: str) -> list[FormatOption]:
     return [FormatOption(v, label, v == selected) for v, label in _FORMAT_LABELS.items()]
+
+
+def _styles(selected: Style) -> list[FormatOption]:
+    return [FormatOption(s.value, label, s is selected) for s, label in _STYLE_LABELS.items()]
+
+
+def _style(value: str) -> Style:
+    return Style(value) if value in Style.__members__.values() else Style.FULL
 
 
 def _verdict(incident: Incident) -> Verdict:
@@ -82,13 +93,13 @@ class _MemoAnalyzer:
 
 
 def _analyse(
-    text: str, fmt: ReportFormat, insert: int | None, insert_all: bool, services: Services
+    text: str, fmt: ReportFormat, style: Style, insert: int | None, insert_all: bool, services: Services
 ) -> tuple[Report, backend.Rewrite, str | None]:
     analyzer = _MemoAnalyzer(services.analyzer)
     notice = None
     report = backend.parse_report(text, fmt, analyzer)
     if insert is not None or insert_all:
-        done = backend.rewrite_report(report, services.settings, only=insert)
+        done = backend.rewrite_report(report, services.settings, only=insert, style=style)
         if done.text != report.text:
             report = backend.parse_report(done.text, fmt, analyzer)
             notice = (
@@ -96,7 +107,7 @@ def _analyse(
                 if insert_all
                 else f"Forslaget til råd er indsat under hændelse {insert + 1 if insert is not None else ''}."
             )
-    full = backend.rewrite_report(report, services.settings)
+    full = backend.rewrite_report(report, services.settings, style=style)
     services.metrics.record_assessments(
         sum(1 for i in report.incidents if i.assessment and i.assessment.constructive),
         sum(1 for i in report.incidents if i.assessment),
@@ -107,18 +118,34 @@ def _analyse(
 @router.get("/skriv")
 async def draft_form(request: Request) -> Response:
     kit = get_kit(request)
-    page = DraftPage(formats=_formats(AUTO), model_version=kit.services.analyzer.model_version)
+    page = DraftPage(
+        formats=_formats(AUTO), styles=_styles(Style.FULL), model_version=kit.services.analyzer.model_version
+    )
     return kit.renderer.render(request, "skriv.html.j2", page, Nav.DRAFT)
 
 
 @router.post("/skriv")
 async def draft_submit(request: Request) -> Response:
     kit = get_kit(request)
-    form = await checked_form(request)
+    form, csrf_ok = await read_form(request)
     fmt_choice = field(form, "fmt", AUTO)
     if fmt_choice not in _FORMAT_LABELS:
         fmt_choice = AUTO
+    style = _style(field(form, "style"))
     text = field(form, "report")
+    if not csrf_ok:
+        # After a server restart (a new session secret) or a long pause every token is stale. A pasted report
+        # is not thrown away for that: the form comes back with the text in it and a fresh token. Nothing is
+        # assessed or changed, so a cross-site post gains nothing but its own text shown back, escaped.
+        page = DraftPage(
+            text=text.replace("\r\n", "\n"),
+            formats=_formats(fmt_choice),
+            styles=_styles(style),
+            error="Formularen er udløbet, så rapporten blev ikke vurderet. Teksten er bevaret: tryk «Vurdér "
+            "rapporten» igen. En uploadet fil skal vælges igen.",
+            model_version=kit.services.analyzer.model_version,
+        )
+        return kit.renderer.render(request, "skriv.html.j2", page, Nav.DRAFT, status=403)
     filename: str | None = None
     files = uploads(form, "file")
     error: str | None = None
@@ -135,7 +162,11 @@ async def draft_submit(request: Request) -> Response:
                     "Gennemgå materiale.",
                 )
             text = decode_report(data)
-        text = text.replace("\r\n", "\n") if not files else text  # browsers send CRLF from textareas
+        if not files:
+            # Browsers send a textarea with CRLF whatever it held. A report that came as a CRLF file keeps CRLF
+            # through "Indsæt råd" (the page carries its style along); pasted text is LF.
+            newline = NewlineStyle.CRLF if field(form, "newline") == NewlineStyle.CRLF.value else NewlineStyle.LF
+            text = text.replace("\r\n", "\n").replace("\n", newline.chars)
         limit = kit.services.options.max_text_chars
         if not text.strip():
             raise ProblemError(422, "empty_text", "Indsæt eller upload en døgnrapport.")
@@ -145,12 +176,13 @@ async def draft_submit(request: Request) -> Response:
         insert_raw = field(form, "insert")
         insert = int(insert_raw) if insert_raw.isascii() and insert_raw.isdigit() else None  # not "²"
         insert_all = field(form, "action") == "insert_all"
-        report, full, notice = await run_in_threadpool(_analyse, text, fmt, insert, insert_all, kit.services)
+        report, full, notice = await run_in_threadpool(_analyse, text, fmt, style, insert, insert_all, kit.services)
     except (BotrygtError, ProblemError) as exc:
         error = danish_message(exc) if isinstance(exc, BotrygtError) else exc.detail
         page = DraftPage(
             text=text,
             formats=_formats(fmt_choice),
+            styles=_styles(style),
             error=error,
             model_version=kit.services.analyzer.model_version,
         )
@@ -160,6 +192,7 @@ async def draft_submit(request: Request) -> Response:
     page = DraftPage(
         text=report.text,
         formats=_formats(fmt_choice),
+        styles=_styles(style),
         incidents=views,
         analysed=True,
         district=header.district,
@@ -167,6 +200,7 @@ async def draft_submit(request: Request) -> Response:
         report_date=header.date.strftime("%d.%m.%Y") if header.date else None,
         rewritten=full.text,
         download_name=f"doegnrapport.{_SUFFIX[report.fmt]}",
+        newline=NewlineStyle.CRLF if detect_newline(report.text) == "\r\n" else NewlineStyle.LF,
         notice=notice,
         model_version=kit.services.analyzer.model_version,
         constructive_count=sum(v.verdict is Verdict.CONSTRUCTIVE for v in views),
@@ -179,7 +213,9 @@ async def draft_submit(request: Request) -> Response:
 async def draft_download(request: Request) -> Response:
     """The no-JS path for "copy": the rewritten report as a file."""
     form = await checked_form(request)
-    text = field(form, "rewritten")
+    # The browser turned every line break of the textarea into CRLF; give the file the report's own.
+    newline = NewlineStyle.CRLF if field(form, "newline") == NewlineStyle.CRLF.value else NewlineStyle.LF
+    text = field(form, "rewritten").replace("\r\n", "\n").replace("\r", "\n").replace("\n", newline.chars)
     name = field(form, "download_name", "doegnrapport.txt")
     suffix = name.rsplit(".", 1)[-1] if "." in name else "txt"
     media = {"md": "text/markdown", "html": "text/html"}.get(suffix, "text/plain")

@@ -29,8 +29,12 @@ def get_kit(request: Request) -> WebKit:
     return kit
 
 
-async def checked_form(request: Request) -> FormData:
-    """The submitted form, after the CSRF check (403 problem when it fails)."""
+CSRF_FAILED = "Formularen er udløbet eller kom fra et andet websted. Genindlæs siden, og prøv igen."
+
+
+async def read_form(request: Request) -> tuple[FormData, bool]:
+    """The submitted form and whether its CSRF token is good. Only a page that can safely show the form again
+    (the drafting page keeps the pasted report) looks at a failed form; every other page uses checked_form."""
     kit = get_kit(request)
     try:
         form = await request.form(
@@ -39,12 +43,15 @@ async def checked_form(request: Request) -> FormData:
     except ValueError as exc:  # python-multipart refusals (too many parts, bad boundary)
         raise ProblemError(400, "bad_input", "Formularen kunne ikke læses. Genindlæs siden, og prøv igen.") from exc
     token = form.get(CSRF_FIELD)
-    if not kit.signer.check_csrf(request.cookies.get(CSRF_COOKIE), token if isinstance(token, str) else None):
-        raise ProblemError(
-            403,
-            "csrf_failed",
-            "Formularen er udløbet eller kom fra et andet websted. Genindlæs siden, og prøv igen.",
-        )
+    ok = kit.signer.check_csrf(request.cookies.get(CSRF_COOKIE), token if isinstance(token, str) else None)
+    return form, ok
+
+
+async def checked_form(request: Request) -> FormData:
+    """The submitted form, after the CSRF check (403 problem when it fails)."""
+    form, ok = await read_form(request)
+    if not ok:
+        raise ProblemError(403, "csrf_failed", CSRF_FAILED)
     return form
 
 
