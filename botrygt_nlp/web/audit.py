@@ -17,11 +17,12 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from botrygt_nlp.api.feedurl import feed_url_problem
 from botrygt_nlp.api.problems import ProblemError
 from botrygt_nlp.api.routes.monitor import csv_cell
 from botrygt_nlp.api.services import Services
 from botrygt_nlp.domain import Assessment
-from botrygt_nlp.errors import BotrygtError
+from botrygt_nlp.errors import BlockedURLError, BotrygtError
 from botrygt_nlp.monitor.extract import extract_article
 from botrygt_nlp.monitor.types import FetchStatus
 from botrygt_nlp.web.contexts import Verdict
@@ -86,6 +87,15 @@ class AuditPage:
                 out[r.verdict.value] += 1
         return out
 
+    @property
+    def failed(self) -> int:
+        return sum(r.verdict is None for r in self.rows)
+
+    @property
+    def order(self) -> str:
+        """The current sort as the form value the CSV button sends along, so the file has the rows as shown."""
+        return f"{self.sort.value}:{'desc' if self.descending else 'asc'}"
+
 
 def _row(name: str, source: str, a: Assessment) -> AuditRow:
     verdict = (
@@ -143,18 +153,66 @@ def _audit_files(services: Services, files: list[tuple[str, bytes]]) -> list[Aud
     return rows
 
 
+def fetch_problem_da(status: FetchStatus, http_status: int | None, error: str | None) -> str:
+    """Why a page could not be fetched, in Danish for the person who pasted the address.
+
+    The fetcher's reasons are English and technical ("10.0.0.1 -> 10.0.0.1 is a non-public address",
+    "ConnectError: [Errno -2] Name or service not known"); they stay in the logs and the monitor's feed health.
+    """
+    reason = (error or "").lower()
+    if status is FetchStatus.BLOCKED:
+        if "robots.txt" in reason:
+            return "Siden må ikke hentes automatisk (webstedets robots.txt forbyder det)."
+        return "Adressen peger på et internt eller lokalt netværk og hentes ikke af sikkerhedshensyn."
+    if http_status is not None:
+        if http_status == 404 or http_status == 410:
+            return f"Siden findes ikke (HTTP {http_status}). Tjek adressen."
+        if http_status in (401, 402, 403):
+            return f"Siden kræver login eller afviser adgang (HTTP {http_status})."
+        if http_status == 429:
+            return "Webstedet beder os vente (HTTP 429). Prøv igen senere."
+        if http_status >= 500:
+            return f"Webstedet svarer med en fejl (HTTP {http_status}). Prøv igen senere."
+        if 300 <= http_status < 400:
+            return "Siden sender videre til en adresse, der ikke kan følges."
+        return f"Siden kunne ikke hentes (HTTP {http_status})."
+    if reason.startswith("timeout"):
+        return "Webstedet svarede ikke i tide. Prøv igen senere."
+    if reason.startswith("connection error"):
+        return "Webstedet kunne ikke nås. Tjek adressen, eller prøv igen senere."
+    if reason.startswith("too large"):
+        return "Siden er for stor til at blive hentet."
+    if "redirect" in reason:
+        return "Siden sender videre for mange gange."
+    return "Siden kunne ikke hentes. Tjek adressen."
+
+
+def _url_problem_da(url: str) -> str | None:
+    problem = feed_url_problem(url)
+    if problem is None:
+        return None
+    if "@" in url and "user name" in problem[0]:
+        return "Adressen må ikke indeholde brugernavn eller adgangskode."
+    return problem[1]
+
+
 def _audit_urls(services: Services, urls: list[str]) -> list[AuditRow]:
     rows = []
     with services.fetcher() as fetcher:
         for url in urls:
+            shape = _url_problem_da(url)
+            if shape is not None:  # "ikke en adresse", ftp://…: said plainly, without a trip to the fetcher
+                rows.append(_error_row(url, "adresse", shape))
+                continue
             try:
                 result = fetcher.fetch_page(url)
             except BotrygtError as exc:
-                rows.append(_error_row(url, "adresse", exc.message))
+                status = FetchStatus.BLOCKED if isinstance(exc, BlockedURLError) else FetchStatus.HARD_FAILURE
+                rows.append(_error_row(url, "adresse", fetch_problem_da(status, None, exc.message)))
                 continue
             if result.status is not FetchStatus.OK or result.body is None:
-                why = "Afvist af sikkerhedsreglerne" if result.status is FetchStatus.BLOCKED else "Kunne ikke hentes"
-                rows.append(_error_row(url, "adresse", f"{why}: {result.error or result.status.value}"))
+                message = fetch_problem_da(result.status, result.http_status, result.error)
+                rows.append(_error_row(url, "adresse", message))
                 continue
             article = extract_article(result.body, result.final_url)
             if not article.text.strip():
@@ -165,6 +223,7 @@ def _audit_urls(services: Services, urls: list[str]) -> list[AuditRow]:
 
 
 def _sorted(rows: list[AuditRow], key: SortKey, descending: bool) -> list[AuditRow]:
+    """Rows in the chosen order; texts that could not be assessed always last (they have no score to sort by)."""
     order = {Verdict.CONSTRUCTIVE: 0, Verdict.NOT_CONSTRUCTIVE: 1, Verdict.NOT_RELEVANT: 2, None: 3}
     keyfn = {
         SortKey.NAME: lambda r: (r.name.casefold(),),
@@ -173,7 +232,8 @@ def _sorted(rows: list[AuditRow], key: SortKey, descending: bool) -> list[AuditR
         SortKey.CRIME: lambda r: (r.crime_label, r.name.casefold()),
         SortKey.ALARMIST: lambda r: (r.alarmist, r.name.casefold()),
     }[key]
-    return sorted(rows, key=keyfn, reverse=descending)
+    assessed = sorted((r for r in rows if r.verdict is not None), key=keyfn, reverse=descending)
+    return assessed + sorted((r for r in rows if r.verdict is None), key=lambda r: r.name.casefold())
 
 
 def _encode(signer: Signer, rows: list[AuditRow]) -> str:
@@ -220,6 +280,7 @@ async def audit_submit(request: Request) -> Response:
         rows += await run_in_threadpool(_audit_urls, kit.services, urls)
     assessed = [r for r in rows if r.verdict]
     kit.services.metrics.record_assessments(sum(r.verdict is Verdict.CONSTRUCTIVE for r in assessed), len(assessed))
+    rows = _sorted(rows, SortKey.NAME, False)  # the table says "sorted by name": make it so from the start
     page = AuditPage(
         rows=rows,
         token=_encode(kit.signer, rows),
@@ -276,7 +337,7 @@ CSV_FIELDS = (
 @router.post("/gennemga/csv")
 async def audit_csv(request: Request) -> Response:
     form = await checked_form(request)
-    rows = _decode(request, form_field(form, "results"))
+    rows = _sorted(_decode(request, form_field(form, "results")), *_sort_choice(form_field(form, "order", "name")))
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_FIELDS)
