@@ -10,9 +10,11 @@ from datetime import date
 
 from botrygt_nlp.trends import TrendRow
 
-# Okabe–Ito: distinguishable with the common colour-vision deficiencies; all ≥ 3:1 against white.
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8A6D00", "#56B4E9", "#000000")
+# Okabe–Ito, kept distinguishable with the common colour-vision deficiencies, every colour at least 3:1 against
+# white (WCAG 1.4.11 for lines and points): its sky blue (#56B4E9, 2.3:1) is swapped for Tol's wine (#882255).
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8A6D00", "#882255", "#000000")
 MAX_SERIES = len(PALETTE)
+MAX_PERIODS = 520  # ten years of weeks; a longer range is drawn with only the periods that have data
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,11 +28,19 @@ class ChartPoint:
 
 
 @dataclass(frozen=True, slots=True)
+class Segment:
+    """A run of consecutive periods with data. A period without relevant articles breaks the line: drawing
+    straight through it would show a trend nobody measured."""
+
+    line: str  # "x,y x,y …" for <polyline>; "" for a lone point (its circle and whisker say it all)
+    band: str  # polygon of the 95 % interval over the run, "" for a lone point
+
+
+@dataclass(frozen=True, slots=True)
 class ChartSeries:
     group: str
     colour: str
-    line: str  # "x,y x,y …" for <polyline>
-    band: str  # polygon of the interval, "" when fewer than one interval
+    segments: list[Segment]
     points: list[ChartPoint]
 
 
@@ -52,6 +62,8 @@ class Chart:
     y_ticks: list[Tick]
     series: list[ChartSeries]
     hidden_groups: list[str]  # groups beyond MAX_SERIES: in the table, not drawn
+    x_title: str = "Periode"
+    y_title: str = "Andel konstruktive"
 
     @property
     def bottom(self) -> int:
@@ -66,26 +78,56 @@ def _fmt(v: float) -> str:
     return f"{v:.1f}"
 
 
+def _axis_periods(present: list[date], next_period: Callable[[date], date] | None) -> list[date]:
+    """Every period from the first to the last with data, so the x axis is time and a gap looks like one."""
+    if next_period is None or not present:
+        return present
+    out = [present[0]]
+    while out[-1] < present[-1]:
+        step = next_period(out[-1])
+        if step <= out[-1] or len(out) >= MAX_PERIODS:
+            return present
+        out.append(step)
+    return out
+
+
+def _runs(rows: list[TrendRow], index: dict[date, int]) -> list[list[TrendRow]]:
+    runs: list[list[TrendRow]] = []
+    for r in rows:
+        if runs and index[r.period] == index[runs[-1][-1].period] + 1:
+            runs[-1].append(r)
+        else:
+            runs.append([r])
+    return runs
+
+
 def build_chart(
     rows: Sequence[TrendRow],
     href: Callable[[str, date], str],
     period_label: Callable[[date], str],
     *,
+    next_period: Callable[[date], date] | None = None,
     width: int = 720,
     height: int = 320,
 ) -> Chart | None:
-    """None when no row has a share (nothing relevant in range)."""
+    """None when no row has a share (nothing relevant in range). ``next_period`` (the start of the period
+    after a given one) makes the x axis continuous; without it only periods with data are placed."""
     rows = [r for r in rows if r.share_constructive is not None]
     if not rows:
         return None
-    left, top, right_pad, bottom_pad = 48, 16, 16, 40
+    # left: room for "100 %" and the y title; right: half of the last x label ("uge 38 2026"), so it is not cut
+    left, top, right_pad, bottom_pad = 64, 16, 40, 48
     plot_w, plot_h = width - left - right_pad, height - top - bottom_pad
-    periods = sorted({r.period for r in rows})
+    periods = _axis_periods(sorted({r.period for r in rows}), next_period)
+    index = {p: i for i, p in enumerate(periods)}
     step = plot_w / max(len(periods) - 1, 1)
     x_of = {p: left + (i * step if len(periods) > 1 else plot_w / 2) for i, p in enumerate(periods)}
 
     def y_of(share: float) -> float:
         return top + plot_h * (1.0 - share)
+
+    def xy(x: float, share: float | None) -> str:
+        return f"{_fmt(x)},{_fmt(y_of(share or 0.0))}"
 
     by_group: dict[str, list[TrendRow]] = defaultdict(list)
     for r in rows:
@@ -99,13 +141,16 @@ def build_chart(
         offset = (k - (len(drawn) - 1) / 2) * min(8.0, step / (2 * max(len(drawn), 1)) if len(periods) > 1 else 8.0)
         xs = {p: x + offset for p, x in x_of.items()}
         pts = sorted(by_group[group], key=lambda r: r.period)
-        line = " ".join(f"{_fmt(xs[r.period])},{_fmt(y_of(r.share_constructive or 0.0))}" for r in pts)
-        with_ci = [r for r in pts if r.ci_low is not None and r.ci_high is not None]
-        band = ""
-        if with_ci:
-            upper = [f"{_fmt(xs[r.period])},{_fmt(y_of(r.ci_high or 0.0))}" for r in with_ci]
-            lower = [f"{_fmt(xs[r.period])},{_fmt(y_of(r.ci_low or 0.0))}" for r in reversed(with_ci)]
-            band = " ".join(upper + lower)
+        segments = []
+        for run in _runs(pts, index):
+            line = " ".join(xy(xs[r.period], r.share_constructive) for r in run) if len(run) > 1 else ""
+            with_ci = [r for r in run if r.ci_low is not None and r.ci_high is not None]
+            band = ""
+            if len(with_ci) > 1:
+                upper = [xy(xs[r.period], r.ci_high) for r in with_ci]
+                lower = [xy(xs[r.period], r.ci_low) for r in reversed(with_ci)]
+                band = " ".join(upper + lower)
+            segments.append(Segment(line, band))
         points = [
             ChartPoint(
                 x=round(xs[r.period], 1),
@@ -126,7 +171,7 @@ def build_chart(
             )
             for r in pts
         ]
-        series.append(ChartSeries(group, colour, line, band, points))
+        series.append(ChartSeries(group, colour, segments, points))
     # At most ~8 x labels so they do not collide at phone width.
     every = max(1, -(-len(periods) // 8))
     x_ticks = [Tick(round(x_of[p], 1), period_label(p)) for i, p in enumerate(periods) if i % every == 0]

@@ -54,6 +54,12 @@ def period_end(p: date, period: Period) -> date:
         return date.max
 
 
+def next_period_start(p: date, period: Period) -> date:
+    """The first day of the period after the one starting at ``p`` (``p`` itself at the end of the calendar)."""
+    end = period_end(p, period)
+    return p if end == date.max else end + timedelta(days=1)
+
+
 @dataclass(frozen=True, slots=True)
 class Option:
     value: str
@@ -220,7 +226,7 @@ async def press(
         period_options=[Option(p.value, lbl, p is period_v) for p, lbl in PERIOD_LABELS.items()],
         since=base["since"],
         until=base["until"],
-        chart=build_chart(rows, href, label),
+        chart=build_chart(rows, href, label, next_period=lambda p: next_period_start(p, period_v)),
         table=table,
         by_label=BY_LABELS[by_v],
         model_version=version,
