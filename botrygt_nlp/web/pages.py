@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from http import HTTPStatus
+from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
@@ -11,7 +12,7 @@ from botrygt_nlp.api.problems import Problem
 from botrygt_nlp.web.contexts import ErrorPage, HomePage, LoginPage
 from botrygt_nlp.web.kit import checked_form, field, get_kit
 from botrygt_nlp.web.render import Nav
-from botrygt_nlp.web.security import SESSION_COOKIE, SESSION_TTL_S
+from botrygt_nlp.web.security import CSRF_COOKIE, SESSION_COOKIE, SESSION_TTL_S
 
 router = APIRouter(include_in_schema=False)
 
@@ -52,19 +53,53 @@ async def login(request: Request) -> Response:
         return kit.renderer.render(request, "login.html.j2", page, Nav.LOGIN, status=401)
     response = RedirectResponse(target, status_code=303)
     kit.renderer.cookies.set(response, SESSION_COOKIE, kit.signer.make_session(name), SESSION_TTL_S)
+    # A fresh CSRF seed at every change of who is signed in: a seed planted in the browser beforehand (say,
+    # by a sibling subdomain that can set cookies for this host) is worth nothing afterwards.
+    kit.renderer.cookies.set(response, CSRF_COOKIE, kit.signer.new_csrf_seed(), None)
     return response
 
 
 @router.post("/logout")
 async def logout(request: Request) -> Response:
     await checked_form(request)
+    kit = get_kit(request)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
+    kit.renderer.cookies.set(response, CSRF_COOKIE, kit.signer.new_csrf_seed(), None)
     return response
+
+
+# What the page says when the error came from routing itself (Starlette's English "Not Found" and friends)
+# or from anything else whose detail was written for the API, not for the person at the browser.
+_DANISH_DETAIL = {
+    404: "Siden findes ikke. Tjek adressen, eller brug menuen ovenfor.",
+    405: "Siden kan ikke bruges på den måde. Gå tilbage, og brug knapperne på siden.",
+    500: "Der skete en uventet fejl. Den er skrevet i loggen; prøv igen om lidt.",
+}
+
+
+def _detail_da(problem: Problem) -> str:
+    routing_phrase = problem.detail == HTTPStatus(problem.status).phrase
+    if problem.status in _DANISH_DETAIL and (routing_phrase or problem.status == 500):
+        return _DANISH_DETAIL[problem.status]
+    return problem.detail
+
+
+def _page_of(request: Request) -> str:
+    """The page a request belongs to: itself for a GET, the form's page for a POST (/kilder/5/fjern -> /kilder),
+    so "Tilbage" and the login's ?next= never lead to an address that only takes POST."""
+    path = request.url.path or "/"
+    if request.method in ("GET", "HEAD"):
+        return path
+    return "/" + path.strip("/").split("/", 1)[0]
 
 
 def render_error(request: Request, problem: Problem) -> Response:
     kit = get_kit(request)
-    back = "/login?next=" + request.url.path if problem.status == 401 else (request.url.path or "/")
-    page = ErrorPage(title=problem.title_da, detail=problem.detail, back_href=back)
+    page_path = _page_of(request)
+    if problem.status == 401:
+        back = "/login?next=" + quote(page_path, safe="/")
+    else:
+        back = page_path if request.method not in ("GET", "HEAD") else "/"
+    page = ErrorPage(title=problem.title_da, detail=_detail_da(problem), back_href=back)
     return kit.renderer.render(request, "error.html.j2", page, Nav.HOME, status=problem.status)

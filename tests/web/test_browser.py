@@ -218,3 +218,81 @@ def test_keyboard_skip_link_is_first(page: Any) -> None:
     page.goto("/skriv")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Spring til indhold"
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_uploaded_report_downloads_with_its_own_line_endings(
+    page: Any, site: tuple[str, Any, Any, str], tmp_path: Path, newline: str
+) -> None:
+    """Chromium posts every textarea with CRLF: the download must still be byte for byte the rewrite."""
+    import httpx
+
+    url = site[0]
+    original = REPORT.replace("\n", newline)
+    upload = tmp_path / "rapport.txt"
+    upload.write_bytes(original.encode())
+    expected = httpx.post(f"{url}/v1/reports/rewrite", json={"text": original}).json()["text"]
+    page.goto("/skriv")
+    page.set_input_files("#file", str(upload))
+    page.click("#analyse")
+    page.click("#insert-all")  # the second request carries the textarea, not the file
+    assert "Forslag til råd er indsat" in page.locator("[role=status]").first.inner_text()
+    with page.expect_download() as dl:
+        page.click("#download")
+    assert Path(dl.value.path()).read_bytes() == expected.encode()
+
+
+def test_drafting_works_with_the_keyboard_alone_and_focus_is_visible(page: Any) -> None:
+    page.goto("/skriv")
+    page.keyboard.press("Tab")  # skip link
+    page.keyboard.press("Enter")
+    for _ in range(12):  # from the main content, find the report field the way a keyboard user does
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "report":
+            break
+    assert page.evaluate("document.activeElement.id") == "report"
+    page.keyboard.insert_text(REPORT)
+    ring = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert ring == "solid"
+    while page.evaluate("document.activeElement.id") != "analyse":
+        page.keyboard.press("Tab")
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineColor") == "rgb(27, 27, 27)"
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#resultat")
+    page.locator("#haendelse-0 button.insert-advice").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[role=status]")
+    assert "botrygt:advice home_burglary" in page.input_value("#rewritten")
+
+
+def test_phone_width_tables_become_cards_and_the_chart_stays_readable(
+    page: Any, site: tuple[str, Any, Any, str], tmp_path: Path
+) -> None:
+    _, store, analyzer, _ = site
+    seed_articles(store, analyzer, weeks=6, per_week=3)
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto("/pressen?by=outlet&period=week")
+    wrap = page.locator(".chart-wrap")
+    assert wrap.get_attribute("tabindex") == "0"  # a keyboard can scroll it
+    assert page.evaluate(
+        "document.querySelector('.chart-wrap').scrollWidth > document.querySelector('.chart-wrap').clientWidth"
+    )
+    label_px = page.evaluate("document.querySelector('#trend-chart text').getBoundingClientRect().height")
+    assert label_px >= 10  # not the 5 px of a 720-unit chart squeezed into 300 px
+    cell = page.locator("#trend-table tbody tr").first.locator("td").nth(1)
+    assert page.evaluate("(el) => getComputedStyle(el, '::before').content", cell.element_handle()) == '"Periode: "'
+    text = tmp_path / "a.txt"
+    text.write_text("Der var indbrud. Husk at låse døren.", encoding="utf-8")
+    page.goto("/gennemga")
+    page.set_input_files("#files", str(text))
+    page.click("#audit-submit")
+    row = page.locator("#audit-table tbody tr").first
+    assert row.bounding_box()["width"] <= 375
+    assert page.locator("#audit-table thead button", has_text="Sandsynlighed").is_visible()  # sorting still works
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_api_docs_run_under_their_own_csp(page: Any) -> None:
+    page.goto("/docs")
+    page.wait_for_selector(".opblock-tag", timeout=15_000)
+    assert page.locator(".opblock-tag").count() >= 5  # the page fixture fails on any CSP violation or error

@@ -143,7 +143,9 @@ def test_audit_upload_table_sort_and_csv(web: Web) -> None:
     html = r.text
     assert html.count("<tr>") == 1 + 6
     assert "kan ikke læses som PDF" in html
-    assert "non-public address" in html  # the SSRF guard refused the loopback URL
+    assert "peger på et internt eller lokalt netværk" in html  # the SSRF guard refused the loopback URL
+    assert "Adressen skal begynde med http:// eller https://." in html  # file:///etc/passwd, said in Danish
+    assert "non-public" not in html and "is not http" not in html  # the fetcher's English stays in the logs
     results = re.search(r'name="results" value="([^"]+)"', html)
     assert results
     sorted_page = web.client.post(
@@ -184,6 +186,10 @@ def test_sources_need_login_and_csrf(web: Web) -> None:
     web.login()
     session = web.client.cookies.get("botrygt_session")
     assert session and web.secret not in session  # the cookie holds a signed name, never the key
+    # Signing in gives the browser a new CSRF seed: a token from before (perhaps planted) no longer works.
+    stale = web.client.post("/kilder", data={"csrf_token": token, "url": "https://a.example/rss", "outlet": "A"})
+    assert stale.status_code == 403 and web.store.list_feeds() == []
+    token = web.csrf("/kilder")
     r = web.client.post(
         "/kilder",
         data={
@@ -279,7 +285,7 @@ def test_audit_fetches_urls_through_the_guarded_fetcher(tmp_path: Path) -> None:
         )
     assert "/artikel" in seen and "/privat/x" not in seen  # robots.txt was honoured
     assert "Indbrud i Ringsted" in r.text and '<span class="verdict constructive">' in r.text
-    assert "Afvist af sikkerhedsreglerne" in r.text
+    assert "robots.txt forbyder det" in r.text
     store.close()
 
 
@@ -348,8 +354,8 @@ def test_draft_upload_of_pdf_or_docx_points_to_the_audit_page(web: Web) -> None:
     ],
 )
 def test_sources_form_errors_are_danish(web: Web, form: dict[str, str], message: str) -> None:
-    token = web.csrf("/login")
     web.login()
+    token = web.csrf("/kilder")  # the seed changes at sign-in
     r = web.client.post("/kilder", data={"csrf_token": token, **form})
     assert r.status_code == 422 and message in r.text
     assert web.store.list_feeds() == []
@@ -378,8 +384,8 @@ def test_draft_ignores_odd_insert_indexes(web: Web, insert: str) -> None:
 
 
 def test_revoking_a_key_ends_its_web_session(web: Web) -> None:
-    token = web.csrf("/login")
     web.login()
+    token = web.csrf("/kilder")
     key_id = next(k.key_id for k in web.store.list_api_keys() if k.revoked_at is None)
     assert web.store.revoke_api_key(key_id)
     r = web.client.post("/kilder", data={"csrf_token": token, "url": "https://a.example/rss", "outlet": "A"})
