@@ -9,15 +9,14 @@ Order of work, and why:
    so neither extractor can pick them up, then run trafilatura (precision over recall, no comments).
 4. If trafilatura finds little, a BeautifulSoup text-density fallback picks the block with the most
    non-link text; it works on pages that put their text in <div>/<br> instead of <p>.
-5. Paywall teasers are flagged, never treated as whole articles.
+5. Paywall teasers are flagged, never treated as whole articles; a consent dialog (the link redirected to a
+   consent manager, or the page is only the cookie wall) gives no text at all (:mod:`walls`).
 """
 
 from __future__ import annotations
 
 import copy
-import json
 import re
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -30,13 +29,11 @@ from lxml import etree
 from botrygt_nlp.monitor.dates import find_danish_date, parse_date
 from botrygt_nlp.monitor.feedtext import html_to_text
 from botrygt_nlp.monitor.types import ExtractedArticle, ExtractionMethod, ParsedEntry
+from botrygt_nlp.monitor.walls import consent_wall, json_ld, paywalled, walk
 
 MAX_HTML_BYTES = 5 * 1024 * 1024
 MAX_TEXT_CHARS = 200_000
 MIN_GOOD_TEXT_CHARS = 250  # below this, trafilatura's answer is compared with the fallback's
-SHORT_TEASER_CHARS = 700  # a text this short next to a login prompt is a paywall teaser
-_MAX_JSONLD_CHARS = 500_000
-_MAX_JSON_DEPTH = 12
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
@@ -66,23 +63,6 @@ _DROP_TAGS = (
     "canvas",
 )
 _PROTECTED_TAGS = frozenset({"html", "body", "main", "head"})
-_PAYWALL_PHRASES = (
-    "kun for abonnenter",
-    "log ind for at læse",
-    "log ind for at lese",
-    "plus-artikel",
-    "plusartikel",
-    "artiklen er forbeholdt abonnenter",
-    "denne artikel er forbeholdt",
-    "kræver abonnement",
-    "bliv abonnent for at læse",
-    "køb abonnement for at læse",
-    "læs hele artiklen med",
-    "fortsæt med at læse med",
-)
-# class/id of paywall overlays and locked-content containers
-_WALL_BLOCK = re.compile(r"paywall|regwall|premium-(?:wall|content|lock)|subscriber-only|locked-content", re.IGNORECASE)
-_LOGIN_PROMPTS = ("log ind", "login", "bliv abonnent", "køb abonnement", "abonnement", "opret konto")
 _COOKIE_LINE = re.compile(
     r"(vi bruger cookies|accept[eé]r (?:alle )?cookies|cookie-?indstillinger|cookiepolitik|"
     r"samtykke til (?:brug af )?cookies|we use cookies)",
@@ -162,32 +142,6 @@ def _drop_cookie_lines(text: str) -> str:
 # -- metadata --------------------------------------------------------------------------------------------
 
 
-def _json_ld(tree: lxml.html.HtmlElement) -> list[Any]:
-    blocks: list[Any] = []
-    for script in tree.iter("script"):
-        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
-            continue
-        if len(script.text) > _MAX_JSONLD_CHARS:
-            continue
-        try:
-            blocks.append(json.loads(script.text))
-        except (ValueError, RecursionError):
-            continue
-    return blocks
-
-
-def _walk(value: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
-    if depth > _MAX_JSON_DEPTH:
-        return
-    if isinstance(value, dict):
-        yield value
-        for child in value.values():
-            yield from _walk(child, depth + 1)
-    elif isinstance(value, list):
-        for child in value[:200]:
-            yield from _walk(child, depth + 1)
-
-
 def _title(tree: lxml.html.HtmlElement) -> str | None:
     for meta in tree.iter("meta"):
         if (meta.get("property") or meta.get("name") or "").lower() == "og:title" and meta.get("content"):
@@ -209,7 +163,7 @@ def _published(tree: lxml.html.HtmlElement, ld_blocks: list[Any]) -> datetime | 
                 if value is not None:
                     return value
     for block in ld_blocks:
-        for node in _walk(block):
+        for node in walk(block):
             raw = node.get("datePublished")
             if isinstance(raw, str):
                 value = parse_date(raw)
@@ -222,50 +176,6 @@ def _published(tree: lxml.html.HtmlElement, ld_blocks: list[Any]) -> datetime | 
         if value is not None:
             return value
     return None
-
-
-def _locked_by_metadata(tree: lxml.html.HtmlElement, ld_blocks: list[Any]) -> bool:
-    for block in ld_blocks:
-        for node in _walk(block):
-            flag = node.get("isAccessibleForFree")
-            if flag is False or (isinstance(flag, str) and flag.strip().lower() == "false"):
-                return True
-    for meta in tree.iter("meta"):
-        key = (meta.get("property") or meta.get("name") or "").lower()
-        if key == "article:content_tier" and (meta.get("content") or "").lower() == "locked":
-            return True
-    return False
-
-
-def _wall_blocks(tree: lxml.html.HtmlElement) -> list[etree._Element]:
-    return [
-        el
-        for el in tree.iter()
-        if isinstance(el.tag, str)
-        and el.tag not in _PROTECTED_TAGS
-        and _WALL_BLOCK.search((el.get("class") or "") + " " + (el.get("id") or ""))
-    ]
-
-
-def _paywalled(tree: lxml.html.HtmlElement, pruned: lxml.html.HtmlElement, ld_blocks: list[Any], text: str) -> bool:
-    """Paywall signals, looked for only where they concern THIS article.
-
-    Site headers on Danish news sites say "Log ind" and "Plus-artikler" on every page, so wording is
-    searched in the article region (<article>, else <main>, else <body> of the pruned page) and in
-    paywall-named blocks of the original page (overlays are often modals, which pruning removes).
-    """
-    if _locked_by_metadata(tree, ld_blocks):
-        return True
-    region = next(pruned.iter("article"), None)
-    if region is None:
-        region = next(pruned.iter("main"), pruned)
-    walls = _wall_blocks(tree)
-    wording = " ".join(" ".join(el.text_content().split()) for el in [region, *walls]).lower()
-    if any(phrase in wording for phrase in _PAYWALL_PHRASES):
-        return True
-    if len(text) < SHORT_TEASER_CHARS:
-        return bool(walls) or any(prompt in wording for prompt in _LOGIN_PROMPTS)
-    return False
 
 
 # -- extractors ------------------------------------------------------------------------------------------
@@ -374,7 +284,7 @@ def extract_article(html: bytes, url: str, feed_entry: ParsedEntry | None = None
         return ExtractedArticle(
             url=url, title=None, text="", method=ExtractionMethod.FALLBACK_SOUP, warnings=tuple(warnings)
         )
-    ld_blocks = _json_ld(tree)
+    ld_blocks = json_ld(tree)
     pruned = prune_boilerplate(tree)
     text, method = "", ExtractionMethod.TRAFILATURA
     try:
@@ -389,6 +299,11 @@ def extract_article(html: bytes, url: str, feed_entry: ParsedEntry | None = None
             fallback = ""
         if len(fallback) > len(text):
             text, method = fallback, ExtractionMethod.FALLBACK_SOUP
+    walled = consent_wall(text, url)
+    if walled:
+        # The link led to a cookie/consent dialog, not the article: no text, so the poll uses the feed's.
+        warnings.append("consent wall instead of the article")
+        text = ""
     text = _drop_cookie_lines(text)
     if len(text) > MAX_TEXT_CHARS:
         text = text[:MAX_TEXT_CHARS]
@@ -396,7 +311,8 @@ def extract_article(html: bytes, url: str, feed_entry: ParsedEntry | None = None
     published = _published(tree, ld_blocks) or find_danish_date(pruned.text_content()[:20_000])
     if published is None and feed_entry is not None:
         published = feed_entry.published
-    title = _title(tree) or (feed_entry.title if feed_entry is not None and feed_entry.title else None)
+    feed_title = feed_entry.title if feed_entry is not None and feed_entry.title else None
+    title = feed_title if walled else _title(tree) or feed_title  # not the dialog's "Før du fortsætter"
     if not text:
         warnings.append("no article text found")
     return ExtractedArticle(
@@ -405,7 +321,7 @@ def extract_article(html: bytes, url: str, feed_entry: ParsedEntry | None = None
         text=text,
         method=method,
         published=published,
-        paywalled=_paywalled(tree, pruned, ld_blocks, text),
+        paywalled=paywalled(tree, pruned, ld_blocks, text),
         warnings=tuple(warnings),
     )
 

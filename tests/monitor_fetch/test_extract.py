@@ -242,3 +242,44 @@ def test_paywall_overlay_in_a_modal_is_found() -> None:
         "</body></html>"
     )
     assert extract_article(body.encode(), URL).paywalled
+
+
+CONSENT_PAGE = """<html><head><title>Før du fortsætter</title></head><body><div class="wrapper">
+<h1>Vi værdsætter dit privatliv</h1>
+<p>Vi og vores 312 partnere bruger cookies og lignende teknologier til at gemme og tilgå oplysninger
+på din enhed, til personaliserede annoncer og indhold og til måling af annoncer.</p>
+<p>Du kan til enhver tid ændre dit valg under Administrer indstillinger nederst på siden. Ved at klikke
+på Accepter alle giver du samtykke til behandlingen.</p>
+<button>Accepter alle</button><button>Afvis alle</button></div></body></html>""".encode()
+
+
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [
+        (URL, CONSENT_PAGE),  # the dialog itself
+        # A consent manager's own address, whatever its page says.
+        (
+            "https://avis.example.dk/consent/?continue=https%3A%2F%2Favis.example.dk%2Fkrimi%2Fartikel",
+            page("article_paywall.html"),
+        ),
+        ("https://samtykke.avis.example.dk/?ref=krimi", CONSENT_PAGE),
+    ],
+)
+def test_a_consent_wall_is_no_article(url: str, body: bytes) -> None:
+    article = extract_article(body, url, ENTRY)
+    assert article.text == "" and "consent wall instead of the article" in article.warnings
+    assert article.title == "Titel fra feedet"  # not "Vi værdsætter dit privatliv"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tyve stjal i nat en dåse cookies og to cykler fra en kolonihave i Vanløse. Politiet efterlyser vidner.",
+        "Kommunen har ved en fejl sendt personoplysninger om 300 borgere til en forkert modtager. Borgerne "
+        "blev ikke bedt om samtykke, og Datatilsynet undersøger sagen om privatliv.",
+    ],
+)
+def test_short_news_about_cookies_or_privacy_is_still_an_article(text: str) -> None:
+    body = f"<html><body><article><h1>Kort nyt</h1><p>{text}</p></article></body></html>".encode()
+    article = extract_article(body, URL, ENTRY)
+    assert text[:40] in article.text and "consent wall instead of the article" not in article.warnings

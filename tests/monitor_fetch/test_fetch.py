@@ -509,3 +509,20 @@ def test_garbage_urls_never_raise(make_fetcher: Callable[..., Fetcher]) -> None:
             FetchStatus.BLOCKED,
             FetchStatus.SOFT_FAILURE,
         )
+
+
+def test_article_link_redirecting_to_a_consent_wall(server: LocalServer, make_fetcher: Callable[..., Fetcher]) -> None:
+    from botrygt_nlp.monitor.extract import extract_article
+    from botrygt_nlp.monitor.types import ParsedEntry
+
+    server.add("/krimi/indbrud", Reply(302, b"", {"Location": "/samtykke?continue=%2Fkrimi%2Findbrud"}))
+    server.add(
+        "/samtykke",
+        Reply(200, b"<html><body><h1>Cookies</h1><p>Vi bruger cookies. Accepter alle?</p></body></html>"),
+    )
+    page = make_fetcher().fetch_page(server.url("/krimi/indbrud"))
+    assert page.status is FetchStatus.OK and page.final_url.startswith(server.url("/samtykke"))
+    assert page.body is not None
+    entry = ParsedEntry("g", server.url("/krimi/indbrud"), "Indbrud i Valby", "Tyve i nat.", None)
+    article = extract_article(page.body, page.final_url, entry)
+    assert article.text == "" and article.title == "Indbrud i Valby"
