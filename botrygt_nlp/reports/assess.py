@@ -10,11 +10,50 @@ offsets into the incident's body (the API's and the web page's contract).
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from botrygt_nlp.domain import Assessment, Span
 from botrygt_nlp.reports.types import AnalyzerLike
 
 _SEPARATOR = "\n\n"
+# "Der blev stjålet følgende:" over "- to bærbare computere" / "- et smykkeskrin": a list of loot, which the
+# analyzer reads like a list of tips (list items are its strongest advice cue), so an incident that only
+# lists what was taken passed as constructive and got no advice. Such lists are read as one sentence.
+_BULLET = r"(?:[-*•–]|\d{1,2}[.)])[ \t]+"
+# An intro line ending in ":" and then either bulleted items (blank lines allowed between them) or plain lines
+# right under it (an HTML list arrives as lines without bullets).
+_LIST = re.compile(
+    rf"(?P<intro>[^\n]*:)[ \t]*(?P<items>(?:\n+[ \t]*{_BULLET}[^\n]{{1,80}}(?=\n|$))+"
+    rf"|(?:\n[ \t]*\S[^\n]{{0,79}}(?=\n|$))+)"
+)
+_LOOT_INTRO = re.compile(
+    r"(stjålet|stjal|stjæler|tog|taget|forsvandt|forsvundet|mangler|savnes|følgende|tyvekoster(ne)?|bl\.\s?a\.|"
+    r"blandt andet|bestod af|drejer sig om)\W*:$",
+    re.IGNORECASE,
+)
+_ADVICE_INTRO = re.compile(r"anbefal|råd|opfordr|husk|sørg|undgå|\btips?\b|sådan", re.IGNORECASE)
+_ITEM = re.compile(rf"(?P<sep>\n+[ \t]*(?:{_BULLET})?)(?P<thing>[^\n]+)")
+
+
+def _inline_loot(m: re.Match[str]) -> str:
+    intro, items = m.group("intro"), m.group("items")
+    if not _LOOT_INTRO.search(intro) or _ADVICE_INTRO.search(intro):
+        return m.group(0)
+    out = [m.group(0)[: m.start("items") - m.start()]]
+    done = 0
+    for n, item in enumerate(_ITEM.finditer(items)):
+        thing = item.group("thing")
+        if len(thing.split()) > 8 or thing.rstrip().endswith((".", "!", "?", ":")):
+            break  # a sentence, not a thing: the list ends here
+        # Same length as the original, so offsets into the body stay valid: ", " plus spaces, or one ",".
+        out += [("," if n else " ").ljust(len(item.group("sep"))), thing]
+        done = item.end()
+    return "".join(out) + items[done:]
+
+
+def loot_lists_as_sentences(body: str) -> str:
+    """``body`` with lists of stolen things written as one sentence, at the same length."""
+    return _LIST.sub(_inline_loot, body)
 
 
 def incident_text(title: str, body: str) -> tuple[str, int]:
@@ -25,19 +64,25 @@ def incident_text(title: str, body: str) -> tuple[str, int]:
 
 
 def assess_incident(analyzer: AnalyzerLike, title: str, body: str) -> Assessment:
-    """Assess one incident; every span in the result is an offset into ``body``."""
-    text, offset = incident_text(title, body)
+    """Assess one incident; every span in the result is an offset into ``body``, its text taken from it."""
+    read = loot_lists_as_sentences(body)
+    text, offset = incident_text(title, read)
     assessment = analyzer.assess(text, title=title or None)
-    return _shift_spans(assessment, offset) if offset else assessment
+    return _spans_into_body(assessment, offset, body)
 
 
-def _shift_spans(a: Assessment, offset: int) -> Assessment:
-    """``a`` with every span moved back by ``offset``; spans inside the headline are dropped."""
+def _spans_into_body(a: Assessment, offset: int, body: str) -> Assessment:
+    """``a`` with every span moved back by ``offset`` and its text read from ``body``; spans inside the
+    headline are dropped."""
     changes: dict[str, object] = {}
     for f in dataclasses.fields(a):
         value = getattr(a, f.name)
         if isinstance(value, tuple) and value and all(isinstance(s, Span) for s in value):
             changes[f.name] = tuple(
-                dataclasses.replace(s, start=s.start - offset, end=s.end - offset) for s in value if s.start >= offset
+                dataclasses.replace(
+                    s, start=s.start - offset, end=s.end - offset, text=body[s.start - offset : s.end - offset]
+                )
+                for s in value
+                if s.start >= offset
             )
     return dataclasses.replace(a, **changes)  # type: ignore[arg-type]

@@ -118,8 +118,25 @@ def can_be_incident_title(raw: str, title: str) -> bool:
         or is_label_line(raw)
         or is_label_line(title)
         or _SUBHEADING.match(title)
-        or raw.rstrip().endswith(":")
+        or introduces_something(raw)
     )
+
+
+# A line ending in a colon usually introduces what follows ("Der blev stjålet følgende:", "Tyvekoster:").
+# A headline may end in one too ("Indbrud i villa i Odense:"): a phrase of three or more words without a verb.
+_INTRODUCING = re.compile(
+    r"\b(følgende|nedenstående|bl\.\s?a\.|blandt andet|disse|dette|blev|bliver|var|er|har|havde|tog|stjal|"
+    r"kan|skal|vil|bør|må|gælder|betyder|oplyser|siger|fortæller|lyder)\b",
+    re.IGNORECASE,
+)
+
+
+def introduces_something(raw: str) -> bool:
+    """A line that ends in a colon and introduces a list or a quote rather than naming an incident."""
+    t = re.sub(r"[*_]", "", raw).rstrip()
+    if not t.endswith(":"):
+        return False
+    return len(t.split()) < 3 or bool(_INTRODUCING.search(t))
 
 
 def is_advice_heading(title: str) -> bool:

@@ -93,8 +93,10 @@ def _is_text_headline(lines: list[_Line], i: int) -> bool:
         return False
     if not t or len(t) > 90 or len(t.split()) > 14 or not re.search(r"[A-Za-zÆØÅæøå]", t):
         return False
-    if t[-1] in ".,;:" or t[0].islower() or _SENTENCE_INSIDE.search(t):
+    if t[-1] in ".,;" or t[0].islower() or _SENTENCE_INSIDE.search(t) or cues.introduces_something(t):
         return False
+    if t[-1] == ":" and not (i + 1 < len(lines) and not lines[i + 1].blank):
+        return False  # "Indbrud i villa i Odense:" heads the body right under it, never a blank line away
     if _TRAILING_FUNCTION_WORD.search(t):
         return False
     nxt = _next_content(lines, i)

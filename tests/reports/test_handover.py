@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
+
+import pytest
+
 from botrygt_nlp import get_analyzer
 from botrygt_nlp.domain import Assessment, CrimeType
 from botrygt_nlp.reports import parse_report
+from botrygt_nlp.reports.assess import loot_lists_as_sentences
 from tests.reports.fakes import FIXTURES, KeywordAnalyzer
 
 BY_NAME = {f.name: f for f in FIXTURES}
@@ -55,3 +61,45 @@ def test_default_analyzer_spans_are_offsets_into_the_incident_body() -> None:
                 assert inc.body[span.start : span.end] == span.text, (fx.name, inc.title, span)
                 checked += 1
     assert checked >= 50
+
+
+class _ListsAreAdvice(KeywordAnalyzer):
+    """Like the default model: a bulleted or numbered list reads as a list of tips."""
+
+    def assess(self, text: str, *, title: str | None = None) -> Assessment:
+        a = super().assess(text, title=title)
+        listed = re.search(r"^\s*([-*•]|\d\.)\s+\S", text, re.M) is not None
+        return dataclasses.replace(a, constructive=a.relevant and (a.constructive or listed))
+
+
+@pytest.mark.parametrize(
+    ("body", "inlined"),
+    [
+        (
+            "Tyvene tog følgende:\n\n- to bærbare computere\n- et smykkeskrin",
+            "Tyvene tog følgende:    to bærbare computere,  et smykkeskrin",
+        ),
+        (
+            "Der blev stjålet:\n1. En rygsæk\n2. Et sæt nøgler\n\nIngen kom til skade.",
+            "Der blev stjålet:    En rygsæk,   Et sæt nøgler\n\nIngen kom til skade.",
+        ),
+        ("Tyvene tog:\nen bærbar computer\nsmykker", "Tyvene tog: en bærbar computer,smykker"),
+        ("Politiet anbefaler følgende:\n- Lås døren\n- Tænd lys udenfor", None),  # advice stays a list
+        ("Tidspunkt: mandag\nSted: Bøgevej\n\nEn cykel blev stjålet.", None),
+        ("Der blev stjålet:\n- Tyven kom ind ad et vindue, der stod på klem, og tog alt.", None),  # a sentence
+    ],
+)
+def test_lists_of_loot_are_read_as_one_sentence_at_the_same_length(body: str, inlined: str | None) -> None:
+    out = loot_lists_as_sentences(body)
+    assert len(out) == len(body)
+    assert out == (body if inlined is None else inlined)
+
+
+def test_an_incident_that_only_lists_its_loot_still_gets_advice() -> None:
+    fx = BY_NAME["r39_nordsjaelland_bold_colon.md"]
+    report = parse_report(fx.text, fx.fmt, _ListsAreAdvice())
+    burglary = report.incidents[0]
+    assert "- to bærbare computere" in burglary.body  # the body itself is untouched
+    assert burglary.needs_advice
+    advised = parse_report("Indbrud i Ry\n\nGode råd:\n- Lås døren\n- Tænd lys udenfor\n", None, _ListsAreAdvice())
+    assert not advised.incidents[0].needs_advice
