@@ -14,6 +14,8 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
+from botrygt_nlp.monitor.links import unwrap_redirect
+
 MAX_TITLE_CHARS = 1_000
 MAX_SUMMARY_CHARS = 20_000
 MAX_CONTENT_CHARS = 200_000  # a full article in content:encoded; the same cap as extracted page text
@@ -99,6 +101,7 @@ def cap(text: str, limit: int) -> str:
 
 
 def clean_url(raw: object, base: str) -> str | None:
+    """An absolute http(s) URL (relative ones resolved against ``base``, redirector links unwrapped)."""
     if not isinstance(raw, str) or not raw.strip():
         return None
     try:
@@ -108,7 +111,7 @@ def clean_url(raw: object, base: str) -> str | None:
         return None
     if scheme not in ("http", "https") or len(absolute) > MAX_URL_CHARS:
         return None
-    return absolute
+    return unwrap_redirect(absolute)
 
 
 def clean_guid(raw: object) -> str | None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import codecs
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -396,3 +398,36 @@ def test_html_page_instead_of_a_feed_names_its_feed_link() -> None:
     assert feed.bozo_reason == (
         "an HTML page, not a feed; the page links to the feed https://nyheder.example.dk/rss?sektion=krimi&n=50"
     )
+
+
+def _news_google_id(url: str) -> str:
+    # An older-style Google News article id: a small protobuf around the URL, base64url without padding.
+    raw = b"\x08\x13\x22" + bytes([len(url)]) + url.encode() + b"\xd2\x01\x00"
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def test_redirector_links_are_unwrapped() -> None:
+    article = "https://www.lokalavis.example.dk/krimi/indbrud-i-hjallerup"
+    alerts = (
+        '<feed xmlns="http://www.w3.org/2005/Atom"><title>Google Alert - indbrud</title>'
+        + "".join(
+            f"<entry><id>tag:google.com,2013:googlealerts/feed:{n}</id><title>Indbrud i Hjallerup</title>"
+            f'<link href="https://www.google.com/url?rct=j&amp;sa=t&amp;url={article}&amp;ct=ga&amp;cd=CAIy{n}'
+            f'&amp;usg=AOvVaw{n}"/></entry>'
+            for n in ("Zm9v", "YmFy")  # the same article in two fetches: cd and usg change every time
+        )
+        + "</feed>"
+    ).encode()
+    assert [e.url for e in parse_feed(alerts, "https://www.google.com/alerts/feeds/1/2").entries] == [article] * 2
+    wrapped = (
+        '<rss version="2.0"><channel><title>Deling</title>'
+        f"<item><title>a</title><link>https://l.facebook.com/l.php?u={quote(article, safe='')}&amp;h=AT0</link></item>"
+        f"<item><title>b</title><link>https://news.google.com/rss/articles/{_news_google_id(article)}?oc=5</link></item>"
+        "<item><title>c</title><link>https://news.google.com/rss/articles/AU_yqLNmZ2VuZXJlbHQtb3BhcXVl?oc=5</link></item>"
+        f"<item><title>d</title><link>https://www.lokalavis.example.dk/soeg?q={article}</link></item>"
+        "</channel></rss>"
+    ).encode()
+    a, b, c, d = parse_feed(wrapped, FEED_URL).entries
+    assert a.url == article and b.url == article
+    assert c.url == "https://news.google.com/rss/articles/AU_yqLNmZ2VuZXJlbHQtb3BhcXVl?oc=5"  # opaque id: kept
+    assert d.url == f"https://www.lokalavis.example.dk/soeg?q={article}"  # a search page is no redirector
