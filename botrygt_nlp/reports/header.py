@@ -15,8 +15,19 @@ _NOT_DISTRICT_WORDS = {"døgnrapport", "døgnrapporten", "rapport", "nyt", "nyhe
 _DAY = r"(?:mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag)"
 _MONTHS = MONTH_NAMES
 _DATE_WORDS = rf"(?:den\s+)?\d{{1,2}}\.\s*(?:{'|'.join(_MONTHS)})(?:\s+\d{{4}})?"
-_POINT = rf"(?:{_DAY}(?:\s+{_DATE_WORDS})?|{_DATE_WORDS}|i\s+går|i\s+dag)?\s*(?:kl\.\s*\d{{1,2}}(?:[.:]\d{{2}})?)"
-_PERIOD = re.compile(rf"(?:fra\s+)?{_POINT}\s+(?:til|-|–)\s+{_POINT}", re.IGNORECASE)
+_DATE_NUMS = r"\d{1,2}[./-]\d{1,2}[./-]\d{4}"
+_CLOCK = r"kl\.\s*\d{1,2}(?:[.:]\d{2})?"
+_DAYPART = r"(?:morgen|formiddag|middag|eftermiddag|aften|nat)"
+# A point in time: "[torsdag [den 14. marts]] kl. 7", "14.03.2024 kl. 07:00", "lørdag morgen".
+_POINT = (
+    rf"(?:(?:{_DAY}(?:\s+{_DATE_WORDS})?|{_DATE_WORDS}|{_DATE_NUMS}|i\s+går|i\s+dag)?\s*{_CLOCK}"
+    rf"|{_DAY}(?:\s+{_DATE_WORDS})?\s+{_DAYPART})"
+)
+_DATE_SPAN = rf"{_DATE_WORDS}\s+\d{{4}}|{_DATE_NUMS}"
+_PERIOD = re.compile(
+    rf"(?:fra\s+)?(?:{_POINT}\s+(?:til|-|–)\s+{_POINT}|(?:{_DATE_SPAN})\s*(?:til|-|–)\s*(?:{_DATE_SPAN}))",
+    re.IGNORECASE,
+)
 _PERIOD_LINE = re.compile(r"^\s*periode[n]?\s*:?\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
 _DATE_DA = re.compile(rf"(\d{{1,2}})\.\s*({'|'.join(_MONTHS)})\s+(\d{{4}})", re.IGNORECASE)
 _DATE_NUM = re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{4})\b")

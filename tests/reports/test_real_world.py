@@ -149,3 +149,24 @@ def test_markdown_numbered_list_and_dash_town_titles_stay_whole() -> None:
     txt = parse_report(BY_NAME["r23_midtjylland_dash.txt"].text, None, KeywordAnalyzer())
     assert txt.incidents[0].title == "Indbrud i villa – Skive"
     assert all("journalnr" in i.body.lower() for i in txt.incidents[:3])
+
+
+@pytest.mark.parametrize(
+    ("line", "period"),
+    [
+        ("Døgnrapporten dækker fra torsdag kl. 07 til fredag kl. 07.", "fra torsdag kl. 07 til fredag kl. 07"),
+        (
+            "Døgnrapport for perioden 14.03.2024 kl. 07:00 - 15.03.2024 kl. 07:00",
+            "14.03.2024 kl. 07:00 - 15.03.2024 kl. 07:00",
+        ),
+        ("Døgnrapport fra lørdag morgen til søndag morgen", "fra lørdag morgen til søndag morgen"),
+        ("Døgnrapport 14. marts 2024 – 15. marts 2024", "14. marts 2024 – 15. marts 2024"),
+        (
+            "Uddrag fra torsdag den 14. marts kl. 7.00 til fredag den 15. marts kl. 7.00.",
+            "fra torsdag den 14. marts kl. 7.00 til fredag den 15. marts kl. 7.00",
+        ),
+        ("Døgnrapport for weekenden", None),
+    ],
+)
+def test_report_periods_as_districts_write_them(line: str, period: str | None) -> None:
+    assert extract_header(line + "\n").period == period
