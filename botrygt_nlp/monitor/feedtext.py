@@ -23,6 +23,7 @@ MAX_URL_CHARS = 2_048
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 _LOOKS_LIKE_MARKUP = re.compile(r"<[A-Za-z/!?][^<>]*>")
+_UNCLOSED_COMMENT = re.compile(r"<!--.*", re.DOTALL)
 _BLOCK_TAGS = (
     "p",
     "div",
@@ -93,6 +94,8 @@ def html_to_text(fragment: str | None, keep_lines: bool = False) -> str:
         text = CONTROL.sub("", text)
     if _LOOKS_LIKE_MARKUP.search(text):
         text = _LOOKS_LIKE_MARKUP.sub(" ", text)
+    # An unclosed "<!--" comments out the rest of the markup (HTML's own rule); it is never text.
+    text = _UNCLOSED_COMMENT.sub("", text)
     return _normalise_space(text, keep_lines)
 
 

@@ -431,3 +431,10 @@ def test_redirector_links_are_unwrapped() -> None:
     assert a.url == article and b.url == article
     assert c.url == "https://news.google.com/rss/articles/AU_yqLNmZ2VuZXJlbHQtb3BhcXVl?oc=5"  # opaque id: kept
     assert d.url == f"https://www.lokalavis.example.dk/soeg?q={article}"  # a search page is no redirector
+
+
+def test_markup_that_is_never_text() -> None:
+    assert html_to_text("Sikker&lt;!--") == "Sikker"
+    assert html_to_text("Før<!-- aldrig lukket <b>skjult</b>") == "Før"
+    escaped = "&lt;p&gt;Lås&lt;/p&gt;&lt;script&gt;alert('x')&lt;/script&gt;&lt;iframe src=x&gt;ramme&lt;/iframe&gt;"
+    assert html_to_text(escaped) == "Lås"
