@@ -88,6 +88,7 @@ _DANISH = {
     "too_large": "teksten er for lang",
     "not_danish": "teksten ser ikke ud til at være på dansk",
     "feed_exists": "kilden er allerede tilføjet",
+    "unknown_feed": "kilden findes ikke (længere)",
     "unknown_place": "kommunen eller politikredsen kendes ikke; skriv en af de 98 kommuner eller 12 politikredse",
     "storage_error": "databasen svarer ikke lige nu; prøv igen om lidt",
     "model_error": "modellen kan ikke bruges lige nu",

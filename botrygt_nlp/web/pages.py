@@ -22,6 +22,10 @@ def _local_path(target: str) -> str:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return "/kilder"
+    # Browsers read "/\evil.example" as "//evil.example" and drop tabs and newlines from URLs. Starlette's
+    # redirect happens to percent-encode both today; refusing them here does not depend on that.
+    if "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return "/kilder"
     return target
 
 

@@ -118,6 +118,19 @@ def _parse_date(raw: str | None) -> date | None:
         return None
 
 
+def _filter_problem(since: str, until: str, since_d: date | None, until_d: date | None) -> str | None:
+    """A Danish note when a date filter could not be used as typed (it is never silently dropped)."""
+    fields = (("«Fra»", since, since_d), ("«Til og med»", until, until_d))
+    bad = [label for label, raw, parsed in fields if raw and not parsed]
+    if len(bad) == 2:
+        return "Datoerne i «Fra» og «Til og med» kan ikke læses (skriv ÅÅÅÅ-MM-DD); de er ikke brugt."
+    if bad:
+        return f"Datoen i {bad[0]} kan ikke læses (skriv ÅÅÅÅ-MM-DD); den er ikke brugt."
+    if since_d and until_d and until_d < since_d:
+        return "«Til og med» lå før «Fra»; de to datoer er byttet om."
+    return None
+
+
 def _article_line(a: ArticleRecord) -> ArticleLine:
     p = a.assessment.payload if a.assessment else {}
     verdict = (
@@ -190,6 +203,9 @@ async def press(
     by_v = GroupBy(by) if by in GroupBy.__members__.values() else GroupBy.OUTLET
     period_v = Period(period) if period in Period.__members__.values() else Period.MONTH
     since_d, until_d = _parse_date(since), _parse_date(until)
+    error = _filter_problem(since, until, since_d, until_d)
+    if error is not None and since_d and until_d and until_d < since_d:
+        since_d, until_d = until_d, since_d  # show the range the person surely meant, and say so
     point_d = _parse_date(point)
     chosen = (group, point_d) if group and point_d else None
     rows, version, articles = await run_in_threadpool(_load, kit.services, by_v, period_v, since_d, until_d, chosen)
@@ -233,5 +249,6 @@ async def press(
         point_title=f"{group}, {label(point_d)}" if chosen and point_d else None,
         point_articles=[_article_line(a) for a in articles or []],
         point_note=("Artikler uden kendt gruppe kan ikke vises enkeltvis." if chosen and articles is None else None),
+        error=error,
     )
     return kit.renderer.render(request, "pressen.html.j2", page, Nav.TRENDS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Annotated
@@ -28,6 +29,7 @@ class FeedView:
     url: str
     places: str
     healthy: bool
+    paused: bool
     status_label: str
     last_error: str | None
     last_polled: str
@@ -51,10 +53,26 @@ def _when(d: datetime | None) -> str:
     return d.astimezone(UTC).strftime("%d.%m.%Y %H:%M UTC") if d else "aldrig"
 
 
+_SOFT = re.compile(r"(\d+) soft failures in a row; last: (.*)", re.S)
+_HARD = re.compile(r"(hard failure|blocked): (.*)", re.S)
+
+
+def pause_reason_da(reason: str) -> str:
+    """The monitor's pause reasons (English, shared with the CLI and the API) in Danish for the page; the
+    technical part after the colon (an HTTP status, a parser message) is kept as it is."""
+    if m := _SOFT.fullmatch(reason):
+        return f"{m.group(1)} fejl i træk, senest: {m.group(2)}"
+    if m := _HARD.fullmatch(reason):
+        what = "afvist af sikkerhedsreglerne" if m.group(1) == "blocked" else "varig fejl"
+        return f"{what}: {m.group(2)}"
+    return reason
+
+
 def _view(f: FeedRecord) -> FeedView:
-    healthy = f.status is FeedStatus.ACTIVE and f.failure_count == 0
+    # Green only for a feed that has worked: one never fetched is not yet known to be healthy.
+    healthy = f.status is FeedStatus.ACTIVE and f.failure_count == 0 and f.last_success_at is not None
     if f.status is FeedStatus.PAUSED:
-        label = "Sat på pause" + (f": {f.pause_reason}" if f.pause_reason else "")
+        label = "Sat på pause" + (f": {pause_reason_da(f.pause_reason)}" if f.pause_reason else "")
     elif f.failure_count:
         label = f"Fejler ({f.failure_count} gange i træk)"
     else:
@@ -66,6 +84,7 @@ def _view(f: FeedRecord) -> FeedView:
         url=f.url,
         places=", ".join(f.municipalities) + (f" ({f.district})" if f.district else ""),
         healthy=healthy,
+        paused=f.status is FeedStatus.PAUSED,
         status_label=label,
         last_error=f.last_error,
         last_polled=_when(f.last_polled_at),
@@ -82,8 +101,16 @@ async def _page(request: Request, base: SourcesPage, status: int = 200) -> Respo
 
 
 @router.get("/kilder")
-async def sources(request: Request, tilfojet: str = "", fjernet: str = "") -> Response:
-    notice = "Kilden er tilføjet." if tilfojet else "Kilden er fjernet." if fjernet else None
+async def sources(request: Request, tilfojet: str = "", fjernet: str = "", genoptaget: str = "") -> Response:
+    notice = (
+        "Kilden er tilføjet."
+        if tilfojet
+        else "Kilden er fjernet."
+        if fjernet
+        else "Kilden er genoptaget og hentes ved næste runde."
+        if genoptaget
+        else None
+    )
     return await _page(request, SourcesPage(notice=notice))
 
 
@@ -137,6 +164,18 @@ async def add_source(request: Request) -> Response:
         return await _page(request, kept, status=422)
     # Post/redirect/get: a reload does not add the feed twice.
     return RedirectResponse("/kilder?tilfojet=1", status_code=303)
+
+
+@router.post("/kilder/{feed_id}/genoptag")
+async def resume_source(request: Request, feed_id: Annotated[int, Path(ge=1, le=2**63 - 1)]) -> Response:
+    """A paused feed back into the schedule, as `botrygt feeds resume`; the page said so, but offered no way."""
+    await checked_form(request)
+    await require_user(request)
+    try:
+        await run_in_threadpool(get_kit(request).services.store.resume_feed, feed_id)
+    except BotrygtError as exc:
+        return await _page(request, SourcesPage(error=danish_message(exc)), status=404)
+    return RedirectResponse("/kilder?genoptaget=1", status_code=303)
 
 
 @router.post("/kilder/{feed_id}/fjern")

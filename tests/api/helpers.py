@@ -135,3 +135,13 @@ def build_app(
         fetcher_factory=fetcher_factory,
     )
     return app, store, analyzer
+
+
+def pause_feed(store: Store, feed_id: int, reason: str) -> None:
+    """Pause a feed the way the poller does after repeated failures (without running a poll)."""
+    import sqlalchemy as sa
+
+    from botrygt_nlp.storage.tables import feeds
+
+    with store.engine.begin() as conn:
+        conn.execute(sa.update(feeds).where(feeds.c.id == feed_id).values(status="paused", pause_reason=reason))

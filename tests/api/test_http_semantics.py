@@ -166,3 +166,16 @@ def test_a_too_large_page_upload_gets_the_danish_error_page(tmp_path: Path) -> N
         api = client.post("/skriv", files=files, headers={"accept": "application/json"})
         assert api.status_code == 413 and api.headers["content-type"] == "application/problem+json"
     store.close()
+
+
+def test_a_paused_feed_is_resumed_through_the_api(env: Env) -> None:
+    from botrygt_nlp.storage import NewFeed
+    from tests.api.helpers import pause_feed
+
+    feed = env.store.add_feed(NewFeed(url="https://lokal.example/rss", outlet="Lokal"))
+    pause_feed(env.store, feed.id, "too many failures")
+    assert env.client.post(f"/v1/feeds/{feed.id}/resume").status_code == 401  # a write: key needed
+    r = env.client.post(f"/v1/feeds/{feed.id}/resume", headers=env.auth)
+    assert r.status_code == 200 and r.json()["status"] == "active" and r.json()["failure_count"] == 0
+    missing = env.client.post("/v1/feeds/999/resume", headers=env.auth)
+    assert missing.status_code == 404 and missing.json()["code"] == "unknown_feed"

@@ -238,3 +238,26 @@ def test_every_chart_colour_has_3_to_1_against_white() -> None:
 
     for colour in PALETTE:
         assert 1.05 / (luminance(colour) + 0.05) >= 3.0, colour
+
+
+def test_removing_a_feed_asks_first_and_a_paused_feed_can_be_resumed(web: Web) -> None:
+    from botrygt_nlp.storage import FeedStatus, NewFeed
+    from tests.api.helpers import pause_feed
+
+    feed = web.store.add_feed(NewFeed(url="https://lokal.example/rss", outlet="Lokalavisen"))
+    pause_feed(web.store, feed.id, "5 soft failures in a row; last: HTTP 404")
+    web.login()
+    page = web.client.get("/kilder").text
+    # The remove button sits inside a <details>: Enter on "Fjern…" opens the question, it removes nothing.
+    assert re.search(r'<details class="confirm"><summary>Fjern<span class="visually-hidden"> Lokalavisen', page)
+    assert "Ja, fjern" in page and f'action="/kilder/{feed.id}/genoptag"' in page
+    assert "Sat på pause: 5 fejl i træk, senest: HTTP 404" in page and "soft failures" not in page
+    token = web.csrf("/kilder")
+    r = web.client.post(f"/kilder/{feed.id}/genoptag", data={"csrf_token": token}, follow_redirects=False)
+    assert r.status_code == 303
+    assert web.store.get_feed(feed.id).status is FeedStatus.ACTIVE
+    assert "genoptaget" in web.client.get(r.headers["location"]).text
+    assert f'action="/kilder/{feed.id}/genoptag"' not in web.client.get("/kilder").text  # only for paused feeds
+    missing = web.client.post("/kilder/999/genoptag", data={"csrf_token": token})
+    assert missing.status_code == 404 and "findes ikke" in missing.text
+    assert web.client.post(f"/kilder/{feed.id}/genoptag", data={}).status_code == 403  # CSRF as everywhere

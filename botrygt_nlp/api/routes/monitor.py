@@ -216,6 +216,12 @@ def remove_feed(feed_id: Annotated[int, Path(ge=1, le=MAX_ID)], caller: WriteCal
     return Response(status_code=204)
 
 
+@router.post("/v1/feeds/{feed_id}/resume", response_model=FeedOut, responses=problem_responses(404, 422, 503))
+def resume_feed(feed_id: Annotated[int, Path(ge=1, le=MAX_ID)], caller: WriteCaller, services: Svc) -> FeedOut:
+    """Put a paused feed back into the poll schedule (as `botrygt feeds resume`): failures reset, polled next."""
+    return FeedOut.of(services.store.resume_feed(feed_id))  # an unknown id is the core's unknown_feed (404)
+
+
 @router.get("/v1/articles", response_model=ArticlePage, responses=problem_responses(422, 503))
 def list_articles(
     caller: ReadCaller,
