@@ -339,7 +339,11 @@ class Fetcher:
             timeout=self._timeout,
         )
         self.throttle = HostThrottle(min_host_delay_s, sleep=sleep)
-        self.robots = RobotsCache(lambda u: self._fetch(u, max_bytes=ROBOTS_MAX_BYTES, accept="text/plain"), user_agent)
+        # robots.txt is read up to its cap like Google does (the rest ignored), not refused as too large:
+        # a site's 600 KiB robots.txt still says what it says in its first 512 KiB.
+        self.robots = RobotsCache(
+            lambda u: self._fetch(u, max_bytes=ROBOTS_MAX_BYTES, accept="text/plain", keep_head=True), user_agent
+        )
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides: object) -> Fetcher:
@@ -397,6 +401,7 @@ class Fetcher:
         accept: str = "*/*",
         respect_robots: bool = False,
         max_bytes: int | None = None,
+        keep_head: bool = False,
     ) -> FetchResult:
         started = time.monotonic()
         cap = max_bytes or self.max_bytes
@@ -434,7 +439,7 @@ class Fetcher:
                 with self.throttle.hold(host):
                     until = time.monotonic() + self._total_timeout_s
                     with deadline(until):
-                        outcome = self._one_request(current, headers, cap, until)
+                        outcome = self._one_request(current, headers, cap, until, keep_head)
             except _EXPECTED_ERRORS as exc:
                 return result(*_grade_error(exc, cap))
 
@@ -475,8 +480,9 @@ class Fetcher:
         return result(FetchStatus.HARD_FAILURE, f"more than {self.max_redirects} redirects")
 
     def _one_request(
-        self, url: str, headers: dict[str, str], cap: int, deadline: float
+        self, url: str, headers: dict[str, str], cap: int, deadline: float, keep_head: bool = False
     ) -> tuple[httpx.Response, bytes]:
+        """One hop. A body over ``cap`` raises _TooLarge, or with ``keep_head`` ends there (first ``cap``)."""
         request = self._client.build_request("GET", url, headers=headers)
         response = self._client.send(request, stream=True)
         try:
@@ -484,7 +490,7 @@ class Fetcher:
                 return response, b""
             declared = response.headers.get("content-length", "")
             encoding = response.headers.get("content-encoding")
-            if declared.isdigit() and int(declared) > cap and not encoding:
+            if declared.isdigit() and int(declared) > cap and not encoding and not keep_head:
                 raise _TooLarge
             chain = _decoder_chain(encoding)
             parts: list[bytes] = []
@@ -493,7 +499,10 @@ class Fetcher:
                 for piece in _decode(chain, raw):
                     size += len(piece)
                     if size > cap:
-                        raise _TooLarge
+                        if not keep_head:
+                            raise _TooLarge
+                        parts.append(piece[: len(piece) - (size - cap)])
+                        return response, b"".join(parts)
                     parts.append(piece)
                 if time.monotonic() > deadline:
                     raise httpx.ReadTimeout("total deadline exceeded", request=request)

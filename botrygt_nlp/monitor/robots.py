@@ -3,7 +3,8 @@
 * 2xx: parse and obey (for our User-Agent token, else ``*``).
 * 4xx (including 404): no usable rules, so everything is allowed.
 * 5xx and 429: the site is unwell; treat it as "disallow everything" for a short while, then ask again.
-* unreachable (timeout, connection error, blocked, too large): allow. Feed polling must not stop because
+* longer than 512 KiB: the first 512 KiB are read (as Google does), the rest ignored.
+* unreachable (timeout, connection error, blocked): allow. Feed polling must not stop because
   a robots.txt endpoint is flaky, and the page fetch itself is still guarded.
 
 The fetch function is injected (the Fetcher passes its own guarded, throttled, capped fetch), so this
@@ -96,7 +97,10 @@ class RobotsCache:
         code = result.http_status
         if code is not None and 200 <= code < 300 and result.body is not None:
             parser = RobotFileParser()
-            text = result.body.decode("utf-8", errors="replace")
+            body = result.body
+            if len(body) >= ROBOTS_MAX_BYTES:  # cut at the cap: the last, partial line is no rule
+                body = body[: body.rfind(b"\n") + 1]
+            text = body.decode("utf-8", errors="replace")
             parser.parse(text.splitlines())
             parser.modified()  # can_fetch() refuses everything until the parser is marked as read
             return RobotsEntry(RobotsState.RULES, parser, now + self._ttl_s)

@@ -100,3 +100,17 @@ def test_verdicts_by_status_and_expiry() -> None:
 
 def test_robots_url() -> None:
     assert robots_url("https://nyheder.example.dk:8443/a/b?c=1#d") == "https://nyheder.example.dk:8443/robots.txt"
+
+
+def test_a_huge_robots_txt_is_read_up_to_its_cap(server: LocalServer, fetcher: Fetcher) -> None:
+    rules = b"User-agent: *\nDisallow: /privat/\n" + b"# fyld, fyld og atter fyld\n" * 30_000  # ~800 KiB
+    server.add("/robots.txt", Reply(200, rules))
+    server.add("/artikel/1", Reply(200, PAGE))
+    assert fetcher.fetch_page(server.url("/privat/1")).status is FetchStatus.BLOCKED  # not "too large: allow"
+    assert fetcher.fetch_page(server.url("/artikel/1")).status is FetchStatus.OK
+
+
+def test_a_binary_robots_txt_has_no_rules(server: LocalServer, fetcher: Fetcher) -> None:
+    server.add("/robots.txt", Reply(200, bytes(range(256)) * 50 + b"\x00\xff\xfe" * 1000))
+    server.add("/artikel/1", Reply(200, PAGE))
+    assert fetcher.fetch_page(server.url("/artikel/1")).status is FetchStatus.OK
