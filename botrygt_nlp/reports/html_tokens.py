@@ -316,6 +316,10 @@ class Tokenizer(HTMLParser):
                 cur.li_count += 1
                 for u in self._open_units():
                     u.parts.append("\n")  # list items are lines of their own, not glued together
+            elif tag in _CLOSES_P and self._item is not None and self._item.element != element.ident:
+                # A block inside an item starts a new line, so the item's first line (its headline) stays
+                # the same when an advice block is inserted after its text.
+                self._item.parts.append("\n")
             if tag in _BOLD:
                 for u in self._open_units():
                     u.open_bold()

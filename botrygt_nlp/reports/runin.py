@@ -19,9 +19,10 @@ from botrygt_nlp.reports import cues
 _UPPER = "A-ZÆØÅ"
 _WORD = r"[\wÆØÅæøå.'’&-]+"
 # "Vejle", "Aarhus C", "Nørre Alslev", "HORSENS", "Ny Ellebjerg": one to four capitalised words, then a colon.
-_TOWN = re.compile(
-    rf"^(?P<town>[{_UPPER}]{_WORD}(?:[ \u00a0]+[{_UPPER}0-9](?:{_WORD})?){{0,3}})[ \u00a0]*:[ \u00a0]+(?=\S)"
-)
+# Police lists add the street after a comma: "Aarhus V, Ringvej Syd:", "Randers C, Torvegade 12:".
+_PLACE = rf"[{_UPPER}]{_WORD}(?:[ \u00a0]+[{_UPPER}0-9](?:{_WORD})?){{0,3}}"
+_STREET = rf"(?:,[ \u00a0]+[{_UPPER}0-9](?:{_WORD})?(?:[ \u00a0]+[\wÆØÅæøå.'’&-]+){{0,4}})?"
+_TOWN = re.compile(rf"^(?P<town>{_PLACE}{_STREET})[ \u00a0]*:[ \u00a0]+(?=\S)")
 # Speakers and labels that take a colon in running text but are no place names.
 _NOT_TOWN = re.compile(
     r"^(politiet|vagtchef\w*|vagthavende|politikommissær|politiinspektør|politiassistent|pressechef|"
@@ -49,12 +50,16 @@ def _short_headline(text: str, min_words: int = 2) -> bool:
     return min_words <= len(words) <= _MAX_TITLE_WORDS and len(text) <= _MAX_TITLE_CHARS
 
 
+_ABBREVIATION = re.compile(r"(?:^|\W)(kl|ca|nr|bl\.a|fx|f\.eks|mv|o\.l|pga|jf|tlf|st|skt|dvs|inkl|ekskl)$", re.I)
+
+
 def _first_sentence_end(visible: str, start: int, min_words: int = 2) -> int | None:
     """End of a short first sentence starting at ``start`` ("Indbrud i villa."), when more text follows."""
-    m = _SENTENCE_END.search(visible, start)
-    if m is None or not _short_headline(visible[start : m.start()], min_words):
-        return None
-    return m.start()
+    for m in _SENTENCE_END.finditer(visible, start):
+        if _ABBREVIATION.search(visible[start : m.start()]):
+            continue  # "mellem kl. 8 og 16": not the end of the sentence
+        return m.start() if _short_headline(visible[start : m.start()], min_words) else None
+    return None
 
 
 _BULLET_SYMBOLS = "•▪►▶➡→"
