@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
 
 from botrygt_nlp.api.problems import ProblemError
 from botrygt_nlp.api.services import Services
@@ -40,6 +41,19 @@ async def read_form(request: Request) -> tuple[FormData, bool]:
         form = await request.form(
             max_files=kit.services.options.max_files, max_fields=200, max_part_size=MAX_FORM_FIELD_BYTES
         )
+    except HTTPException as exc:
+        # Starlette turns python-multipart's refusals into an English 400 ("Part exceeded maximum size of
+        # 2048KB.", "Too many files. Maximum number of files is 20."): say what happened, in Danish.
+        detail = str(exc.detail).lower()
+        if "maximum size" in detail:
+            raise ProblemError(
+                413, "too_large", "Teksten er for lang (højst 2 MiB i ét felt). Del den op, eller upload den som fil."
+            ) from exc
+        if "too many files" in detail:
+            raise ProblemError(
+                413, "too_large", f"Højst {kit.services.options.max_files} filer ad gangen. Vælg færre filer."
+            ) from exc
+        raise ProblemError(400, "bad_input", "Formularen kunne ikke læses. Genindlæs siden, og prøv igen.") from exc
     except ValueError as exc:  # python-multipart refusals (too many parts, bad boundary)
         raise ProblemError(400, "bad_input", "Formularen kunne ikke læses. Genindlæs siden, og prøv igen.") from exc
     token = form.get(CSRF_FIELD)

@@ -179,3 +179,14 @@ def test_a_paused_feed_is_resumed_through_the_api(env: Env) -> None:
     assert r.status_code == 200 and r.json()["status"] == "active" and r.json()["failure_count"] == 0
     missing = env.client.post("/v1/feeds/999/resume", headers=env.auth)
     assert missing.status_code == 404 and missing.json()["code"] == "unknown_feed"
+
+
+def test_with_keys_required_for_reads_the_schema_says_so(tmp_path: Path) -> None:
+    app, store, _ = build_app(tmp_path, require_key_for_reads=True)
+    spec = app.openapi()
+    for ops in spec["paths"].values():
+        for op in ops.values():
+            assert {} not in op.get("security", []), op["operationId"]
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        assert client.get("/v1/articles").status_code == 401
+    store.close()

@@ -261,3 +261,14 @@ def test_removing_a_feed_asks_first_and_a_paused_feed_can_be_resumed(web: Web) -
     missing = web.client.post("/kilder/999/genoptag", data={"csrf_token": token})
     assert missing.status_code == 404 and "findes ikke" in missing.text
     assert web.client.post(f"/kilder/{feed.id}/genoptag", data={}).status_code == 403  # CSRF as everywhere
+
+
+def test_form_limits_are_explained_in_danish(web: Web) -> None:
+    token = web.csrf("/skriv")
+    huge = web.client.post(
+        "/skriv", data={"csrf_token": token, "report": "Indbrud. " * 300_000}, files={"file": ("", b"")}
+    )
+    assert huge.status_code == 413 and "Teksten er for lang" in huge.text and "exceeded" not in huge.text
+    many = [("files", (f"{i}.txt", b"Indbrud.", "text/plain")) for i in range(21)]
+    r = web.client.post("/gennemga", data={"csrf_token": token}, files=many)
+    assert r.status_code == 413 and "Højst 20 filer ad gangen" in r.text
