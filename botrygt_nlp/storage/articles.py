@@ -27,6 +27,10 @@ from botrygt_nlp.storage.types import (
     TrendFact,
 )
 
+# Two outlets with the same headline the same days are one wire story only when the headline says
+# something: "Indbrud", "Døgnrapport" or "Trafikuheld i nat" appear everywhere, every day, independently.
+WIRE_MIN_TITLE_WORDS = 4
+
 
 def story_id_for(outlet: str, url_norm: str) -> str:
     return hashlib.sha256(f"{outlet}\x00{url_norm}".encode()).hexdigest()[:24]
@@ -134,12 +138,16 @@ class ArticlesMixin:
                     if same_outlet is not None:  # re-published under a new URL: the same article
                         duplicates += 1
                         continue
-                other = conn.execute(
-                    sa.select(articles.c.story_id)
-                    .where(near, articles.c.outlet != row["outlet"])
-                    .order_by(articles.c.id)
-                    .limit(1)
-                ).first()
+                other = (
+                    conn.execute(
+                        sa.select(articles.c.story_id)
+                        .where(near, articles.c.outlet != row["outlet"])
+                        .order_by(articles.c.id)
+                        .limit(1)
+                    ).first()
+                    if len(row["title_norm"].split()) >= WIRE_MIN_TITLE_WORDS
+                    else None
+                )
                 if other is not None:  # the same story in another outlet: wire copy, linked, counted apart
                     row["story_id"], wire = other[0], True
                     conn.execute(sa.update(articles).where(articles.c.story_id == other[0]).values(wire=True))

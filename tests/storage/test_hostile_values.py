@@ -101,3 +101,14 @@ def test_add_feed_refuses_values_that_would_be_cut(store: Store, feed: NewFeed) 
     with pytest.raises(InputError):
         store.add_feed(feed, now=T0)
     assert store.list_feeds() == []
+
+
+def test_generic_headlines_in_two_outlets_are_no_wire_story(store: Store) -> None:
+    for outlet in ("A", "B"):
+        store.insert_articles([(article(f"https://{outlet}.example/d", "Døgnrapport", outlet=outlet), assessment())])
+        store.insert_articles(
+            [(article(f"https://{outlet}.example/t", "Trafikuheld i nat", outlet=outlet), assessment())]
+        )
+    rows = store.list_articles()[0]
+    assert len(rows) == 4 and not any(r.wire for r in rows)
+    assert len({r.story_id for r in rows}) == 4
