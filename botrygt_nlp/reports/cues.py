@@ -159,6 +159,17 @@ def is_footer_line(line: str) -> bool:
     return bool(_FOOTER.search(line))
 
 
+_SIGN_OFF = re.compile(
+    r"^\W*(med venlig hilsen|venlig hilsen|mange hilsner|de bedste hilsner|bedste hilsner|mvh|vh|hilsen)\b[\s,.!]*$",
+    re.IGNORECASE,
+)
+
+
+def is_sign_off(line: str) -> bool:
+    """The closing of an e-mail ("Med venlig hilsen"): what follows is a signature, not an incident."""
+    return bool(_SIGN_OFF.match(line.replace("\u00a0", " ")))
+
+
 def is_junk_line(line: str) -> bool:
     """Share/"Læs også"/ad furniture: skipped inside incidents, never their last words."""
     return bool(_JUNK.search(line.replace("\u00a0", " ")))

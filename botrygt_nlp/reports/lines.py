@@ -20,6 +20,7 @@ _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
 _BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?=\S)(.+?)(?<=\S)\1\s*:?\s*$")
 _SENTENCE_INSIDE = re.compile(r"[.!?]\s+[A-ZÆØÅ]")
 _BULLET = re.compile(r"^\s*[-*+•–]\s+")
+_NUMBERED = re.compile(r"^(\d{1,2})[.)]\s+(?=\S)")
 _EMPHASIS = re.compile(r"\*\*|__")
 _LEADING_BOLD = re.compile(r"^(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 RUN_IN_LEVEL = 9  # deeper than every headline kind: run-ins mark incidents only where nothing else repeats
@@ -86,9 +87,25 @@ def _next_content(lines: list[_Line], i: int) -> int | None:
     return None
 
 
-def _is_text_headline(lines: list[_Line], i: int) -> bool:
+def _text_headline(lines: list[_Line], i: int) -> str | None:
+    """The headline on line ``i`` of a plain-text report (a numbered one without its number), or None.
+
+    Press e-mails number their incidents ("1. Indbrud i villa i Ry" over its body); a numbered line counts
+    as a headline only with body text right under it, so lists of loot and tips ("1. En rygsæk" /
+    "2. En computer") stay lists.
+    """
     ln = lines[i]
     t = ln.text.replace("\u00a0", " ").strip()
+    numbered = _NUMBERED.match(t)
+    if numbered:
+        below = lines[i + 1] if i + 1 < len(lines) else None
+        if below is None or below.blank or cues.is_list_item(below.text):
+            return None
+        t = t[numbered.end() :]
+    return t if _is_text_headline(lines, i, t) else None
+
+
+def _is_text_headline(lines: list[_Line], i: int, t: str) -> bool:
     if i > 0 and not lines[i - 1].blank:
         return False
     if not t or len(t) > 90 or len(t.split()) > 14 or not re.search(r"[A-Za-zÆØÅæøå]", t):
@@ -171,8 +188,8 @@ def _candidates(lines: list[_Line], fmt: ReportFormat) -> tuple[list[_Candidate]
                 cand = _Candidate(i, i + 1, level, HeadingKind(f"h{level}"), ln.text)
             elif bold and (i == 0 or lines[i - 1].blank):
                 cand = _Candidate(i, i, 7, HeadingKind.BOLD, bold.group(2))
-        elif _is_text_headline(lines, i):
-            cand = _Candidate(i, i, 8, HeadingKind.LINE, ln.text)
+        elif (headline := _text_headline(lines, i)) is not None:
+            cand = _Candidate(i, i, 8, HeadingKind.LINE, headline)
         if cand is None:
             cand = _run_in(lines, i)
         if cand is None:
@@ -224,8 +241,25 @@ def _has_advice_block(lines: list[_Line], first: int, last: int) -> bool:
     return False
 
 
+_SIGNATURE_LINES = 8  # a sign-off, a name, a unit, a district, a phone number, …
+
+
+def _sign_off(lines: list[_Line], after: int) -> int | None:
+    """A sign-off ("Med venlig hilsen") with only a short signature below it: where the footer starts."""
+    for k in range(after + 1, len(lines)):
+        if lines[k].blank or lines[k].advice or not cues.is_sign_off(lines[k].text):
+            continue
+        rest = [ln.text for ln in lines[k + 1 :] if not ln.blank]
+        if len(rest) <= _SIGNATURE_LINES and all(len(t.strip()) <= 80 for t in rest):
+            return k
+    return None
+
+
 def _footer_start(lines: list[_Line], after: int) -> int:
     """Index of the first line of trailing footer paragraphs (or len(lines) when none)."""
+    signed = _sign_off(lines, after)
+    if signed is not None:
+        return signed
     start = len(lines)
     i = len(lines) - 1
     while i > after:
@@ -350,9 +384,10 @@ def segment_lines(text: str, fmt: ReportFormat) -> tuple[tuple[int, int], list[S
     _mark_advice(lines)
     raw, cands = _candidates(lines, fmt)
     heads = _choose_level(lines, raw, cands)
+    footer = _footer_start(lines, heads[0].line if heads else -1)
+    heads = [h for h in heads if h.line < footer]  # a signature's "Kommunikationsafdelingen" is no incident
     breaks = _section_breaks(raw, heads)
     first_head = heads[0].line if heads else None
-    footer = _footer_start(lines, first_head if first_head is not None else -1)
 
     if not heads:
         return _headless(text, lines, footer)

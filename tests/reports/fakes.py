@@ -20,7 +20,7 @@ _TYPES: list[tuple[str, CrimeType]] = [
     (r"kiosk|byggeplads|(?<!cykel)skur|kolonihave|butik|landbrug|maskinhus|garage", CrimeType.BUSINESS_BURGLARY),
     (r"indbrud", CrimeType.HOME_BURGLARY),
     (r"cykel|knallert", CrimeType.BIKE_THEFT),
-    (r"falske|falsk betjent|tricktyv|tagrens", CrimeType.TRICK_THEFT),
+    (r"falske|falsk (betjent|politi)|tricktyv|tagrens", CrimeType.TRICK_THEFT),
     (r"lommetyv|mobiltelefon|tasketyv", CrimeType.PICKPOCKETING),
     (r"svindel|sms|bankrådgiver", CrimeType.FRAUD),
     (r"påhængsmotor|bådmotor|udenbordsmotor", CrimeType.BOAT_THEFT),

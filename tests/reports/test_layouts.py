@@ -136,3 +136,14 @@ def test_trailing_social_and_link_lines_are_not_an_incidents_last_words(name: st
     fx = BY_NAME[name]
     last = parse_report(fx.text, None, KeywordAnalyzer()).incidents[-1]
     assert fx.text[last.start : last.end].endswith(last_words)
+
+
+def test_numbered_incidents_in_a_press_e_mail_keep_their_loot_list_and_lose_the_signature() -> None:
+    fx = BY_NAME["r41_midtvest_numbered_email_crlf.txt"]
+    report = parse_report(fx.text, None, KeywordAnalyzer())
+    assert [i.heading for i in report.incidents] == [HeadingKind.LINE] * 4
+    burglary = report.incidents[0]
+    assert burglary.title == "Indbrud i villa i Ringkøbing"  # the number is not part of the title
+    assert "1. Et armbåndsur" in burglary.body and "3. Kontanter" in burglary.body  # a list, not incidents
+    assert "hilsen" not in report.incidents[-1].body.lower()
+    assert not any("Kommunikationsafdelingen" in i.title + i.body for i in report.incidents)
