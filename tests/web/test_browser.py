@@ -197,6 +197,8 @@ def test_stored_xss_is_inert_everywhere_and_pages_fit_a_phone(
     page.goto("/pressen?by=outlet&period=week")
     page.locator("svg#trend-chart a").first.click()
     assert "<script>window.__xss=1</script>" in page.locator("#artikler").inner_text()
+    # The drill-down's heading repeats the hostile title, one long token: it wraps instead of widening the page.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     # The same payloads pasted and uploaded by a user.
     page.goto("/skriv")
     page.fill("#report", f'{XSS_TITLE}\n\nIndbrud <img src=x onerror="window.__xss=5">. Husk at låse.\n')
