@@ -42,6 +42,25 @@ def normalise_url(url: str) -> str:
     return urlunsplit((scheme, host, path, urlencode(query), ""))
 
 
+def url_variants(url_norm: str) -> tuple[str, ...]:
+    """Other spellings of the same page that sites switch between: http <-> https, with/without "www.".
+
+    Used to recognise known articles only (a site that moved to https must not have its whole feed
+    stored again); the stored key stays as it was first seen, so no migration is needed.
+    """
+    parts = urlsplit(url_norm)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ()
+    hosts = [parts.netloc, parts.netloc[4:] if parts.netloc.startswith("www.") else "www." + parts.netloc]
+    variants = [
+        urlunsplit((scheme, host, parts.path, parts.query, ""))
+        for scheme in ("https", "http")
+        for host in hosts
+        if (scheme, host) != (parts.scheme, parts.netloc)
+    ]
+    return tuple(variants)
+
+
 def normalise_title(title: str) -> str:
     """Case, punctuation, quotes and spacing folded; empty for titles with no word characters."""
     s = unicodedata.normalize("NFKC", title).casefold()

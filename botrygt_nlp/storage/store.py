@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection, Engine
 from botrygt_nlp.config import Settings
 from botrygt_nlp.domain import Assessment
 from botrygt_nlp.errors import InputError, StorageError
-from botrygt_nlp.monitor.dedup import KnownKeys
+from botrygt_nlp.monitor.dedup import KnownKeys, url_variants
 from botrygt_nlp.reference import resolve_district, resolve_municipality
 from botrygt_nlp.storage import migrations
 from botrygt_nlp.storage.access import AccessMixin
@@ -320,6 +320,9 @@ class Store(ArticlesMixin, AccessMixin):
             name: {fit_key_for(a, name, v): v for v in values if v}
             for name, values in (("guid", guids), ("url_norm", url_norms), ("title_norm", title_norms))
         }
+        for url_norm in url_norms:  # the same page under http/https or with/without www.
+            for variant in url_variants(url_norm):
+                as_stored["url_norm"].setdefault(fit_key_for(a, "url_norm", variant), url_norm)
         stored_outlet = fit_values(a, {"outlet": outlet})["outlet"]
         found: dict[str, set[str]] = {"guid": set(), "url_norm": set(), "title_norm": set()}
         scope = {

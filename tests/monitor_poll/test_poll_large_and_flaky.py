@@ -128,3 +128,22 @@ def test_a_publication_date_in_the_future_is_no_date(store: Store) -> None:
     Poller(store, fetcher, FakeAnalyzer(), clock=Clock(), owner="w").poll_due()
     published = {r.url: r.published for r in store.list_articles()[0]}
     assert published == {f"{BASE}/a0": None, f"{BASE}/a1": T0}
+
+
+def test_a_site_that_moves_to_https_and_www_is_not_stored_again(store: Store) -> None:
+    fetcher = FakeFetcher()
+    items = [(f"a{i}", f"Indbrud nummer {i} i Odense") for i in range(3)]
+    fetcher.put(FEED, rss_doc("http://avis.example", items), "application/rss+xml")
+    for slug, title in items:
+        fetcher.put(f"http://avis.example/{slug}", page(title, "Tyve i nat. Husk at låse."))
+    store.add_feed(NewFeed(FEED, "Avis"), now=T0)
+    clock = Clock()
+    poller = Poller(store, fetcher, FakeAnalyzer(), clock=clock, owner="w")
+    assert poller.poll_due().new_articles == 3
+    moved = rss_doc("https://www.avis.example", [*items, ("a3", "Cykeltyveri ved stationen")])
+    fetcher.put(FEED, moved, "application/rss+xml")
+    fetcher.put("https://www.avis.example/a3", page("Cykeltyveri", "Tyve stjal to cykler."))
+    clock.advance(days=10)  # long after the title window: only the URL can tell
+    report = poller.poll_due()
+    assert report.new_articles == 1 and report.feeds[0].duplicates == 3
+    assert store.count_articles() == 4

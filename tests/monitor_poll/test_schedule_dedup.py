@@ -137,3 +137,15 @@ def test_select_new_checks_guid_url_and_title() -> None:
     )
     known = KnownKeys(frozenset({"g1"}), frozenset({"https://a/2"}), frozenset({"tre"}))
     assert [k.guid for k in select_new(keys, known)] == ["g4"]
+
+
+def test_url_variants() -> None:
+    from botrygt_nlp.monitor.dedup import url_variants
+
+    assert set(url_variants("http://avis.example/a?id=1")) == {
+        "https://avis.example/a?id=1",
+        "https://www.avis.example/a?id=1",
+        "http://www.avis.example/a?id=1",
+    }
+    assert "http://avis.example/a" in url_variants("https://www.avis.example/a")
+    assert url_variants("guid:12345") == ()
