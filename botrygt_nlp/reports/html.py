@@ -166,8 +166,9 @@ def _content(u: Unit) -> bool:
 
 
 def _chain(u: Unit) -> tuple[int, ...]:
-    """The ids of the elements around a unit, its own element included, outermost first."""
-    return (*u.path, u.element) if u.element else u.path
+    """The ids of the elements around a unit, its own block element included, outermost first (loose text
+    records the inline element it opened on, which wraps nothing)."""
+    return (*u.path, u.element) if u.element and u.tag != "#loose" else u.path
 
 
 def _own_scope(units: list[Unit], h: _Head, stop: int) -> int:
@@ -242,6 +243,7 @@ def _headless(units: list[Unit], title_text: str, text: str) -> tuple[str, tuple
             body=cues.normalise_for_analysis("\n\n".join(units[i].text for i in g)),
             heading=HeadingKind.NONE,
             has_advice_block=_has_advice(units, g),
+            inside_paragraph=units[g[-1]].inside_paragraph,
         )
         for g in groups
     ]
@@ -314,6 +316,7 @@ def segment_html(text: str) -> tuple[str, tuple[int, int], list[Segment]]:
                 body=cues.normalise_for_analysis("\n\n".join(p for p in body_parts if p)),
                 heading=h.kind,
                 has_advice_block=_has_advice(units, members),
+                inside_paragraph=last.inside_paragraph,
             )
         )
     return "\n".join(pre_texts), (0, units[first_unit].start), segments

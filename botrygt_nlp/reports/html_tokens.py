@@ -9,7 +9,7 @@ navigation, cookie banners, footers and scripts are flagged so they never become
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 
 from botrygt_nlp.reports import cues
@@ -77,6 +77,7 @@ class Unit:
     depth: int = 0
     items: list[Unit] = field(default_factory=list)  # top-level <li>/<tr> of a list or table, as units
     has_block: bool = False  # an inserted advice block sits inside (list items, table rows)
+    inside_paragraph: bool = False  # ends at a <br><br> inside an open <p>, not at the end of an element
     # Table rows: each cell's text, the cell a bold lead opened in, whether a cell is open and where the
     # last closed cell's content ended (a row's advice goes into its last cell, never between cells).
     cells: list[str] = field(default_factory=list)
@@ -210,6 +211,27 @@ class Tokenizer(HTMLParser):
         self._cur = u
         return u
 
+    def _continue_unit(self, before: Unit, start: int) -> None:
+        """A new unit for the rest of the element ``before`` was split from."""
+        u = replace(
+            before,
+            start=start,
+            advice=self._advice,
+            end=-1,
+            parts=[],
+            bold_text=[],
+            bold_end=-1,
+            bold_first=False,
+            bold_closed=False,
+            br_after_bold=False,
+            in_bold=0,
+            items=[],
+            inside_paragraph=False,
+            closed_text=None,
+        )
+        self.units.append(u)
+        self._cur = u
+
     def _close_item(self, end: int) -> None:
         item = self._item
         if item is not None:
@@ -249,9 +271,16 @@ class Tokenizer(HTMLParser):
             self._close_unit(start)
             cur = None
         if tag == "br" and cur is not None:
-            if cur.tag == "#loose" and self._pending_br is not None:
-                # <br><br> in loose text separates blocks, like an empty line.
+            splits = cur.tag == "#loose" or (cur.tag == "p" and cur.depth == 1 and not cur.in_bold)
+            if splits and self._pending_br is not None:
+                # <br><br> separates blocks, like an empty line; pasted reports often run several incidents
+                # through one <p> this way. The paragraph goes on in a unit of its own, and the unit before
+                # it ends inside the open <p> (the rewriter closes and reopens it around a block there).
+                inside = cur.tag == "p" or any(o.tag == "p" for o in self._stack)
                 self._close_unit(self._pending_br)
+                cur.inside_paragraph = inside
+                if cur.tag == "p":
+                    self._continue_unit(cur, self._tag_end(start))
                 return
             self._pending_br = start
             for u in self._open_units():

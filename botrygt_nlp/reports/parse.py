@@ -100,6 +100,7 @@ def parse_report(
                 has_advice_block=seg.has_advice_block,
                 assessment=assessment,
                 error=error,
+                inside_paragraph=seg.inside_paragraph,
             )
         )
     return Report(

@@ -64,6 +64,7 @@ class Segment:
     body: str  # plain text of the body, markup removed, for the analyzer
     heading: HeadingKind
     has_advice_block: bool = False  # an inserted (or hand-written) "Undgå …" block is already there
+    inside_paragraph: bool = False  # HTML: the incident ends inside an open <p> ("…<br><br>" splits it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,7 @@ class Incident:
     heading: HeadingKind
     has_advice_block: bool
     assessment: Assessment | None = None
+    inside_paragraph: bool = False  # HTML: ends inside an open <p>; the block closes and reopens it
     error: str | None = None  # why there is no assessment (e.g. "not_danish"), from the error's code
 
     @property

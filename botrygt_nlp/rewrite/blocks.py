@@ -22,8 +22,10 @@ _SAFE_ID = re.compile(r"^[a-z0-9_.]+$")
 # HTML is framed by a sandboxed, autoescaping template: template text and district variables can never
 # inject markup into the page.
 _HTML_ENV = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+# ``close_p``: the incident ends inside an open <p> (a "<br><br>"-separated report); the block closes it and
+# reopens it for the rest, inside its markers, so a <section> never sits in a <p> and stripping still works.
 _HTML_FULL = _HTML_ENV.from_string(
-    "<!-- botrygt:advice {{ tid }} -->{{ nl }}"
+    "<!-- botrygt:advice {{ tid }} -->{{ nl }}{% if close_p %}</p>{{ nl }}{% endif %}"
     '<section class="botrygt-advice" data-template="{{ tid }}">{{ nl }}'
     "{% if htag %}<{{ htag }}>{{ c.heading }}</{{ htag }}>"
     "{% else %}<p><strong>{{ c.heading }}</strong></p>{% endif %}"
@@ -31,12 +33,12 @@ _HTML_FULL = _HTML_ENV.from_string(
     "{% for p, t in c.points %}<li><strong>{{ p.heading }}:</strong> {{ t }}</li>{{ nl }}{% endfor %}"
     "</ol>{{ nl }}"
     "{% for para in c.closing %}<p>{{ para }}</p>{{ nl }}{% endfor %}"
-    "</section>{{ nl }}<!-- /botrygt:advice -->"
+    "</section>{{ nl }}{% if close_p %}<p>{% endif %}<!-- /botrygt:advice -->"
 )
 _HTML_SHORT = _HTML_ENV.from_string(
-    "<!-- botrygt:advice {{ tid }} -->{{ nl }}"
+    "<!-- botrygt:advice {{ tid }} -->{{ nl }}{% if close_p %}</p>{{ nl }}{% endif %}"
     '<p class="botrygt-advice" data-template="{{ tid }}">{{ c.paragraph }}</p>{{ nl }}'
-    "<!-- /botrygt:advice -->"
+    "{% if close_p %}<p>{% endif %}<!-- /botrygt:advice -->"
 )
 
 _REMOVE = {
@@ -60,7 +62,12 @@ def _html_heading_tag(kind: HeadingKind) -> str | None:
 
 
 def render_block(
-    content: AdviceContent, fmt: ReportFormat, template_id: str, newline: str, heading: HeadingKind
+    content: AdviceContent,
+    fmt: ReportFormat,
+    template_id: str,
+    newline: str,
+    heading: HeadingKind,
+    inside_paragraph: bool = False,
 ) -> str:
     """The exact text to insert right after an incident's last character (separator included)."""
     if not _SAFE_ID.match(template_id):
@@ -68,7 +75,8 @@ def render_block(
     nl = newline
     if fmt is ReportFormat.HTML:
         tpl = _HTML_SHORT if content.paragraph else _HTML_FULL
-        return nl + tpl.render(c=content, tid=template_id, nl=nl, htag=_html_heading_tag(heading))
+        htag = _html_heading_tag(heading)
+        return nl + tpl.render(c=content, tid=template_id, nl=nl, htag=htag, close_p=inside_paragraph)
     if fmt is ReportFormat.MARKDOWN:
         if content.paragraph:
             body = [_md_escape(content.paragraph)]

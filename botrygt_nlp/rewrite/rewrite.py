@@ -99,7 +99,9 @@ def rewrite_report(
         content = rendered.get(info.template_id)
         if content is None:
             content = rendered[info.template_id] = store.render(info, options.style, variables)
-        block = render_block(content, report.fmt, info.template_id, report.newline, incident.heading)
+        block = render_block(
+            content, report.fmt, info.template_id, report.newline, incident.heading, incident.inside_paragraph
+        )
         chunk = report.text[cursor : incident.end]
         pieces += [chunk, block]
         out_len += len(chunk)
