@@ -52,8 +52,16 @@ class FeedIn(BaseModel):
         json_schema_extra={"pattern": FEED_URL_PATTERN},
     )
     outlet: str = Field(min_length=1, max_length=200)
-    municipalities: list[Annotated[str, Field(max_length=100)]] = Field(default_factory=list, max_length=50)
-    district: str | None = Field(default=None, max_length=100)
+    municipalities: list[Annotated[str, Field(max_length=100)]] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Danish municipalities the outlet covers, by name (e.g. Ringsted); an unknown name is a 422",
+    )
+    district: str | None = Field(
+        default=None,
+        max_length=100,
+        description="Police district (one of the 12, e.g. Midt- og Vestsjællands Politi); an unknown one is a 422",
+    )
 
 
 class FeedOut(BaseModel):
