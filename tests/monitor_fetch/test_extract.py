@@ -283,3 +283,21 @@ def test_short_news_about_cookies_or_privacy_is_still_an_article(text: str) -> N
     body = f"<html><body><article><h1>Kort nyt</h1><p>{text}</p></article></body></html>".encode()
     article = extract_article(body, URL, ENTRY)
     assert text[:40] in article.text and "consent wall instead of the article" not in article.warnings
+
+
+ARTICLE_P = "<p>Natten til tirsdag brød tyve ind i tre villaer i Vejle, og politiet efterlyser vidner.</p>" * 5
+
+
+@pytest.mark.parametrize(
+    ("head", "warning"),
+    [
+        (f"<article><h1>Indbrud i Vejle</h1>{ARTICLE_P}</article>", "only its <article> region was read"),
+        (f"<div class='tekst'><h1>Indbrud i Vejle</h1>{ARTICLE_P}</div>", "only the first 20000 were read"),
+    ],
+)
+def test_element_floods_are_cut_before_extraction(head: str, warning: str) -> None:
+    # 120,000 elements of widget soup after the article: extraction reads a bounded page, not all of it.
+    body = f"<html><head><title>t</title></head><body>{head}".encode() + b"<div><span>x</span></div>" * 60_000
+    article = extract_article(body, URL)
+    assert "brød tyve ind i tre villaer" in article.text
+    assert any(w.startswith("page has 12") and w.endswith(warning) for w in article.warnings), article.warnings
