@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from botrygt_nlp.reports import cues
-from botrygt_nlp.reports.runin import run_in
+from botrygt_nlp.reports.runin import is_symbol, run_in
 from botrygt_nlp.reports.types import HeadingKind, ReportFormat, Segment
 
 _LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
@@ -151,6 +151,10 @@ def _run_in(lines: list[_Line], i: int) -> _Candidate | None:
     bulleted = bool(_BULLET.match(ln.text))
     if not (i == 0 or lines[i - 1].blank or bulleted):
         return None
+    bullet = _BULLET.match(ln.text)
+    head = ln.text[bullet.end() :] if bullet else ln.text.lstrip()
+    if ":" not in head[:120] and not head.startswith(("**", "__")) and not (head and is_symbol(head[0])):
+        return None  # no colon, bold lead or emoji: a body paragraph (most lines), decided cheaply
     visible, index, bold = _visible(ln.text)
     found = run_in(visible, bold)
     if found is None or found.end >= len(visible.rstrip()):
@@ -233,6 +237,8 @@ def _has_advice_block(lines: list[_Line], first: int, last: int) -> bool:
     if any(lines[k].advice for k in range(first, last + 1)):
         return True
     for k in range(first, last + 1):
+        if not cues.is_advice_heading(lines[k].text):  # cheap on the raw line: the pattern skips markup
+            continue
         t = cues.clean_title(lines[k].text)
         if t and cues.is_advice_heading(t) and len(t) < 90:
             items = sum(1 for j in range(k + 1, min(last + 1, k + 16)) if cues.is_list_item(lines[j].text))

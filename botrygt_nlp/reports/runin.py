@@ -66,16 +66,17 @@ _BULLET_SYMBOLS = "•▪►▶➡→"
 _JOINERS = "\u200d\ufe0f"  # zero-width joiner and emoji variation selector inside one emoji
 
 
-def _is_symbol(ch: str) -> bool:
+def is_symbol(ch: str) -> bool:
+    """An emoji or bullet symbol that may lead a social-media incident line."""
     return unicodedata.category(ch) in {"So", "Sk", "Cs"} or ch in _BULLET_SYMBOLS
 
 
 def _symbol_lead(visible: str) -> int:
     """Length of a leading run of emoji or bullet symbols ("🚐 ", "➡️ "), spaces after it included."""
     i = 0
-    while i < len(visible) and (_is_symbol(visible[i]) or (i and visible[i] in _JOINERS + " \u00a0")):
+    while i < len(visible) and (is_symbol(visible[i]) or (i and visible[i] in _JOINERS + " \u00a0")):
         i += 1
-    return i if i and _is_symbol(visible[0]) else 0
+    return i if i and is_symbol(visible[0]) else 0
 
 
 def _acceptable(title: str) -> bool:
@@ -129,6 +130,8 @@ def run_in(visible: str, bold: str | None = None) -> RunIn | None:
             return None if _NOT_TOWN.match(b) else _done(visible, lead, b_end)
         return None
     symbols = _symbol_lead(visible[lead:])
+    if not symbols and visible.find(":", lead, lead + _MAX_TITLE_CHARS) < 0:
+        return None  # no lead-in ends in a colon here: the common case of a body paragraph, decided cheaply
     if symbols:
         start = lead + symbols
         colon = visible.find(":", start)

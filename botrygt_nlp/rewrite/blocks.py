@@ -10,6 +10,7 @@ recognisable after light human edits and removable to the exact original bytes:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
@@ -61,6 +62,7 @@ def _html_heading_tag(kind: HeadingKind) -> str | None:
     return None
 
 
+@lru_cache(maxsize=512)  # deterministic, and a report reuses a handful of blocks: framing costs more than the lookup
 def render_block(
     content: AdviceContent,
     fmt: ReportFormat,

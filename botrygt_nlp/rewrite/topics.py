@@ -12,13 +12,14 @@ import re
 
 from botrygt_nlp.rewrite.types import Topic
 
-_F = re.IGNORECASE
+_F = 0  # the text is lower-cased once; case-insensitive alternations are several times slower
 _POLICE = r"(politi\w*|betjent\w*|kriminalassistent\w*|efterforsker\w*)"
 # Most specific first: a fake police officer calling about a parcel is about the fake officer.
 _CUES: tuple[tuple[Topic, tuple[re.Pattern[str], ...]], ...] = (
     (
         Topic.FAKE_POLICE,
         (
+            re.compile(_POLICE, _F),  # cheap first: most incidents never mention the police this way
             re.compile(
                 rf"\bfalsk\w*\W+(\w+\W+){{0,2}}{_POLICE}|"  # "falske politifolk", "falsk betjent"
                 rf"(udgav|udgiver|udgive)\w* sig for at være\W+(\w+\W+){{0,3}}{_POLICE}|"
@@ -56,7 +57,7 @@ _CUES: tuple[tuple[Topic, tuple[re.Pattern[str], ...]], ...] = (
 
 def detect_topic(title: str, body: str) -> Topic:
     """The topic of an incident, or :attr:`Topic.NONE`; every pattern of a topic must match."""
-    text = f"{title}\n{body}"
+    text = f"{title}\n{body}".lower()
     for topic, patterns in _CUES:
         if all(p.search(text) for p in patterns):
             return topic

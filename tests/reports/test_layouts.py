@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from botrygt_nlp.domain import CrimeType
 from botrygt_nlp.reports import HeadingKind, ReportFormat, parse_report
 from botrygt_nlp.rewrite import RewriteOptions, rewrite_report, strip_blocks
 from tests.reports.fakes import FIXTURES, KeywordAnalyzer
@@ -147,3 +148,30 @@ def test_numbered_incidents_in_a_press_e_mail_keep_their_loot_list_and_lose_the_
     assert "1. Et armbåndsur" in burglary.body and "3. Kontanter" in burglary.body  # a list, not incidents
     assert "hilsen" not in report.incidents[-1].body.lower()
     assert not any("Kommunikationsafdelingen" in i.title + i.body for i in report.incidents)
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt"),
+    [
+        (
+            "**Indbrud i villa i Ry.** Tyven tog smykker.\n\n**Elcykel stjålet i Skive.** En elcykel forsvandt.\n",
+            ReportFormat.MARKDOWN,
+        ),
+        (
+            "Ry: Indbrud i villa. Tyven tog smykker.\n\nSkive: Elcykel stjålet. En elcykel forsvandt.\n",
+            ReportFormat.TEXT,
+        ),
+        (
+            "<p><b>Indbrud i villa i Ry.</b> Tyven tog smykker.</p><p><b>Elcykel stjålet i Skive.</b> En elcykel "
+            "forsvandt.</p>",
+            ReportFormat.HTML,
+        ),
+        ("🏠 Indbrud i villa i Ry: Tyven tog smykker.\n\n🚲 Elcykel stjålet i Skive: En elcykel forsvandt.\n", None),
+    ],
+    ids=["md-bold-period", "text-town-colon", "html-b-period", "emoji"],
+)
+def test_run_in_forms(text: str, fmt: ReportFormat | None) -> None:
+    report = parse_report(text, fmt, KeywordAnalyzer())
+    assert [i.body for i in report.incidents] == ["Tyven tog smykker.", "En elcykel forsvandt."]
+    assert all(i.heading is HeadingKind.RUN_IN for i in report.incidents)
+    assert [i.crime_type for i in report.incidents] == [CrimeType.HOME_BURGLARY, CrimeType.BIKE_THEFT]
