@@ -22,8 +22,9 @@ _SEPARATOR = "\n\n"
 _BULLET = r"(?:[-*•–]|\d{1,2}[.)])[ \t]+"
 # An intro line ending in ":" and then either bulleted items (blank lines allowed between them) or plain lines
 # right under it (an HTML list arrives as lines without bullets).
+# Anchored at a line start and bounded, so a long line full of colons costs linear time, not quadratic.
 _LIST = re.compile(
-    rf"(?P<intro>[^\n]*:)[ \t]*(?P<items>(?:\n+[ \t]*{_BULLET}[^\n]{{1,80}}(?=\n|$))+"
+    rf"(?m)^(?P<intro>[^\n]{{0,300}}:)[ \t]*(?P<items>(?:\n+[ \t]*{_BULLET}[^\n]{{1,80}}(?=\n|$))+"
     rf"|(?:\n[ \t]*\S[^\n]{{0,79}}(?=\n|$))+)"
 )
 _LOOT_INTRO = re.compile(

@@ -73,6 +73,8 @@ class Unit:
     bold_closed: bool = False
     br_after_bold: bool = False
     in_bold: int = 0
+    has_text: bool = False  # any visible text yet
+    text_after_bold: bool = False  # visible text after the bold lead closed
     li_count: int = 0
     depth: int = 0
     items: list[Unit] = field(default_factory=list)  # top-level <li>/<tr> of a list or table, as units
@@ -100,14 +102,19 @@ class Unit:
 
     def add_text(self, text: str) -> None:
         self.parts.append(text)
+        visible = bool(text.strip())
+        self.has_text = self.has_text or visible
         if self.cells and self.cell_open:
             self.cells[-1] += text
         if self.in_bold and self.bold_first and not self.bold_closed:
             self.bold_text.append(text)
+        elif self.bold_closed and text.strip(" :\t\u00a0"):
+            self.text_after_bold = True
 
     def open_bold(self) -> None:
         # A row's bold lead may open any cell ("<td>Rønne</td><td><b>Indbrud i villa.</b> …</td>").
-        fresh = not self.cells[-1].strip() if self.tag == "tr" and self.cell_open else not self.text
+        # Flags, not the joined text: a list or table unit sees thousands of these (quadratic otherwise).
+        fresh = not self.cells[-1].strip() if self.tag == "tr" and self.cell_open else not self.has_text
         if fresh and not self.bold_text:
             self.bold_first = True
             self.bold_cell = len(self.cells) - 1
@@ -127,8 +134,8 @@ class Unit:
                 self.bold_end = end
 
     def line_break(self) -> None:
-        if self.bold_first and self.bold_closed and self.text.rstrip(": ") == self.bold.rstrip(": "):
-            self.br_after_bold = True
+        if self.bold_first and self.bold_closed and not self.text_after_bold:
+            self.br_after_bold = True  # "<strong>Titel</strong><br>": the bold is the whole first line
         self.parts.append("\n")
 
 
@@ -225,6 +232,8 @@ class Tokenizer(HTMLParser):
             bold_closed=False,
             br_after_bold=False,
             in_bold=0,
+            has_text=False,
+            text_after_bold=False,
             items=[],
             inside_paragraph=False,
             closed_text=None,

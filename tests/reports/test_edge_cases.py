@@ -218,3 +218,23 @@ def test_section_headings_group_incidents_without_becoming_part_of_them(text: st
     # The second incident ends before "Øvrige hændelser", so its advice is not placed under that heading.
     second = text[report.incidents[1].start : report.incidents[1].end]
     assert "Øvrige" not in second and second.rstrip("</p>").endswith("Tyven tog en computer.")
+
+
+def test_thousands_of_list_items_and_table_rows_parse_linearly() -> None:
+    # Each item or row used to re-read its whole list's text: 3,000 items took seconds per thousand.
+    n = 3000
+    items = "<ul>" + "<li><strong>Indbrud i villa i Ry</strong><br>Tyven tog smykker.</li>" * n + "</ul>"
+    rows = "<table>" + "<tr><td>Ry</td><td><b>Indbrud i villa.</b> Tyven tog smykker.</td></tr>" * n + "</table>"
+    for page in (items, rows):
+        _, segments = segment_report(page, ReportFormat.HTML)
+        assert len(segments) == n
+        assert segments[-1].body.endswith("Tyven tog smykker.")
+
+
+def test_a_long_line_full_of_colons_is_read_in_linear_time() -> None:
+    from botrygt_nlp.reports.assess import loot_lists_as_sentences
+
+    line = "Tyven tog: smykker, " * 5000  # 100 kB, no line break: the loot-list pattern must not backtrack
+    assert loot_lists_as_sentences(line + "\n- et ur") == line + "\n- et ur"
+    report = parse_report("Døgnrapport\n\n" + line, ReportFormat.TEXT, KeywordAnalyzer())
+    assert len(report.incidents) == 1
