@@ -45,6 +45,13 @@ _CUES: tuple[tuple[Topic, tuple[re.Pattern[str], ...]], ...] = (
         (re.compile(r"byggeplads|skurvogn|byggeskur|materielcontainer|byggecontainer|minigraver|rendegraver", _F),),
     ),
     (
+        Topic.APARTMENT,
+        (
+            re.compile(r"lejlighed|\bopgang|etagebolig|boligblok|\b[2-9]\.\s?sal\b|\b\d\.\s?(tv|th|mf)\b", _F),
+            re.compile(r"^(?![\s\S]*\b(villa|rækkehus|parcelhus|sommerhus)\w*)", _F),  # a house is no flat
+        ),
+    ),
+    (
         Topic.PARCEL,
         (
             # Parcels *and* a delivery: "pakker, som fragtfirmaet havde stillet på trappen".

@@ -36,6 +36,7 @@ class Topic(StrEnum):
     NONE = "none"
     CATALYTIC_CONVERTER = "catalytic_converter"  # katalysatortyveri
     KEYLESS_CAR = "keyless_car"  # biler med nøglefri adgang
+    APARTMENT = "apartment"  # indbrud i lejlighed: opgang, dør og vinduer højt oppe, ingen have
     PARCEL = "parcel"  # pakker taget fra trappen
     FARM = "farm"  # diesel, GPS og maskiner fra landbrug
     CONSTRUCTION_SITE = "construction_site"  # byggepladser og containere

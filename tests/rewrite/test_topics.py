@@ -36,7 +36,10 @@ BY_NAME = {f.name: f for f in FIXTURES}
         ("ODDER: Tyveri fra byggeplads", "Containeren var brudt op.", Topic.CONSTRUCTION_SITE),
         ("FALSKE POLITIFOLK RINGEDE TIL ÆLDRE", "", Topic.FAKE_POLICE),
         ("Opkald i Brædstrup", "En person sagde, han var fra politiet, og ville hente pengene.", Topic.FAKE_POLICE),
+        ("HORSENS: Indbrud i lejlighed", "Der blev brudt ind i en lejlighed på 2. sal.", Topic.APARTMENT),
+        ("Indbrud i Trøjborg", "Tyven kom ind i opgangen og brød døren op på 3. th.", Topic.APARTMENT),
         # Near misses keep the crime type's general advice.
+        ("Indbrud i villa", "Tyven kom ind ad altandøren på 1. sal.", Topic.NONE),
         ("Indbrud i villa", "Tyven tog en pakke cigaretter fra køkkenet.", Topic.NONE),
         ("Falsk sms om pakke i Tilst", "En kvinde oplyste sine kortdata på en falsk side.", Topic.NONE),
         ("Falsk bankrådgiver ringede", "Han bad om koder til netbanken.", Topic.NONE),
@@ -68,6 +71,7 @@ def test_detect_topic(title: str, body: str, topic: Topic) -> None:
             {
                 "ODDER: Tyveri fra byggeplads": "business_burglary.construction_site.v1",
                 "TØRRING: Svindel med MitID": "fraud.v1",
+                "HORSENS: Indbrud i lejlighed": "home_burglary.apartment.v1",
             },
         ),
     ],
