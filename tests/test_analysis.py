@@ -70,6 +70,29 @@ def test_alarmist_wording_is_reported() -> None:
         assert text[s.start : s.end] == s.text
 
 
+def test_alarmist_verdict_always_shows_its_wording() -> None:
+    # An emotional victim story in sober words: a verdict of "alarmist" would have no evidence to show.
+    text = (
+        "For tredje gang i år har tyve tappet diesel fra tanken hos en entreprenør ved Brædstrup. Denne gang "
+        "forsvandt omkring 400 liter i løbet af weekenden.\n\n– Det er dybt frustrerende. Vi har lige fået "
+        "en ny lås på, siger indehaveren, der har anmeldt tyveriet til Sydøstjyllands Politi."
+    )
+    a = analyze(text, title='Tyve tappede diesel hos entreprenør: "Tredje gang i år"')
+    assert a.relevant
+    assert a.alarmist == bool(a.alarm_spans)
+    assert not a.alarmist
+
+
+def test_rejected_alarm_framing_is_not_alarmist() -> None:
+    text = (
+        "Politiet i Greve afviser, at der er tale om en særlig udvikling. Der er ingen indbrudsbølge i "
+        "kommunen, og antallet af anmeldelser ligger på niveau med sidste år. – Det bedste, man kan gøre, er "
+        "at tale med sine naboer og holde øje med hinandens huse, siger vagtchefen."
+    )
+    a = analyze(text)
+    assert a.relevant and not a.alarmist and not a.alarm_spans
+
+
 def test_forensics_instruction_is_not_prevention_advice() -> None:
     text = (
         "Der har været indbrud i en lejlighed på Nørregade i Randers. Politiet opfordrer beboeren til ikke at "

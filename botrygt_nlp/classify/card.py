@@ -35,6 +35,38 @@ def metrics_table(h: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _f1(m: dict[str, Any], key: str) -> str:
+    value = m.get(key)
+    return str(value.get("f1", "")) if isinstance(value, dict) else ""
+
+
+def independent_table(by_file: dict[str, dict[str, Any]]) -> list[str]:
+    """One row per independent held-out file: the figures to trust most for unseen writing."""
+    if not by_file:
+        return []
+    lines = [
+        "## Independent held-out files (authors who never saw the training data)",
+        "",
+        "| file | n | relevant F1 | constructive F1 | keyword baseline F1 | alarmist F1 | witness F1 | "
+        "advice spans F1 | crime type acc. |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, m in by_file.items():
+        cells = [
+            name,
+            str(m.get("n", "")),
+            _f1(m, "relevant"),
+            _f1(m, "constructive"),
+            _f1(m, "keyword_baseline_constructive"),
+            _f1(m, "alarmist"),
+            _f1(m, "witness_appeal"),
+            _f1(m, "advice_spans"),
+            str(m.get("crime_type_accuracy_on_relevant", "")),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return [*lines, ""]
+
+
 def write_model_card(model_dir: Path, report: TrainReport) -> Path:
     h = report.heldout
     raw_cal = h.get("constructive_calibration")
@@ -59,6 +91,7 @@ def write_model_card(model_dir: Path, report: TrainReport) -> Path:
         f"- constructive score calibration: Brier {cal.get('brier')}, ECE {cal.get('ece')}",
         "",
     ]
+    lines += independent_table(report.heldout_independent)
     comparison = model_dir / COMPARISON_FILE
     if comparison.is_file():
         comp = json.loads(comparison.read_text(encoding="utf-8"))

@@ -15,7 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from botrygt_nlp.analysis import Analyzer, aggregate_features
-from botrygt_nlp.classify.corpus import Unit, corpus_sha256, load_corpus
+from botrygt_nlp.classify.corpus import HELDOUT_FILE_PREFIX, Unit, corpus_sha256, load_corpus
 from botrygt_nlp.classify.features import document_features, principle_features, sentence_features
 from botrygt_nlp.classify.linear import LinearModel, fit_linear
 from botrygt_nlp.classify.model import LinearBundle, ModelMeta
@@ -65,6 +65,9 @@ class TrainReport:
     counts: dict[str, int]
     config: dict[str, object]
     heldout: dict[str, object] = field(default_factory=dict)
+    # The independent held-out files on their own: the best estimate of how the model does on texts written
+    # by someone who never saw the training data (the hash slice of the other files shares their authors).
+    heldout_independent: dict[str, dict[str, object]] = field(default_factory=dict)
 
 
 def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
@@ -237,6 +240,9 @@ def train(corpus_dir: Path, out_dir: Path, cfg: TrainConfig | None = None) -> Tr
     report = TrainReport(version, cfg.backend, sha, counts, asdict(cfg))
     from botrygt_nlp.classify.evaluate import evaluate_units
 
-    report.heldout = evaluate_units(Analyzer(out_dir), heldout_units)
+    analyzer = Analyzer(out_dir)
+    report.heldout = evaluate_units(analyzer, heldout_units)
+    for name in sorted({u.source_file for u in heldout_units if u.source_file.startswith(HELDOUT_FILE_PREFIX)}):
+        report.heldout_independent[name] = evaluate_units(analyzer, [u for u in heldout_units if u.source_file == name])
     (out_dir / "training_report.json").write_text(json.dumps(asdict(report), indent=2, ensure_ascii=False) + "\n")
     return report

@@ -93,6 +93,13 @@ WITNESS_PHRASES: tuple[str, ...] = (
     "har bemærket", "mistænkelige iagttagelser", "iagttagelser", "bedes kontakte", "bedes henvende",
     "bedes ringe", "henvende sig til politiet", "kontakte politiet på", "ring til politiet på",
     "opfordres til at kontakte", "bes kontakte", "tip politiet", "journalnr", "j.nr",
+    # Past- or present-tense reach-outs as police districts word them ("Henvendelse til politiet på 114",
+    # "Har man set noget, hører politiet gerne fra en", "beder alle, der kan genkende manden, om at ringe").
+    "hører politiet gerne", "hører politiet meget gerne", "vil gerne høre fra", "gerne i kontakt med",
+    "henvendelse til", "henvendelse på", "henvendelser til", "oplysninger til", "oplysninger kan",
+    "har man set", "har man hørt", "har man mødt", "har man bemærket", "har du hørt", "har du mødt",
+    "har nogen hørt", "der har set", "der har hørt", "som har set", "som har hørt", "kan genkende",
+    "genkender du", "genkender man", "kender du", "tips kan", "tips til politiet",
 )
 
 # Instructions to victims about forensics: not prevention.
@@ -109,7 +116,8 @@ ALARM_PHRASES: tuple[str, ...] = (
     "slår til igen", "slog til igen", "har en fest", "havde en fest", "festede", "*rekord", "aldrig set magen",
     "rædsel", "intet at gøre", "ingenting at gøre", "intet at stille op", "ulige kamp", "nærmest straffrit",
     "straffrihed", "kynisk", "skrupelløs", "skamløs", "langfingrede", "bander hærger", "*tyvebande",
-    "kriminelle bander", "østeuropæ", "litau", "rumæn", "bulgar", "polske tyve", "polsk tyv",
+    "kriminelle bander", "østeuropæ", "litauer", "litauisk", "rumæner", "rumænsk", "bulgarer", "bulgarsk",
+    "polske tyve", "polsk tyv",
     "udenlandske tyve", "udenlandske bander", "slavisk", "slår alarm", "slog alarm", "i chok", "chokeret",
     "rystet", "mareridt", "frygt", "terror", "invasion", "overflødighedshorn", "slaraffenland",
     "blod på tanden", "lavpunkt", "skræmmende", "uhygge", "ingen er sikre", "ingen går fri",
@@ -117,6 +125,8 @@ ALARM_PHRASES: tuple[str, ...] = (
     "nye ofre", "næste offer", "kan det virkelig passe", "ingen kan føle sig", "tag selv-bord", "fest for tyvene",
     "haft en fest", "frit spil", "lovløs", "umulige at stoppe", "umuligt at stoppe", "giver op", "kan ikke sove",
     "tør ikke", "jagter", "sandt paradis", "paradis for tyve", "litauisk", "rumænere", "litauere",
+    "tag-selv-bord", "frit vildt", "frit slag", "plyndr", "ikke noget at gøre", "ikke noget at stille op",
+    "ingenting at stille op", "giver snart op", "ingen kan føle sig",
 )
 
 # The unmistakable part of that list: plague and predator metaphors, helplessness, moral labels and national
@@ -130,7 +140,8 @@ ALARM_STRONG_PHRASES: tuple[str, ...] = (
     "frit spil", "lovløs", "skrupelløs", "kynisk", "langfingrede", "østeuropæ", "litauisk", "litauere", "rumænsk",
     "rumænere", "bulgarsk", "polske tyve", "udenlandske tyve", "udenlandske bander", "slavisk", "ingen er sikre",
     "ude af kontrol", "tag selv-bord", "slaraffenland", "overflødighedshorn", "blod på tanden", "mareridt",
-    "sandt paradis", "paradis for tyve",
+    "sandt paradis", "paradis for tyve", "tag-selv-bord", "frit vildt", "frit slag", "plyndringstogt",
+    "ikke noget at stille op", "ingenting at stille op",
 )
 
 # Crime-type cue words (prefixes): evidence a person can check, and features for the type model.
@@ -148,6 +159,10 @@ CRIME_CUES: dict[CrimeType, tuple[str, ...]] = {
         "butik", "forretning", "virksomhed", "kiosk", "supermarked", "pengeskab", "kasseapparat",
         "byggeplads", "redskabsskur", "skur", "udhus", "garage", "kælderrum", "pulterrum", "kolonihave",
         "haveforening", "lager", "værksted", "skole", "institution", "tankstation", "firma",
+        # Premises that are neither homes nor shops but still business burglary by the taxonomy.
+        "børnehave", "vuggestue", "daginstitution", "plejehjem", "kirketag", "menighedsråd", "klubhus",
+        "maskinhal", "traktor", "mejetærsker", "landmand", "landbrug", "dieseltank", "byggeri",
+        "restaurant", "pizzeria", "frisør", "butikstyveri", "varelager", "indehaver", "erhverv",
     ),
     CrimeType.VAN_TOOL_THEFT: (
         "varebil", "varevogn", "håndværkerbil", "håndværkervogn", "firmabil", "varerum", "førerkabine",

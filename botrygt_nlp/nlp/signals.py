@@ -190,11 +190,20 @@ class AlarmMatch(Span):
     strong: bool = False  # unmistakably alarmist by the rubric (see lexicon.ALARM_STRONG_PHRASES)
 
 
+# "Der er ingen indbrudsbølge", "det er ikke tale om en bølge": the word is named only to reject the framing.
+_ALARM_NEGATED_BEFORE = re.compile(r"(?:\bingen|\bintet|\bikke\s+(?:nogen|en|et|tale\s+om(?:\s+(?:en|et|nogen))?))\s+$")
+
+
 def alarm_matches(text: str, lowered: str | None = None) -> list[AlarmMatch]:
-    """Alarmist wording, one match per place; ``lowered`` (``lower_same_length(text)``) may be passed."""
+    """Alarmist wording, one match per place; ``lowered`` (``lower_same_length(text)``) may be passed.
+
+    A phrase right after a negation ("ingen", "ikke tale om en") is not a match.
+    """
     low = lower_same_length(text) if lowered is None else lowered
     by_start: dict[int, AlarmMatch] = {}
     for h in _ALARM_INDEX.find(low):
+        if _ALARM_NEGATED_BEFORE.search(low, max(0, h.start - 32), h.start):
+            continue
         strong = h.label == "strong"
         known = by_start.get(h.start)
         if known is None or (strong and not known.strong) or h.end > known.end:

@@ -29,7 +29,10 @@ def test_size_and_coverage(units) -> None:  # type: ignore[no-untyped-def]
     constructive = sum(u.constructive for u in relevant)
     assert 0.3 < constructive / len(relevant) < 0.7
     assert sum(u.alarmist for u in units) >= 100
-    assert all(80 <= len(u.text) <= 2500 for u in units)
+    # Training units are 80-2,500 characters (the unit definition); independent held-out files
+    # also carry shorter and longer texts, as real inputs do.
+    assert all(80 <= len(u.text) <= 2500 for u in units if not u.source_file.startswith("heldout"))
+    assert sum(80 <= len(u.text) <= 2500 for u in units) >= 800
     assert len({u.register for u in units}) == 6
     assert not any(u.generated for u in units)  # every unit is hand-authored
 
@@ -71,6 +74,12 @@ def test_validation_rejects_inconsistent_units() -> None:
         parse_unit({**base, "crime_type": "not_relevant"}, "f.jsonl")
     with pytest.raises(CorpusError, match="length"):
         parse_unit({**base, "text": "For kort."}, "f.jsonl")
+    # Independent held-out files measure real-length inputs: a one-line entry or a long feature is allowed.
+    assert parse_unit({**base, "text": "Indbrud i villa i Tarm."}, "heldout_x.jsonl").split == "heldout"
+    long_text = "Der var indbrud i en villa i Vejle i nat, og politiet efterforsker sagen. " * 60
+    assert len(parse_unit({**base, "text": long_text}, "heldout_x.jsonl").text) > 2500
+    with pytest.raises(CorpusError, match="length"):
+        parse_unit({**base, "text": long_text}, "f.jsonl")
 
 
 def test_datasheet_exists() -> None:

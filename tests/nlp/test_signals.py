@@ -61,6 +61,32 @@ def test_alarm_matches_find_wording_with_offsets() -> None:
     assert alarm_matches("Der var tre indbrud i uge 12, det laveste niveau i ti år.") == []
 
 
+def test_alarm_words_named_only_to_reject_them_are_not_matches() -> None:
+    assert alarm_matches("Der er ingen indbrudsbølge i Greve, siger politiet.") == []
+    assert alarm_matches("Det er ikke tale om en bølge af tyverier.") == []
+    # The phrase itself may start with a negation word; that is the alarmist wording, not a rejection of it.
+    assert [m.text for m in alarm_matches("Ingen er sikre i det kvarter.")] == ["Ingen er sikre"]
+
+
+def test_a_country_named_as_a_fact_is_not_national_attribution() -> None:
+    assert alarm_matches("Opkaldet kom fra et nummer i Litauen, oplyser banken.") == []
+    assert [m.text for m in alarm_matches("Politiet mistænker to litauere for tyverierne.")] == ["litauere"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Henvendelse til politiet på 114.",
+        "Har man set noget mistænkeligt, hører politiet gerne fra en på 114.",
+        "Oplysninger til Sydøstjyllands Politi på 114.",
+        "Politiet beder alle, der kan genkende manden, om at ringe 114.",
+    ],
+)
+def test_witness_appeals_as_districts_word_them(sentence: str) -> None:
+    s = first_signals(sentence)
+    assert s.witness and not s.preventive_call
+
+
 def test_lix_of_a_known_text() -> None:
     # 10 words, 2 sentences, 4 longer than six letters (Politiet, efterforsker, indbruddet, villaen).
     doc = process(NLP, "Politiet efterforsker indbruddet i villaen. Tyvene tog ikke noget med.")
