@@ -35,7 +35,7 @@ _HEADER_LINE = re.compile(
     r"^\W*(publiceret|opdateret|senest opdateret|udgivet|offentliggjort)\b|"
     r"^\s*(fra|til|cc|sendt|emne|dato|from|to|sent|subject|date)\s*:|"
     r"^\s*(hej|hejsa|kære|goddag|godmorgen|god morgen)(\s+[\wæøå]+){0,3}\s*[,!]?\s*$|"
-    r"^[^>›»]{1,60}(\s[>›»/]\s[^>›»]{1,60}){2,}$",
+    r"^[^>›»]{1,60}(\s[>›»]\s[^>›»]{1,60}){2,}$",
     re.IGNORECASE,
 )
 _FOOTER = re.compile(
@@ -86,12 +86,23 @@ _CONTINUES = re.compile(
 _DOGNRAPPORT = re.compile(r"døgnrapport|døgnets hændelser|hændelser i døgnet", re.IGNORECASE)
 
 
+# A paragraph that opens with a noun in the definite form points back ("Familien var på ferie", "Bilen blev
+# fundet"); new incidents open with a time, a place or an indefinite noun ("Natten til …", "En bilist …").
+_DEFINITE_FIRST = re.compile(r"^[A-ZÆØÅ][a-zæøå]{2,}(en|et|ene|erne|rne)\b")
+_TIME_WORDS = re.compile(
+    r"^(natten|morgenen|formiddagen|middagen|eftermiddagen|aftenen|weekenden|dagen|ugen|døgnet|perioden)\b", re.I
+)
+_QUOTE_FIRST = re.compile(r"^[–—\-»«\"„]")  # Danish quotes open with a dash or guillemets: a quote goes on
+
+
 def continues_incident(paragraph: str) -> bool:
     """Whether a paragraph of a headline-less report belongs to the incident before it."""
     t = paragraph.replace("\u00a0", " ").strip()
     return (
         not t
         or t[0].islower()
+        or bool(_QUOTE_FIRST.match(t))
+        or (bool(_DEFINITE_FIRST.match(t)) and not _TIME_WORDS.match(t))
         or bool(_CONTINUES.match(t))
         or is_witness_line(t.split(".")[0])
         or is_advice_heading(t)

@@ -175,3 +175,17 @@ def test_run_in_forms(text: str, fmt: ReportFormat | None) -> None:
     assert [i.body for i in report.incidents] == ["Tyven tog smykker.", "En elcykel forsvandt."]
     assert all(i.heading is HeadingKind.RUN_IN for i in report.incidents)
     assert [i.crime_type for i in report.incidents] == [CrimeType.HOME_BURGLARY, CrimeType.BIKE_THEFT]
+
+
+def test_a_one_story_article_under_a_daily_report_title_stays_one_incident() -> None:
+    story = (
+        "<html><head><title>Døgnrapporten: Indbrud i villa i Ry</title></head><body><main>"
+        "<p>Natten til søndag var der indbrud i en villa på Skovvej i Ry.</p>"
+        "<p>Familien var på ferie, og tyvene kom ind ad et vindue i bryggerset.</p>"
+        "<p>– Vi har endnu ingen mistænkte, siger vagtchefen.</p>"
+        "<p>Indbruddet blev opdaget af en nabo søndag morgen.</p>"
+        "<p>Politiet hører gerne fra vidner på 114.</p></main></body></html>"
+    )
+    report = parse_report(story, None, KeywordAnalyzer())
+    assert len(report.incidents) == 1
+    assert report.incidents[0].body.endswith("vidner på 114.")
