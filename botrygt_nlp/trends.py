@@ -19,7 +19,7 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Protocol
 
@@ -92,6 +92,8 @@ def wilson_interval(successes: int, n: int, z: float = Z_95) -> tuple[float, flo
 def day_start(d: date) -> datetime:
     """Danish midnight at the start of ``d``: the bound to pass as ``since`` (inclusive) or ``until``
     (exclusive) so that ranges and periods agree."""
+    if d == date.min:  # Danish midnight of 0001-01-01 lies before the first UTC instant Python can hold
+        return datetime.min.replace(tzinfo=UTC)
     return datetime.combine(d, time.min, tzinfo=COPENHAGEN)
 
 

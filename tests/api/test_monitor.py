@@ -71,6 +71,16 @@ def test_articles_filters_and_cursor(env: Env) -> None:
     assert with_text["articles"][0]["text"]
 
 
+def test_date_filters_count_danish_days(env: Env) -> None:
+    # 23:30 UTC on 28 February is 00:30 on 1 March in Copenhagen: a March article, as the trend periods say.
+    seed_articles(env.store, env.analyzer, start=datetime(2026, 2, 28, 23, 30, tzinfo=UTC), weeks=1, per_week=1)
+    march = env.client.get("/v1/articles", params={"since": "2026-03-01", "until": "2026-04-01"}).json()
+    february = env.client.get("/v1/articles", params={"since": "2026-02-01", "until": "2026-03-01"}).json()
+    assert len(march["articles"]) == 1 and february["articles"] == []
+    rows = env.client.get("/v1/trends", params={"by": "outlet", "period": "month", "since": "2026-03-01"}).json()
+    assert [r["period"] for r in rows] == ["2026-03-01"]
+
+
 def test_bad_cursor_and_reversed_dates_are_client_errors(env: Env) -> None:
     assert env.client.get("/v1/articles", params={"cursor": "!!"}).status_code == 422
     assert env.client.get("/v1/articles", params={"since": "2026-02-01", "until": "2026-02-01"}).status_code == 422

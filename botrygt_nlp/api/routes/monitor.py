@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response
@@ -22,6 +22,7 @@ from botrygt_nlp.domain import CrimeType
 from botrygt_nlp.storage import ArticleFilter, ArticleRecord, FeedRecord, FeedStatus, NewFeed
 from botrygt_nlp.storage.archive import EXPORT_FIELDS, article_row
 from botrygt_nlp.trends import GroupBy, Period, TrendRow, compute_trends
+from botrygt_nlp.trends import day_start as danish_day_start
 
 router = APIRouter(tags=["monitor"])
 MAX_ID = 2**63 - 1  # database ids are 64-bit; a bigger number is a 422, not an overflow deep in the driver
@@ -146,14 +147,15 @@ class TrendOut(BaseModel):
 
 # ------------------------------------------------------------------------------------------- filters
 def day_start(d: date | None) -> datetime | None:
-    return datetime.combine(d, time.min, tzinfo=UTC) if d else None
+    """Danish midnight at the start of ``d``, as the trend periods count days (CLI and API agree)."""
+    return danish_day_start(d) if d else None
 
 
 def day_after(d: date | None) -> datetime | None:
     """The exclusive bound just after day ``d``: the web pages take an inclusive "Til" date from people."""
     if d is None or d == date.max:  # nothing comes after 9999-12-31: no upper bound
         return None
-    return datetime.combine(d, time.min, tzinfo=UTC) + timedelta(days=1)
+    return danish_day_start(d + timedelta(days=1))
 
 
 class ArticleQuery(BaseModel):
