@@ -16,6 +16,8 @@ from botrygt_nlp.domain import Assessment, Span
 from botrygt_nlp.reports.types import AnalyzerLike
 
 _SEPARATOR = "\n\n"
+# The assessment's tuple-valued fields: where its spans are (read once; dataclasses.fields is not free).
+_SPAN_FIELDS = tuple(f.name for f in dataclasses.fields(Assessment) if "tuple" in str(f.type))
 # "Der blev stjålet følgende:" over "- to bærbare computere" / "- et smykkeskrin": a list of loot, which the
 # analyzer reads like a list of tips (list items are its strongest advice cue), so an incident that only
 # lists what was taken passed as constructive and got no advice. Such lists are read as one sentence.
@@ -76,14 +78,14 @@ def _spans_into_body(a: Assessment, offset: int, body: str) -> Assessment:
     """``a`` with every span moved back by ``offset`` and its text read from ``body``; spans inside the
     headline are dropped."""
     changes: dict[str, object] = {}
-    for f in dataclasses.fields(a):
-        value = getattr(a, f.name)
+    for name in _SPAN_FIELDS:
+        value = getattr(a, name)
         if isinstance(value, tuple) and value and all(isinstance(s, Span) for s in value):
-            changes[f.name] = tuple(
+            changes[name] = tuple(
                 dataclasses.replace(
                     s, start=s.start - offset, end=s.end - offset, text=body[s.start - offset : s.end - offset]
                 )
                 for s in value
                 if s.start >= offset
             )
-    return dataclasses.replace(a, **changes)  # type: ignore[arg-type]
+    return dataclasses.replace(a, **changes) if changes else a  # type: ignore[arg-type]
