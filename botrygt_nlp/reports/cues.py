@@ -159,10 +159,21 @@ def is_list_item(line: str) -> bool:
     return bool(_LIST_ITEM.match(line))
 
 
+# A weekend report's day headings ("LØRDAG", "**Søndag 17. marts**"): sections, never incidents.
+_DAY_LINE = re.compile(
+    r"^\W*(mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag)(\s+(den\s+)?\d{1,2}\.?(\s*[a-zæøå]+)?(\s+\d{4})?)?\W*$"
+)
+
+
+def is_day_line(line: str) -> bool:
+    return bool(_DAY_LINE.match(line.replace("\u00a0", " ").strip().lower()))
+
+
 def is_header_line(line: str) -> bool:
     t = line.strip()
     # Breadcrumbs: "Forside > Sydsjællands og Lolland-Falsters Politi > Nyheder".
-    return bool(_HEADER_LINE.search(t.lower())) or (len(_CRUMB.findall(t)) >= 2 and len(t) <= 200)
+    crumbs = len(_CRUMB.findall(t)) >= 2 and len(t) <= 200
+    return bool(_HEADER_LINE.search(t.lower())) or crumbs or is_day_line(t)
 
 
 def is_footer_line(line: str) -> bool:

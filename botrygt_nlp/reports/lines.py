@@ -217,7 +217,11 @@ def _section_breaks(raw: list[_Candidate], heads: list[_Candidate]) -> list[int]
     if not heads:
         return []
     level = heads[0].level
-    return [c.line for c in raw if c.level < level and not cues.is_advice_heading(cues.clean_title(c.title))]
+    return [
+        c.line
+        for c in raw
+        if (c.level < level or cues.is_day_line(c.title)) and not cues.is_advice_heading(cues.clean_title(c.title))
+    ]
 
 
 def _choose_level(lines: list[_Line], raw: list[_Candidate], cands: list[_Candidate]) -> list[_Candidate]:

@@ -189,3 +189,26 @@ def test_a_one_story_article_under_a_daily_report_title_stays_one_incident() -> 
     report = parse_report(story, None, KeywordAnalyzer())
     assert len(report.incidents) == 1
     assert report.incidents[0].body.endswith("vidner på 114.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "LØRDAG\n\nIndbrud i villa i Vejle\nTyven tog smykker.\n\nSØNDAG\n\nCykel stjålet i Horsens\nEn elcykel forsvandt.\n",
+        "<main><p><strong>Lørdag</strong></p><p><strong>Indbrud i villa i Vejle</strong></p><p>Tyven tog smykker.</p>"
+        "<p><strong>Søndag</strong></p><p><strong>Cykel stjålet i Horsens</strong></p><p>En elcykel forsvandt.</p></main>",
+    ],
+    ids=["text", "html"],
+)
+def test_weekend_day_headings_are_sections_not_incidents(text: str) -> None:
+    report = parse_report(text, None, KeywordAnalyzer())
+    assert [i.title for i in report.incidents] == ["Indbrud i villa i Vejle", "Cykel stjålet i Horsens"]
+    assert text[: report.incidents[0].end].removesuffix("</p>").endswith("Tyven tog smykker.")
+
+
+def test_a_day_heading_never_ends_the_incident_before_it() -> None:
+    fx = BY_NAME["r43_sydoestjylland_weekend.md"]
+    report = parse_report(fx.text, None, KeywordAnalyzer())
+    assert not any(i.title.startswith(("Fredag", "Lørdag", "Søndag")) for i in report.incidents)
+    for inc in report.incidents:
+        assert "dag 1" not in fx.text[inc.start : inc.end]  # "**Lørdag 16. marts**" is in no incident
