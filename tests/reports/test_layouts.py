@@ -194,9 +194,11 @@ def test_a_one_story_article_under_a_daily_report_title_stays_one_incident() -> 
 @pytest.mark.parametrize(
     "text",
     [
-        "LØRDAG\n\nIndbrud i villa i Vejle\nTyven tog smykker.\n\nSØNDAG\n\nCykel stjålet i Horsens\nEn elcykel forsvandt.\n",
+        "LØRDAG\n\nIndbrud i villa i Vejle\nTyven tog smykker.\n\n"
+        "SØNDAG\n\nCykel stjålet i Horsens\nEn elcykel forsvandt.\n",
         "<main><p><strong>Lørdag</strong></p><p><strong>Indbrud i villa i Vejle</strong></p><p>Tyven tog smykker.</p>"
-        "<p><strong>Søndag</strong></p><p><strong>Cykel stjålet i Horsens</strong></p><p>En elcykel forsvandt.</p></main>",
+        "<p><strong>Søndag</strong></p><p><strong>Cykel stjålet i Horsens</strong></p>"
+        "<p>En elcykel forsvandt.</p></main>",
     ],
     ids=["text", "html"],
 )
