@@ -151,6 +151,17 @@ def is_advice_heading(title: str) -> bool:
     return bool(_ADVICE_HEADING.search(title.strip()))
 
 
+# A paragraph of advice with its heading run in: the rewriter's short block ("Undgå indbrud: Sæt lys … Ring 114,
+# hvis …") and hand-written ones like it. Known by its shape rather than by the model's score, so a publish-ready
+# short block (no marker) still counts as advice on a rerun, whatever the model of the day makes of it.
+_ADVICE_LEAD = re.compile(r"^\W*(undgå|gode råd|politiets råd)\b[^:.!?\n]{0,80}:\s", re.IGNORECASE)
+
+
+def is_advice_paragraph(paragraph: str) -> bool:
+    t = re.sub(r"\*\*|__", "", paragraph.replace("\u00a0", " ")).strip()  # "**Undgå indbrud:** …" too
+    return "114" in t and bool(_ADVICE_LEAD.match(t))
+
+
 def is_witness_line(line: str) -> bool:
     return bool(_WITNESS.search(line.lower()))
 

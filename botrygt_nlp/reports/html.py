@@ -157,6 +157,10 @@ def _is_section_break(u: Unit, level: int) -> bool:
 def _has_advice(units: list[Unit], idx: list[int]) -> bool:
     if any(units[i].advice or units[i].has_block for i in idx):
         return True
+    # A paragraph that is advice with its heading run in ("<p>Undgå indbrud: …</p>"): the short block even
+    # where a CMS has dropped both its comments and its class.
+    if any(units[i].tag in {"p", "#loose"} and cues.is_advice_paragraph(units[i].text) for i in idx):
+        return True
     for a, b in pairwise(idx):
         if cues.is_advice_heading(units[a].text) and units[b].tag in {"ol", "ul"} and units[b].li_count >= 4:
             return True

@@ -237,12 +237,19 @@ def _choose_level(lines: list[_Line], raw: list[_Candidate], cands: list[_Candid
 
 
 def _has_advice_block(lines: list[_Line], first: int, last: int) -> bool:
-    """An inserted block, or a hand-written advice heading followed by a numbered list of ≥ 4 points."""
+    """An inserted block, a hand-written advice heading followed by a numbered list of ≥ 4 points, or a
+    paragraph that is advice with its heading run in ("Undgå indbrud: …", as a short block without marker)."""
     if any(lines[k].advice for k in range(first, last + 1)):
         return True
     for k in range(first, last + 1):
         if not cues.is_advice_heading(lines[k].text):  # cheap on the raw line: the pattern skips markup
             continue
+        if k == first or lines[k - 1].blank:
+            end = k
+            while end < last and not lines[end + 1].blank:
+                end += 1
+            if cues.is_advice_paragraph(" ".join(ln.text for ln in lines[k : end + 1])):
+                return True
         t = cues.clean_title(lines[k].text)
         if t and cues.is_advice_heading(t) and len(t) < 90:
             items = sum(1 for j in range(k + 1, min(last + 1, k + 16)) if cues.is_list_item(lines[j].text))

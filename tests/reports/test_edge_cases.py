@@ -238,3 +238,37 @@ def test_a_long_line_full_of_colons_is_read_in_linear_time() -> None:
     assert loot_lists_as_sentences(line + "\n- et ur") == line + "\n- et ur"
     report = parse_report("Døgnrapport\n\n" + line, ReportFormat.TEXT, KeywordAnalyzer())
     assert len(report.incidents) == 1
+
+
+_ADVICE_PARAGRAPH = "Undgå indbrud: Lås døre og vinduer, hver gang du går. Ring 114, hvis du ser noget mistænkeligt."
+_NOT_ADVICE = [
+    "Politiet efterlyser vidner: Ring 114, hvis du har set noget.",  # a witness appeal, not advice
+    "Undgå området: Vejen er spærret.",  # no "when to ring"
+    "Undgå indbrud ved at låse døren. Ring 114.",  # no run-in heading
+]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "paragraph"),
+    [
+        (ReportFormat.TEXT, _ADVICE_PARAGRAPH),
+        (ReportFormat.MARKDOWN, _ADVICE_PARAGRAPH.replace("Undgå indbrud:", "**Undgå indbrud:**")),
+        (ReportFormat.HTML, f"<p>{_ADVICE_PARAGRAPH}</p>"),
+    ],
+)
+def test_a_run_in_advice_paragraph_is_an_advice_block(fmt: ReportFormat, paragraph: str) -> None:
+    """The rewriter's short block without its marker (and hand-written advice like it) counts as advice."""
+    if fmt is ReportFormat.HTML:
+        text = f"<h2>Indbrud i villa i Ry</h2><p>Tyven tog smykker.</p>{paragraph}<h2>Indbrud i Vejle</h2><p>Igen.</p>"
+    else:
+        head = "## " if fmt is ReportFormat.MARKDOWN else ""
+        text = f"{head}Indbrud i villa i Ry\n\nTyven tog smykker.\n\n{paragraph}\n\n{head}Indbrud i Vejle\n\nIgen.\n"
+    report = parse_report(text, fmt, KeywordAnalyzer())
+    assert [i.has_advice_block for i in report.incidents] == [True, False]
+
+
+@pytest.mark.parametrize("paragraph", _NOT_ADVICE)
+def test_other_paragraphs_with_114_are_not_advice_blocks(paragraph: str) -> None:
+    text = f"Indbrud i villa i Ry\n\nTyven tog smykker.\n\n{paragraph}\n\nIndbrud i Vejle\n\nIgen.\n"
+    report = parse_report(text, ReportFormat.TEXT, KeywordAnalyzer())
+    assert [i.has_advice_block for i in report.incidents] == [False, False]
