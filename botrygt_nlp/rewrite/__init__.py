@@ -1,12 +1,12 @@
 """Rewriting daily reports: choose an advice template per incident, render it, insert it idempotently.
 
-Public API: :func:`rewrite_report`, :func:`undo_rewrite`, :func:`strip_blocks`, :func:`check_templates`,
-:func:`list_templates`, and the types in :mod:`botrygt_nlp.rewrite.types`.
+Public API: :func:`rewrite_report`, :func:`undo_rewrite`, :func:`strip_blocks`, :func:`strip_markers`,
+:func:`check_templates`, :func:`list_templates`, and the types in :mod:`botrygt_nlp.rewrite.types`.
 """
 
 from __future__ import annotations
 
-from botrygt_nlp.rewrite.blocks import find_blocks, render_block, strip_blocks
+from botrygt_nlp.rewrite.blocks import find_blocks, render_block, strip_blocks, strip_markers
 from botrygt_nlp.rewrite.check import TemplateCheck, check_templates, list_templates
 from botrygt_nlp.rewrite.rewrite import rewrite_report, undo_rewrite
 from botrygt_nlp.rewrite.season import season_for
@@ -16,6 +16,7 @@ from botrygt_nlp.rewrite.types import (
     AdviceContent,
     ChangeReport,
     Insertion,
+    RemovedMarker,
     RewriteOptions,
     RewriteResult,
     Season,
@@ -31,6 +32,7 @@ __all__ = [
     "AdviceContent",
     "ChangeReport",
     "Insertion",
+    "RemovedMarker",
     "RewriteOptions",
     "RewriteResult",
     "Season",
@@ -52,5 +54,6 @@ __all__ = [
     "rewrite_report",
     "season_for",
     "strip_blocks",
+    "strip_markers",
     "undo_rewrite",
 ]

@@ -1,16 +1,20 @@
 """``rewrite_report``: append five-point advice after every relevant, non-constructive incident.
 
 Only insertions at incident ends: the original text between them is copied unchanged, so removing the
-blocks (``strip_blocks`` or the offsets in the change report) gives back the input byte for byte.
+blocks (``strip_blocks`` or the offsets in the change report) gives back the input byte for byte. Publish-ready
+output (``markers=False``) also leaves out the markers of blocks already in the input; each is recorded in the
+change report, so :func:`undo_rewrite` still gives back the input byte for byte.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from botrygt_nlp.config import get_settings
 from botrygt_nlp.reports.assess import assess_incident
 from botrygt_nlp.reports.parse import parse_report
 from botrygt_nlp.reports.types import AnalyzerLike, Incident, Report
-from botrygt_nlp.rewrite.blocks import render_block
+from botrygt_nlp.rewrite.blocks import marker_spans, render_block
 from botrygt_nlp.rewrite.season import season_for
 from botrygt_nlp.rewrite.templates import TemplateStore, get_store
 from botrygt_nlp.rewrite.topics import detect_topic
@@ -18,6 +22,7 @@ from botrygt_nlp.rewrite.types import (
     AdviceContent,
     ChangeReport,
     Insertion,
+    RemovedMarker,
     RewriteOptions,
     RewriteResult,
     Skipped,
@@ -76,11 +81,8 @@ def rewrite_report(
     variables.update(options.variables)
 
     rendered: dict[str, AdviceContent] = {}  # style and variables are fixed per call: render each id once
-    pieces: list[str] = []
-    insertions: list[Insertion] = []
+    planned: list[Insertion] = []  # output_start is set once the whole output is laid out (_apply)
     skipped: list[Skipped] = []
-    cursor = 0
-    out_len = 0
     for incident in report.incidents:
         reason = _skip_reason(incident)
         a = incident.assessment
@@ -100,18 +102,21 @@ def rewrite_report(
         if content is None:
             content = rendered[info.template_id] = store.render(info, options.style, variables)
         block = render_block(
-            content, report.fmt, info.template_id, report.newline, incident.heading, incident.inside_paragraph
+            content,
+            report.fmt,
+            info.template_id,
+            report.newline,
+            incident.heading,
+            incident.inside_paragraph,
+            options.markers,
         )
-        chunk = report.text[cursor : incident.end]
-        pieces += [chunk, block]
-        out_len += len(chunk)
         constructive_after = score_after = None
         if options.verify:
             after = assess_incident(
                 _verifier(analyzer), incident.title, f"{incident.body}\n\n{content.plain_text()}".lstrip()
             )
             constructive_after, score_after = after.constructive, after.score
-        insertions.append(
+        planned.append(
             Insertion(
                 incident_index=incident.index,
                 incident_title=incident.title,
@@ -122,16 +127,14 @@ def rewrite_report(
                 season=info.season,
                 style=options.style,
                 offset=incident.end,
-                output_start=out_len,
+                output_start=-1,
                 text=block,
                 constructive_after=constructive_after,
                 score_after=score_after,
                 topic=info.topic,
             )
         )
-        out_len += len(block)
-        cursor = incident.end
-    pieces.append(report.text[cursor:])
+    text, insertions, removed = _apply(report.text, planned, [] if options.markers else marker_spans(report.text))
     model_version = next((i.assessment.model_version for i in report.incidents if i.assessment), None)
     changes = ChangeReport(
         fmt=report.fmt,
@@ -141,8 +144,43 @@ def rewrite_report(
         model_version=model_version,
         insertions=tuple(insertions),
         skipped=tuple(skipped),
+        markers=options.markers,
+        removed_markers=tuple(removed),
     )
-    return RewriteResult(text="".join(pieces), original=report.text, report=report, changes=changes)
+    return RewriteResult(text=text, original=report.text, report=report, changes=changes)
+
+
+_BLOCK, _MARKER = 0, 1  # kinds of edit in _apply, in the order they go at the same offset
+
+
+def _apply(
+    original: str, planned: list[Insertion], removals: list[tuple[int, int]]
+) -> tuple[str, list[Insertion], list[RemovedMarker]]:
+    """The original with the blocks inserted and the marker spans left out, in one pass, recording where each
+    edit lands in the output. At the same offset an insertion goes first: a marker span starting at an
+    incident's end belongs to what follows it."""
+    edits = sorted(
+        [(ins.offset, _BLOCK, ins.offset, i) for i, ins in enumerate(planned)]
+        + [(start, _MARKER, end, i) for i, (start, end) in enumerate(removals)]
+    )
+    pieces: list[str] = []
+    insertions: list[Insertion] = []
+    removed: list[RemovedMarker] = []
+    cursor = out_len = 0
+    for start, kind, end, i in edits:
+        chunk = original[cursor:start]  # empty for a block at an offset a marker span covered
+        pieces.append(chunk)
+        out_len += len(chunk)
+        if kind == _BLOCK:
+            ins = replace(planned[i], output_start=out_len)
+            insertions.append(ins)
+            pieces.append(ins.text)
+            out_len += len(ins.text)
+        else:
+            removed.append(RemovedMarker(offset=start, output_offset=out_len, text=original[start:end]))
+        cursor = max(cursor, end)
+    pieces.append(original[cursor:])
+    return "".join(pieces), insertions, removed
 
 
 def _verifier(analyzer: AnalyzerLike | None) -> AnalyzerLike:
@@ -153,12 +191,25 @@ def _verifier(analyzer: AnalyzerLike | None) -> AnalyzerLike:
     return get_analyzer()
 
 
-def undo_rewrite(result_text: str, insertions: tuple[Insertion, ...] | list[Insertion]) -> str:
-    """The original text, rebuilt from the change report's offsets (independent of the markers)."""
+def undo_rewrite(
+    result_text: str,
+    insertions: tuple[Insertion, ...] | list[Insertion],
+    removed_markers: tuple[RemovedMarker, ...] | list[RemovedMarker] = (),
+) -> str:
+    """The original text, rebuilt from the change report's offsets (independent of the markers): the inserted
+    blocks taken out and, for publish-ready output, the markers it left out put back."""
+    # (start, end, text to put there). A removed marker is an empty range: it sorts before a block starting at
+    # the same place (in the original it came before that block's offset), and markers that were next to each
+    # other keep their order (a stable sort on positions only).
+    edits = sorted(
+        [(m.output_offset, m.output_offset, m.text) for m in sorted(removed_markers, key=lambda m: m.offset)]
+        + [(i.output_start, i.output_end, "") for i in insertions],
+        key=lambda e: (e[0], e[1]),
+    )
     out: list[str] = []
     cursor = 0
-    for ins in sorted(insertions, key=lambda i: i.output_start):
-        out.append(result_text[cursor : ins.output_start])
-        cursor = ins.output_end
+    for start, end, text in edits:
+        out += [result_text[cursor:start], text]
+        cursor = end
     out.append(result_text[cursor:])
     return "".join(out)

@@ -100,6 +100,10 @@ class RewriteOptions:
     override_dir: Path | None = None
     variables: Mapping[str, str] = field(default_factory=dict)  # beat the override folder's variables
     verify: bool = False  # re-assess each rewritten incident and record whether it is constructive now
+    # False: publish-ready output. No marker comments or lines (they would be published: plain text shows
+    # them, and CMSs show or drop comments unpredictably), also none left from blocks already in the input.
+    # The change report still rebuilds the original (undo_rewrite); strip_blocks no longer can.
+    markers: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +164,18 @@ class Skipped:
 
 
 @dataclass(frozen=True, slots=True)
+class RemovedMarker:
+    """A marker of an advice block already in the input, left out of publish-ready output (``markers=False``)."""
+
+    offset: int  # where it started in the *original* text
+    output_offset: int  # where it would have been in the rewritten text
+    text: str  # exactly what was removed (the marker and the line break that went with it)
+
+    def to_json(self) -> dict[str, object]:
+        return {"offset": self.offset, "output_offset": self.output_offset, "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
 class ChangeReport:
     fmt: ReportFormat
     style: Style
@@ -168,10 +184,12 @@ class ChangeReport:
     model_version: str | None
     insertions: tuple[Insertion, ...]
     skipped: tuple[Skipped, ...]
+    markers: bool = True
+    removed_markers: tuple[RemovedMarker, ...] = ()  # only with markers=False
 
     @property
     def changed(self) -> bool:
-        return bool(self.insertions)
+        return bool(self.insertions or self.removed_markers)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -181,7 +199,9 @@ class ChangeReport:
             "date": self.report_date.isoformat() if self.report_date else None,
             "model_version": self.model_version,
             "changed": self.changed,
+            "markers": self.markers,
             "insertions": [i.to_json() for i in self.insertions],
+            "removed_markers": [m.to_json() for m in self.removed_markers],
             "skipped": [s.to_json() for s in self.skipped],
         }
 

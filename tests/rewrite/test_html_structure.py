@@ -51,8 +51,10 @@ def _open_after(html: str) -> list[str]:
 
 @pytest.mark.parametrize("fx", HTML, ids=[f.name for f in HTML])
 @pytest.mark.parametrize("style", list(Style))
-def test_every_block_is_balanced_and_placed_in_a_flow_container(fx: Fixture, style: Style) -> None:
-    result = rewrite_report(fx.text, RewriteOptions(fmt=fx.fmt, style=style), KeywordAnalyzer())
+@pytest.mark.parametrize("markers", [True, False], ids=["markers", "publish_ready"])
+def test_every_block_is_balanced_and_placed_in_a_flow_container(fx: Fixture, style: Style, markers: bool) -> None:
+    options = RewriteOptions(fmt=fx.fmt, style=style, markers=markers)
+    result = rewrite_report(fx.text, options, KeywordAnalyzer())
     for ins in result.changes.insertions:
         before = result.text[: ins.output_start]
         # Where the block's own element starts (after a "</p>" when the incident ended inside a paragraph).
@@ -64,7 +66,7 @@ def test_every_block_is_balanced_and_placed_in_a_flow_container(fx: Fixture, sty
         assert _open_after(result.text[: ins.output_end]) == _open_after(before), ins.incident_title
     if fx.name == "r42_lokalavis_br_paragraph.html":
         # Both incidents end inside the <p> the page runs them through: each block closes and reopens it.
-        closing = [i.text.split("-->", 1)[1].lstrip().startswith("</p>") for i in result.changes.insertions]
+        closing = [i.text.split("-->", 1)[-1].lstrip().startswith("</p>") for i in result.changes.insertions]
         assert closing == [True, True]
 
 

@@ -1,5 +1,6 @@
-"""Property tests: for any report assembled from authored pieces, in any format and line ending,
-rewriting only inserts (strip gives back the input) and a second rewrite changes nothing."""
+"""Property tests: for any report assembled from authored pieces, in any format and line ending, with markers
+or publish-ready, rewriting only inserts (strip or the change report gives back the input) and a second
+rewrite changes nothing."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from botrygt_nlp.reports import ReportFormat, parse_report
-from botrygt_nlp.rewrite import RewriteOptions, Style, rewrite_report, strip_blocks, undo_rewrite
+from botrygt_nlp.rewrite import RewriteOptions, Style, rewrite_report, strip_blocks, strip_markers, undo_rewrite
 from tests.reports.fakes import KeywordAnalyzer
 
 TITLES = [
@@ -57,6 +58,7 @@ def _render(fmt: ReportFormat, header: bool, incidents: list[tuple[str, list[str
     nl=st.sampled_from(["\n", "\r\n"]),
     style=st.sampled_from(list(Style)),
     trailing=st.sampled_from(["", "\n", "\n\n  \n"]),
+    markers=st.booleans(),
 )
 def test_rewrite_only_inserts_and_is_idempotent(
     fmt: ReportFormat,
@@ -65,12 +67,17 @@ def test_rewrite_only_inserts_and_is_idempotent(
     nl: str,
     style: Style,
     trailing: str,
+    markers: bool,
 ) -> None:
     text = _render(fmt, header, incidents, nl) + trailing
     analyzer = KeywordAnalyzer()
-    result = rewrite_report(text, RewriteOptions(fmt=fmt, style=style), analyzer)
-    assert strip_blocks(result.text, fmt) == text
+    options = RewriteOptions(fmt=fmt, style=style, markers=markers)
+    result = rewrite_report(text, options, analyzer)
+    if markers:
+        assert strip_blocks(result.text, fmt) == text
+    else:
+        assert "botrygt:advice" not in result.text and strip_markers(result.text) == result.text
     assert undo_rewrite(result.text, result.changes.insertions) == text
     assert len(parse_report(result.text, fmt, analyzer).incidents) == len(result.report.incidents)
-    again = rewrite_report(result.text, RewriteOptions(fmt=fmt, style=style), analyzer)
+    again = rewrite_report(result.text, options, analyzer)
     assert again.text == result.text
