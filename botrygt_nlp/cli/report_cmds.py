@@ -159,6 +159,14 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--verify", help="Re-assess rewritten incidents (reported in --json).")
         ] = False,
         encoding: Annotated[str | None, typer.Option(help=_ENCODING_HELP)] = None,
+        markers: Annotated[
+            bool,
+            typer.Option(
+                "--markers/--no-markers",
+                help="--no-markers: ready to publish, without the [botrygt:advice …] lines and comments (also "
+                "those of blocks already there). A rerun still sees the advice; --json's offsets undo it.",
+            ),
+        ] = True,
     ) -> None:
         """Append five-point prevention advice under each relevant incident that lacks it."""
         try:
@@ -176,6 +184,7 @@ def register(app: typer.Typer) -> None:
                 templates_dir=settings.templates_dir,
                 override_dir=settings.template_override_dir,
                 verify=verify,
+                markers=markers,
             )
             result = rewrite_report(text, options)
         except BotrygtError as exc:

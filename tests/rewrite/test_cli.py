@@ -55,6 +55,53 @@ def test_rewrite_diff_and_json() -> None:
     assert all(i["template"].endswith(".v1") and i["template_version"] == 1 for i in data["insertions"])
 
 
+@pytest.mark.parametrize(
+    ("name", "extra"),
+    [
+        ("r01_sydoestjylland.txt", []),
+        ("r03_nordsjaelland_crlf.txt", ["--style", "short"]),
+        ("r08_oestjylland.md", []),
+        ("r22_fyn_markdown.md", ["--style", "short"]),
+        ("r11_sydsoenderjylland.html", []),
+        ("r42_lokalavis_br_paragraph.html", ["--style", "short"]),
+        ("r38_sydsoenderjylland_cp1252.txt", ["--encoding", "cp1252"]),
+    ],
+)
+def test_rewrite_no_markers_is_ready_to_publish(name: str, extra: list[str], tmp_path: Path) -> None:
+    from tests.rewrite.test_publish import rebuild_from_json
+
+    path = DATA / name
+    encoding = "cp1252" if "--encoding" in extra else "utf-8"
+    res = runner.invoke(app, ["rewrite", str(path), "--no-markers", *extra])
+    assert res.exit_code == 0, res.output
+    out = res.stdout_bytes
+    assert b"botrygt:advice" not in out and b"data-template" not in out
+    assert out.count(b"Undg") > path.read_bytes().count(b"Undg")  # the advice is there, only the markers went
+    if b"\r\n" in path.read_bytes():
+        assert b"\n" not in out.replace(b"\r\n", b"")
+    # The change report (--json) and the output rebuild the original exactly.
+    changes = json.loads(runner.invoke(app, ["rewrite", str(path), "--no-markers", "--json", *extra]).stdout)
+    assert changes["markers"] is False and changes["insertions"]
+    assert rebuild_from_json(out.decode(encoding), changes) == path.read_bytes().decode(encoding)
+    # Rewriting the published text again changes nothing.
+    published = tmp_path / name
+    published.write_bytes(out)
+    again = runner.invoke(app, ["rewrite", str(published), "--no-markers", *extra])
+    assert again.exit_code == 0 and again.stdout_bytes == out
+
+
+def test_rewrite_no_markers_unmarks_an_already_rewritten_report(tmp_path: Path) -> None:
+    marked = tmp_path / "rapport.md"
+    marked.write_bytes(runner.invoke(app, ["rewrite", str(DATA / "r08_oestjylland.md")]).stdout_bytes)
+    assert b"<!-- botrygt:advice " in marked.read_bytes()
+    res = runner.invoke(app, ["rewrite", str(marked), "--no-markers"])
+    fresh = runner.invoke(app, ["rewrite", str(DATA / "r08_oestjylland.md"), "--no-markers"])
+    assert res.exit_code == 0 and res.stdout_bytes == fresh.stdout_bytes
+    diff = runner.invoke(app, ["rewrite", str(marked), "--no-markers", "--diff"]).stdout
+    changed = [ln for ln in diff.splitlines()[2:] if ln[:1] in "+-"]
+    assert changed and all(ln.startswith("-<!-- ") and "botrygt:advice" in ln for ln in changed)
+
+
 def test_rewrite_rejects_a_bad_date_and_a_missing_file(tmp_path: Path) -> None:
     bad = runner.invoke(app, ["rewrite", str(DATA / "r01_sydoestjylland.txt"), "--date", "13-03-2024"])
     assert bad.exit_code == 2
