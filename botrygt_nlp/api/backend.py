@@ -56,12 +56,14 @@ def rewrite_report(
     style: Style = Style.FULL,
     when: date | None = None,
     verify: bool = False,
+    markers: bool = True,
     analyzer: AnalyzerLike | None = None,
 ) -> Rewrite:
     """Insert advice under the incidents that need it, or under incident ``only`` alone.
 
     The single-incident case splices that incident's insertion (same text, same offset) into the original,
-    so "insert one" and "insert all" can never disagree about what a block looks like.
+    so "insert one" and "insert all" can never disagree about what a block looks like. ``markers=False`` is
+    publish-ready output (see :class:`RewriteOptions`); with ``only`` it leaves the rest of the text as it is.
     """
     options = RewriteOptions(
         style=style,
@@ -70,6 +72,7 @@ def rewrite_report(
         templates_dir=settings.templates_dir,
         override_dir=settings.template_override_dir,
         verify=verify,
+        markers=markers,
     )
     result = rewrite.rewrite_report(report, options, analyzer)
     insertions = result.changes.insertions

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.api.conftest import Env
+from tests.rewrite.test_publish import rebuild_from_json
 
 REPORT = """Døgnrapport fra Midt- og Vestsjællands Politi
 
@@ -54,6 +55,74 @@ def test_rewrite_raw_text_body_with_query_options(env: Env) -> None:
         "/v1/reports/rewrite", json={"text": body["text"], "style": "short", "date": "2026-12-20"}
     ).json()
     assert again["changes"]["changed"] is False and again["text"] == body["text"]
+
+
+HTML_REPORT = (
+    "<html><body><h1>Døgnrapport fra Fyns Politi</h1>"
+    "<h2>Indbrud i villa i Odense</h2><p>Tyven tog smykker &amp; kontanter.</p>"
+    "<h2>Tyveri fra kiosk i Nyborg</h2><p>Der var tyveri fra en kiosk.</p></body></html>"
+)
+MD_REPORT = REPORT.replace("Indbrud i villa", "## Indbrud i villa").replace("Tyveri fra", "## Tyveri fra")
+
+
+@pytest.mark.parametrize(("report", "fmt"), [(REPORT, "text"), (MD_REPORT, "markdown"), (HTML_REPORT, "html")])
+@pytest.mark.parametrize("style", ["full", "short"])
+def test_rewrite_without_markers_is_ready_to_publish(env: Env, report: str, fmt: str, style: str) -> None:
+    body = {"text": report, "format": fmt, "style": style, "markers": False}
+    r = env.client.post("/v1/reports/rewrite", json=body)
+    assert r.status_code == 200, r.text
+    out, changes = r.json()["text"], r.json()["changes"]
+    assert changes["markers"] is False and changes["insertions"]
+    assert "botrygt:advice" not in out and "data-template" not in out and "Undgå" in out
+    assert rebuild_from_json(out, changes) == report
+    again = env.client.post("/v1/reports/rewrite", json={**body, "text": out}).json()
+    assert again["changes"]["changed"] is False and again["text"] == out
+    # The default keeps the markers.
+    marked = env.client.post("/v1/reports/rewrite", json={**body, "markers": True}).json()
+    assert "botrygt:advice" in marked["text"] and marked["changes"]["markers"] is True
+
+
+def test_rewrite_without_markers_takes_out_the_markers_already_there(env: Env) -> None:
+    marked = env.client.post("/v1/reports/rewrite", json={"text": REPORT}).json()["text"]
+    r = env.client.post("/v1/reports/rewrite", json={"text": marked, "markers": False}).json()
+    fresh = env.client.post("/v1/reports/rewrite", json={"text": REPORT, "markers": False}).json()
+    assert r["text"] == fresh["text"] and "botrygt:advice" not in r["text"]
+    assert [m["text"].strip() for m in r["changes"]["removed_markers"]] == ["[botrygt:advice home_burglary.v1]"]
+    assert rebuild_from_json(r["text"], r["changes"]) == marked
+
+
+def test_rewrite_raw_document_with_markers_false_in_the_query(env: Env) -> None:
+    r = env.client.post(
+        "/v1/reports/rewrite?markers=false&style=short",
+        content=HTML_REPORT.encode(),
+        headers={"content-type": "text/html; charset=utf-8"},
+    )
+    assert r.status_code == 200, r.text
+    out = r.json()["text"]
+    assert r.json()["changes"]["markers"] is False and "<!--" not in out and 'class="botrygt-advice"' in out
+    marked = env.client.post(
+        "/v1/reports/rewrite?markers=true", content=REPORT.encode(), headers={"content-type": "text/plain"}
+    )
+    assert "[botrygt:advice " in marked.json()["text"]
+
+
+def test_markers_in_the_query_with_a_json_body(env: Env) -> None:
+    # A default for a body that leaves it out; the same value twice is fine; different values are a 422.
+    r = env.client.post("/v1/reports/rewrite?markers=false", json={"text": REPORT})
+    assert r.status_code == 200 and r.json()["changes"]["markers"] is False
+    r = env.client.post("/v1/reports/rewrite?markers=false", json={"text": REPORT, "markers": False})
+    assert r.status_code == 200 and r.json()["changes"]["markers"] is False
+    r = env.client.post("/v1/reports/rewrite?markers=false", json={"text": REPORT, "markers": True})
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["query", "markers"]
+    for bad in ("no", "False", "0", ""):
+        r = env.client.post(f"/v1/reports/rewrite?markers={bad}", json={"text": REPORT})
+        assert r.status_code == 422 and r.json()["code"] == "validation_error", bad
+        r = env.client.post(
+            f"/v1/reports/rewrite?markers={bad}", content=REPORT.encode(), headers={"content-type": "text/plain"}
+        )
+        assert r.status_code == 422, bad
+    r = env.client.post("/v1/reports/rewrite", json={"text": REPORT, "markers": "false"})
+    assert r.status_code == 422  # a JSON boolean, not a string
 
 
 def test_report_errors(env: Env) -> None:

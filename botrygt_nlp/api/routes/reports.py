@@ -1,6 +1,6 @@
 """POST /v1/reports/parse and /v1/reports/rewrite, GET /v1/templates[/{name}].
 
-A report arrives either as JSON (``{"text", "format", "style", "date"}``) or as the raw document with
+A report arrives either as JSON (``{"text", "format", "style", "date", "markers"}``) or as the raw document with
 Content-Type text/plain, text/markdown or text/html and the options in the query string.
 """
 
@@ -55,6 +55,7 @@ class ReportRequest(BaseModel):
                     "format": "auto",
                     "style": "full",
                     "date": "2026-11-03",
+                    "markers": True,
                 }
             ]
         },
@@ -67,6 +68,11 @@ class ReportRequest(BaseModel):
         default=None, alias="date", description="rewrite only: report date (picks seasonal advice)"
     )
     verify: StrictBool = Field(default=False, description="rewrite only: re-assess each rewritten incident")
+    markers: StrictBool = Field(
+        default=True,
+        description="rewrite only: false gives publish-ready text, without the blocks' marker comments and lines "
+        "(also those already in the report); the change report's offsets still rebuild the original",
+    )
 
 
 _BODY_DOC: dict[str, Any] = {
@@ -94,8 +100,36 @@ _BODY_DOC: dict[str, Any] = {
             "schema": {"type": "string", "format": "date"},
             "description": "Only with a text/* body; a JSON body carries it as the date field",
         },
+        {
+            "name": "markers",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "boolean", "default": True},
+            "description": "Only with a text/* body; a JSON body carries it as the markers field",
+        },
     ],
 }
+
+# The body fields a text/* body takes from the query string (and a JSON body as defaults). Query strings carry
+# text: a boolean option is read as "true"/"false", anything else is a 422 as a non-boolean is in a JSON body.
+_QUERY_OPTIONS = ("style", "date", "markers")
+_BOOLEAN_OPTIONS = frozenset({"markers"})
+_QUERY_BOOLEANS = {"true": True, "false": False}
+
+
+def _query_option(request: Request, name: str) -> str | bool | None:
+    """The option ``name`` from the query string, a boolean one as a bool; None when it is not there."""
+    value = request.query_params.get(name)
+    if value is None or name not in _BOOLEAN_OPTIONS:
+        return value
+    if value not in _QUERY_BOOLEANS:
+        raise ProblemError(
+            422,
+            "validation_error",
+            f"'{name}' in the query string must be true or false.",
+            extra={"errors": [{"loc": ["query", name], "msg": "must be true or false"}]},
+        )
+    return _QUERY_BOOLEANS[value]
 
 
 def _decode_document(raw: bytes, content_type: str) -> str:
@@ -121,8 +155,8 @@ async def read_report_request(request: Request) -> ReportRequest:
             if isinstance(body, dict):
                 # The query-string options apply to a JSON body too (as defaults for fields it leaves out),
                 # so a style=short next to a JSON body is never silently ignored; both, differing, is a 422.
-                for name in ("style", "date"):
-                    value = request.query_params.get(name)
+                for name in _QUERY_OPTIONS:
+                    value = _query_option(request, name)
                     if value is None:
                         continue
                     if name in body and body[name] != value:
@@ -132,7 +166,7 @@ async def read_report_request(request: Request) -> ReportRequest:
                             f"'{name}' is given in both the query string and the body, differently.",
                             extra={"errors": [{"loc": ["query", name], "msg": "differs from the body"}]},
                         )
-                    body.setdefault(name, value or None)
+                    body.setdefault(name, value if isinstance(value, bool) else value or None)
             return ReportRequest.model_validate(body)
         if media in _MEDIA_FORMATS:
             return ReportRequest.model_validate(
@@ -141,6 +175,7 @@ async def read_report_request(request: Request) -> ReportRequest:
                     "format": _MEDIA_FORMATS[media],
                     "style": request.query_params.get("style", Style.FULL.value),
                     "date": request.query_params.get("date") or None,
+                    "markers": _query_option(request, "markers") in (None, True),
                 }
             )
     except json.JSONDecodeError as exc:
@@ -219,6 +254,7 @@ def rewrite_report(caller: ReadCaller, services: Svc, body: ReportBody) -> Rewri
         style=body.style,
         when=body.report_date,
         verify=body.verify,
+        markers=body.markers,
         analyzer=services.analyzer,
     )
     return RewrittenReport(text=done.text, changes=done.changes.to_json())
