@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
+import pytest
+from fastapi.testclient import TestClient
+
+from botrygt_nlp.api import create_app
+from botrygt_nlp.api.options import ApiOptions
+from botrygt_nlp.config import Settings, get_settings
 from tests.api.conftest import Env
+from tests.api.helpers import FakeAnalyzer, make_store
 from tests.rewrite.test_publish import rebuild_from_json
 
 REPORT = """Døgnrapport fra Midt- og Vestsjællands Politi
@@ -153,6 +160,52 @@ def test_templates_list_and_detail(env: Env) -> None:
     assert env.client.get("/v1/templates/home_burglary.christmas.v1").json()["season"] == "christmas"
     nf = env.client.get("/v1/templates/nope")
     assert nf.status_code == 404 and nf.headers["content-type"] == "application/problem+json"
+
+
+def test_templates_in_use_counts_the_topic(env: Env) -> None:
+    rows = {t["template"]: t for t in env.client.get("/v1/templates").json()}
+    # Every built-in template is the one chosen for its crime type, season and topic: all in use.
+    assert all(t["in_use"] for t in rows.values()), [n for n, t in rows.items() if not t["in_use"]]
+    for name, topic in [
+        ("car_theft.catalytic_converter.v1", "catalytic_converter"),
+        ("fraud.fake_police.v1", "fake_police"),
+        ("home_burglary.apartment.v1", "apartment"),
+    ]:
+        assert rows[name]["topic"] == topic and rows[name]["in_use"] is True, name
+    assert rows["car_theft.v1"]["topic"] == "none" and rows["home_burglary.christmas.v1"]["topic"] == "none"
+    detail = env.client.get("/v1/templates/fraud.fake_police.v1").json()
+    assert detail["topic"] == "fake_police" and detail["in_use"] is True
+
+
+def test_templates_in_use_agrees_with_the_cli_when_a_district_supersedes_a_topic_template(tmp_path: Path) -> None:
+    folder = tmp_path / "district"
+    folder.mkdir()
+    builtin = get_settings().templates_dir / "advice" / "car_theft.catalytic_converter.v1.md.j2"
+    (folder / "car_theft.catalytic_converter.v2.md.j2").write_text(builtin.read_text(encoding="utf-8"), "utf-8")
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        database_url=f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        template_override_dir=folder,
+    )
+    store = make_store(tmp_path)
+    app = create_app(settings, analyzer=FakeAnalyzer(), store=store, options=ApiOptions(session_secret="s"))
+    try:
+        with TestClient(app, base_url="http://127.0.0.1") as client:
+            rows = {t["template"]: t for t in client.get("/v1/templates").json()}
+            one = client.get("/v1/templates/car_theft.catalytic_converter.v1").json()
+    finally:
+        store.close()
+    assert rows["car_theft.catalytic_converter.v2"]["in_use"] is True
+    assert rows["car_theft.catalytic_converter.v2"]["source"] == "override"
+    assert rows["car_theft.catalytic_converter.v1"]["in_use"] is False and one["in_use"] is False
+    assert rows["car_theft.v1"]["in_use"] is True  # the general advice is still used where the topic is not
+
+    from botrygt_nlp.rewrite import build_store
+
+    cli_store = build_store(settings.templates_dir, folder)  # what `botrygt templates list` marks with *
+    assert {n: t["in_use"] for n, t in rows.items()} == {
+        t.template_id: cli_store.is_current(t) for t in cli_store.templates
+    }
 
 
 def test_healthz_and_metrics(env: Env) -> None:

@@ -22,7 +22,7 @@ from botrygt_nlp.api.services import Services, get_services
 from botrygt_nlp.domain import CrimeType, Principle
 from botrygt_nlp.errors import TemplateError
 from botrygt_nlp.reports import Report, ReportFormat, decode_report, detect_format
-from botrygt_nlp.rewrite import Season, Style, TemplateInfo, TemplateSource, list_templates
+from botrygt_nlp.rewrite import Season, Style, TemplateInfo, TemplateSource, TemplateStore, Topic, list_templates
 
 router = APIRouter(tags=["reports"])
 templates_router = APIRouter(tags=["templates"])  # its own router, so the templates are listed under one tag
@@ -264,9 +264,10 @@ class TemplateOut(BaseModel):
     template: str = Field(description="Versioned name, e.g. van_tool_theft.v1")
     crime_type: CrimeType
     season: Season
+    topic: Topic = Field(description="The situation the template is for within its crime type; none: general")
     version: int
     source: TemplateSource
-    in_use: bool
+    in_use: bool = Field(description="The template chosen for its crime type, season and topic (newest version)")
 
 
 class AdvicePoint(BaseModel):
@@ -282,21 +283,23 @@ class TemplateDetail(TemplateOut):
     short: str | None = Field(description="The one-paragraph (short style) rendering, when the template has one")
 
 
-def _template_out(info: TemplateInfo, in_use: bool) -> dict[str, Any]:
+def _template_out(info: TemplateInfo, store: TemplateStore) -> dict[str, Any]:
     return {
         "template": info.template_id,
         "crime_type": info.crime_type,
         "season": info.season,
+        "topic": info.topic,
         "version": info.version,
         "source": info.source,
-        "in_use": in_use,
+        # The same notion of "in use" as `botrygt templates list`: chosen for its crime type, season *and* topic.
+        "in_use": store.is_current(info),
     }
 
 
 @templates_router.get("/v1/templates", response_model=list[TemplateOut], responses=problem_responses())
 def templates(caller: ReadCaller, services: Svc) -> list[TemplateOut]:
     store = backend.template_store(services.settings)
-    return [TemplateOut(**_template_out(t, store.choose(t.crime_type, t.season) == t)) for t in list_templates(store)]
+    return [TemplateOut(**_template_out(t, store)) for t in list_templates(store)]
 
 
 @templates_router.get("/v1/templates/{name}", response_model=TemplateDetail, responses=problem_responses(404))
@@ -314,7 +317,7 @@ def template(name: str, caller: ReadCaller, services: Svc) -> TemplateDetail:
     except TemplateError:
         short = None
     return TemplateDetail(
-        **_template_out(info, store.choose(info.crime_type, info.season) == info),
+        **_template_out(info, store),
         heading=full.heading,
         points=[AdvicePoint(principle=p, heading=p.heading, text=t) for p, t in full.points],
         closing=list(full.closing),
