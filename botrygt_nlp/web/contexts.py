@@ -31,6 +31,25 @@ class NewlineStyle(StrEnum):
         return "\r\n" if self is NewlineStyle.CRLF else "\n"
 
 
+class MarkerChoice(StrEnum):
+    """What the drafting page's copy and download hold: publish-ready text, or text with the block markers
+    (``RewriteOptions.markers``) for running it through the rewriter again."""
+
+    PUBLISH = "publish"
+    MARKED = "marked"
+
+    @property
+    def markers(self) -> bool:
+        return self is MarkerChoice.MARKED
+
+    @property
+    def danish(self) -> str:
+        return {
+            MarkerChoice.PUBLISH: "Klar til offentliggørelse (uden markeringer)",
+            MarkerChoice.MARKED: "Med markeringer (til at køre rapporten igennem igen)",
+        }[self]
+
+
 @dataclass(frozen=True, slots=True)
 class HomePage:
     model_version: str
@@ -83,6 +102,9 @@ class DraftPage:
     period: str | None = None
     report_date: str | None = None
     styles: list[FormatOption] = field(default_factory=list)
+    outputs: list[FormatOption] = field(default_factory=list)  # the MarkerChoice options
+    publish_ready: bool = True  # the rewritten report is without markers (MarkerChoice.PUBLISH)
+    marker_example: str = ""  # what a marker looks like in the report's format, for the hint under it
     rewritten: str | None = None
     download_name: str = "doegnrapport.txt"
     # The report's line endings. A browser sends every textarea back with CRLF, so the download puts these

@@ -1,5 +1,6 @@
 """Page 1, "Skriv døgnrapport": paste or upload a report, see each incident's verdict with advice and alarmist
-wording highlighted, insert the suggested advice with one click, copy or download the rewritten report.
+wording highlighted, insert the suggested advice with one click, copy or download the rewritten report (ready to
+publish, without the block markers, unless the markers are asked for).
 
 Nothing is stored: the report travels in the form and comes back in the page.
 """
@@ -18,7 +19,7 @@ from botrygt_nlp.domain import Assessment, Principle
 from botrygt_nlp.errors import BotrygtError
 from botrygt_nlp.reports import Incident, Report, ReportFormat, decode_report, detect_format, detect_newline
 from botrygt_nlp.rewrite import Style
-from botrygt_nlp.web.contexts import DraftPage, FormatOption, IncidentView, NewlineStyle, Verdict
+from botrygt_nlp.web.contexts import DraftPage, FormatOption, IncidentView, MarkerChoice, NewlineStyle, Verdict
 from botrygt_nlp.web.highlight import pieces
 from botrygt_nlp.web.kit import checked_form, danish_message, field, get_kit, read_form, uploads
 from botrygt_nlp.web.render import Nav
@@ -35,6 +36,15 @@ _FORMAT_LABELS = {
 _SUFFIX = {ReportFormat.TEXT: "txt", ReportFormat.MARKDOWN: "md", ReportFormat.HTML: "html"}
 # The same two styles as `botrygt rewrite --style` and the API's "style".
 _STYLE_LABELS = {Style.FULL: "Fem råd med overskrifter", Style.SHORT: "Ét kort afsnit"}
+# Whoever copies or downloads from this page is about to publish: the markers ("[botrygt:advice …]", comments)
+# would be published with it, so the page gives publish-ready text unless asked for the markers. (The API and
+# the CLI keep them by default: their output is often run through the rewriter again.)
+_DEFAULT_OUTPUT = MarkerChoice.PUBLISH
+_MARKER_EXAMPLE = {
+    ReportFormat.TEXT: "en sidste linje «[botrygt:advice …]»",
+    ReportFormat.MARKDOWN: "kommentarer «<!-- botrygt:advice … -->»",
+    ReportFormat.HTML: "kommentarer «<!-- botrygt:advice … -->»",
+}
 
 
 def _formats(selected: str) -> list[FormatOption]:
@@ -47,6 +57,14 @@ def _styles(selected: Style) -> list[FormatOption]:
 
 def _style(value: str) -> Style:
     return Style(value) if value in Style.__members__.values() else Style.FULL
+
+
+def _outputs(selected: MarkerChoice) -> list[FormatOption]:
+    return [FormatOption(c.value, c.danish, c is selected) for c in MarkerChoice]
+
+
+def _output(value: str) -> MarkerChoice:
+    return MarkerChoice(value) if value in MarkerChoice.__members__.values() else _DEFAULT_OUTPUT
 
 
 def _verdict(incident: Incident) -> Verdict:
@@ -93,13 +111,21 @@ class _MemoAnalyzer:
 
 
 def _analyse(
-    text: str, fmt: ReportFormat, style: Style, insert: int | None, insert_all: bool, services: Services
+    text: str,
+    fmt: ReportFormat,
+    style: Style,
+    output: MarkerChoice,
+    insert: int | None,
+    insert_all: bool,
+    services: Services,
 ) -> tuple[Report, backend.Rewrite, str | None]:
     analyzer = _MemoAnalyzer(services.analyzer)
     notice = None
     report = backend.parse_report(text, fmt, analyzer)
+    markers = output.markers
     if insert is not None or insert_all:
-        done = backend.rewrite_report(report, services.settings, only=insert, style=style)
+        # Inserted as the page will give it back: a block without markers is still recognised as advice.
+        done = backend.rewrite_report(report, services.settings, only=insert, style=style, markers=markers)
         if done.text != report.text:
             report = backend.parse_report(done.text, fmt, analyzer)
             notice = (
@@ -107,7 +133,7 @@ def _analyse(
                 if insert_all
                 else f"Forslaget til råd er indsat under hændelse {insert + 1 if insert is not None else ''}."
             )
-    full = backend.rewrite_report(report, services.settings, style=style)
+    full = backend.rewrite_report(report, services.settings, style=style, markers=markers)
     services.metrics.record_assessments(
         sum(1 for i in report.incidents if i.assessment and i.assessment.constructive),
         sum(1 for i in report.incidents if i.assessment),
@@ -119,7 +145,11 @@ def _analyse(
 async def draft_form(request: Request) -> Response:
     kit = get_kit(request)
     page = DraftPage(
-        formats=_formats(AUTO), styles=_styles(Style.FULL), model_version=kit.services.analyzer.model_version
+        formats=_formats(AUTO),
+        styles=_styles(Style.FULL),
+        outputs=_outputs(_DEFAULT_OUTPUT),
+        publish_ready=not _DEFAULT_OUTPUT.markers,
+        model_version=kit.services.analyzer.model_version,
     )
     return kit.renderer.render(request, "skriv.html.j2", page, Nav.DRAFT)
 
@@ -132,6 +162,7 @@ async def draft_submit(request: Request) -> Response:
     if fmt_choice not in _FORMAT_LABELS:
         fmt_choice = AUTO
     style = _style(field(form, "style"))
+    output = _output(field(form, "output"))
     text = field(form, "report")
     if not csrf_ok:
         # After a server restart (a new session secret) or a long pause every token is stale. A pasted report
@@ -141,6 +172,8 @@ async def draft_submit(request: Request) -> Response:
             text=text.replace("\r\n", "\n"),
             formats=_formats(fmt_choice),
             styles=_styles(style),
+            outputs=_outputs(output),
+            publish_ready=not output.markers,
             error="Formularen er udløbet, så rapporten blev ikke vurderet. Teksten er bevaret: tryk «Vurdér "
             "rapporten» igen. En uploadet fil skal vælges igen.",
             model_version=kit.services.analyzer.model_version,
@@ -176,13 +209,17 @@ async def draft_submit(request: Request) -> Response:
         insert_raw = field(form, "insert")
         insert = int(insert_raw) if insert_raw.isascii() and insert_raw.isdigit() else None  # not "²"
         insert_all = field(form, "action") == "insert_all"
-        report, full, notice = await run_in_threadpool(_analyse, text, fmt, style, insert, insert_all, kit.services)
+        report, full, notice = await run_in_threadpool(
+            _analyse, text, fmt, style, output, insert, insert_all, kit.services
+        )
     except (BotrygtError, ProblemError) as exc:
         error = danish_message(exc) if isinstance(exc, BotrygtError) else exc.detail
         page = DraftPage(
             text=text,
             formats=_formats(fmt_choice),
             styles=_styles(style),
+            outputs=_outputs(output),
+            publish_ready=not output.markers,
             error=error,
             model_version=kit.services.analyzer.model_version,
         )
@@ -193,12 +230,15 @@ async def draft_submit(request: Request) -> Response:
         text=report.text,
         formats=_formats(fmt_choice),
         styles=_styles(style),
+        outputs=_outputs(output),
+        publish_ready=not output.markers,
         incidents=views,
         analysed=True,
         district=header.district,
         period=header.period,
         report_date=header.date.strftime("%d.%m.%Y") if header.date else None,
         rewritten=full.text,
+        marker_example=_MARKER_EXAMPLE[report.fmt],
         download_name=f"doegnrapport.{_SUFFIX[report.fmt]}",
         newline=NewlineStyle.CRLF if detect_newline(report.text) == "\r\n" else NewlineStyle.LF,
         notice=notice,

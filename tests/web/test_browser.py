@@ -130,7 +130,7 @@ def test_drafting_flow_paste_highlight_insert_copy(page: Any) -> None:
     assert "Undgå indbrud" in page.input_value("#report")
     assert page.locator("#haendelse-0 button.insert-advice").count() == 0
     rewritten = page.input_value("#rewritten")
-    assert "botrygt:advice home_burglary" in rewritten
+    assert "Undgå indbrud" in rewritten and "botrygt:advice" not in rewritten  # ready to publish by default
     page.click("#copy")
     page.wait_for_function("document.getElementById('copy-status').textContent === 'Kopieret.'")
     assert page.evaluate("navigator.clipboard.readText()") == rewritten
@@ -138,6 +138,27 @@ def test_drafting_flow_paste_highlight_insert_copy(page: Any) -> None:
         page.click("#download")
     assert dl.value.suggested_filename == "doegnrapport.txt"
     assert Path(dl.value.path()).read_text(encoding="utf-8") == rewritten
+
+
+def test_drafting_page_gives_the_markers_only_when_asked(page: Any) -> None:
+    page.goto("/skriv")
+    page.fill("#report", REPORT)
+    page.get_by_label("Med markeringer (til at køre rapporten igennem igen)").check()
+    page.click("#analyse")
+    assert "ikke til offentliggørelse" in page.locator("label[for=rewritten]").inner_text()
+    assert "[botrygt:advice home_burglary" in page.input_value("#rewritten")
+    with page.expect_download() as dl:
+        page.click("#download")
+    assert "[botrygt:advice home_burglary" in Path(dl.value.path()).read_text(encoding="utf-8")
+    assert page.is_checked("#output-marked")  # the choice is kept
+    page.get_by_label("Klar til offentliggørelse (uden markeringer)").check()
+    page.click("#analyse")
+    assert "klar til offentliggørelse" in page.locator("label[for=rewritten]").inner_text()
+    rewritten = page.input_value("#rewritten")
+    assert "Undgå indbrud" in rewritten and "botrygt:advice" not in rewritten
+    page.click("#copy")
+    page.wait_for_function("document.getElementById('copy-status').textContent === 'Kopieret.'")
+    assert page.evaluate("navigator.clipboard.readText()") == rewritten
 
 
 def test_audit_upload(page: Any, tmp_path: Path) -> None:
@@ -233,7 +254,7 @@ def test_uploaded_report_downloads_with_its_own_line_endings(
     original = REPORT.replace("\n", newline)
     upload = tmp_path / "rapport.txt"
     upload.write_bytes(original.encode())
-    expected = httpx.post(f"{url}/v1/reports/rewrite", json={"text": original}).json()["text"]
+    expected = httpx.post(f"{url}/v1/reports/rewrite", json={"text": original, "markers": False}).json()["text"]
     page.goto("/skriv")
     page.set_input_files("#file", str(upload))
     page.click("#analyse")
@@ -264,7 +285,7 @@ def test_drafting_works_with_the_keyboard_alone_and_focus_is_visible(page: Any) 
     page.locator("#haendelse-0 button.insert-advice").focus()
     page.keyboard.press("Enter")
     page.wait_for_selector("[role=status]")
-    assert "botrygt:advice home_burglary" in page.input_value("#rewritten")
+    assert "Undgå indbrud" in page.input_value("#rewritten")
 
 
 def test_phone_width_tables_become_cards_and_the_chart_stays_readable(

@@ -34,8 +34,9 @@ def _textarea(page: str, name: str) -> str:
     return html.unescape(m.group(1))
 
 
-def _api_rewrite(web: Web, text: str, style: str = "full") -> str:
-    r = web.client.post("/v1/reports/rewrite", json={"text": text, "style": style})
+def _api_rewrite(web: Web, text: str, style: str = "full", markers: bool = False) -> str:
+    """What the API gives; the drafting page's default is the publish-ready text ("markers": false)."""
+    r = web.client.post("/v1/reports/rewrite", json={"text": text, "style": style, "markers": markers})
     assert r.status_code == 200, r.text
     out: str = r.json()["text"]
     return out
@@ -46,16 +47,20 @@ def _as_browser_sends(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\n", "\r\n")
 
 
+@pytest.mark.parametrize("output", ["publish", "marked", None])
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
-def test_download_is_what_the_api_rewrite_gives_with_the_reports_own_line_endings(web: Web, newline: str) -> None:
+def test_download_is_what_the_api_rewrite_gives_with_the_reports_own_line_endings(
+    web: Web, newline: str, output: str | None
+) -> None:
     token = web.csrf("/skriv")
     original = REPORT.replace("\n", newline)
     page = web.client.post(
         "/skriv",
-        data={"csrf_token": token, "action": "insert_all", "fmt": "auto"},
+        data={"csrf_token": token, "action": "insert_all", "fmt": "auto", **({"output": output} if output else {})},
         files={"file": ("rapport.txt", original.encode(), "text/plain")},
     ).text
-    expected = _api_rewrite(web, original)
+    expected = _api_rewrite(web, original, markers=output == "marked")
+    assert ("botrygt:advice" in expected) is (output == "marked")
     assert _textarea(page, "rewritten") == expected  # "Indsæt alle forslag" == POST /v1/reports/rewrite
     style = re.search(r'name="newline" value="([a-z]+)"', page)
     assert style and style.group(1) == ("crlf" if newline == "\r\n" else "lf")
@@ -69,6 +74,44 @@ def test_download_is_what_the_api_rewrite_gives_with_the_reports_own_line_ending
         },
     )
     assert download.content == expected.encode()  # byte for byte, not the browser's CRLF
+
+
+def test_the_copy_and_download_are_ready_to_publish_unless_markers_are_asked_for(web: Web) -> None:
+    token = web.csrf("/skriv")
+    form = web.client.get("/skriv").text
+    assert "<legend>Til kopiering og download</legend>" in form
+    assert '<input type="radio" name="output" value="publish" id="output-publish" checked>' in form
+    assert '<label for="output-publish">Klar til offentliggørelse (uden markeringer)</label>' in form
+    page = web.client.post("/skriv", data={"csrf_token": token, "report": REPORT, "insert": "0"}).text
+    rewritten, report = _textarea(page, "rewritten"), _textarea(page, "report")
+    assert "Undgå indbrud" in rewritten and "botrygt" not in rewritten.replace("botrygt.dk", "")
+    assert "Undgå indbrud" in report and "botrygt:advice" not in report  # inserted as it will be published
+    assert "klar til offentliggørelse (uden markeringer)" in page and "har allerede en rådsblok" in page
+    # The page's own output, sent through it again, gets no second block.
+    again = web.client.post("/skriv", data={"csrf_token": token, "report": rewritten, "action": "insert_all"}).text
+    assert _textarea(again, "rewritten") == rewritten and 'name="insert"' not in again
+    # Asked for the markers: the rewritten report carries them and says it is not for publishing.
+    marked = web.client.post(
+        "/skriv", data={"csrf_token": token, "report": report, "output": "marked", "action": "analyse"}
+    ).text
+    assert "[botrygt:advice home_burglary.v1]" not in _textarea(marked, "rewritten")  # already inserted, unmarked
+    fresh = web.client.post(
+        "/skriv", data={"csrf_token": token, "report": REPORT, "output": "marked", "action": "analyse"}
+    ).text
+    assert "[botrygt:advice home_burglary.v1]" in _textarea(fresh, "rewritten")
+    assert "ikke til offentliggørelse" in fresh and "«[botrygt:advice …]»" in fresh
+    assert 'value="marked" id="output-marked" checked>' in fresh and 'id="output-publish">' in fresh
+    md = web.client.post(
+        "/skriv",
+        data={"csrf_token": token, "report": "## Indbrud i Køge\n\nDer var indbrud.\n", "output": "marked"},
+    ).text
+    assert "«&lt;!-- botrygt:advice … --&gt;»" in md  # the hint names the format's marker, escaped
+    # And back to publish-ready: a report with marked blocks in it comes out without them.
+    marked_report = _api_rewrite(web, REPORT, markers=True)
+    out = web.client.post(
+        "/skriv", data={"csrf_token": token, "report": marked_report, "output": "publish", "action": "analyse"}
+    ).text
+    assert _textarea(out, "rewritten") == _api_rewrite(web, REPORT)
 
 
 def test_insert_one_keeps_crlf_through_the_round_trip(web: Web) -> None:
@@ -88,6 +131,7 @@ def test_insert_one_keeps_crlf_through_the_round_trip(web: Web) -> None:
             "newline": "crlf",
             "insert": "0",
             "fmt": "auto",
+            "output": "marked",
         },
     ).text
     report = _textarea(second, "report")

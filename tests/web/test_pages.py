@@ -75,11 +75,14 @@ def test_draft_flow_highlights_and_inserts_advice(web: Web) -> None:
     assert html.count('class="verdict not_constructive"') == 1
     assert 'name="insert" value="0"' in html  # the burglary lacks advice: one click inserts it
     assert 'name="insert" value="1"' not in html  # already constructive
-    r = web.client.post("/skriv", data={"csrf_token": token, "report": REPORT, "fmt": "auto", "insert": "0"})
-    assert "Forslaget til råd er indsat under hændelse 1" in r.text
-    textarea = re.search(r'<textarea id="report"[^>]*>(.*?)</textarea>', r.text, re.S)
-    assert textarea and "botrygt:advice home_burglary" in textarea.group(1)
-    assert "har allerede en rådsblok" in r.text
+    for output, marker in (("marked", True), ("publish", False)):
+        data = {"csrf_token": token, "report": REPORT, "fmt": "auto", "insert": "0", "output": output}
+        r = web.client.post("/skriv", data=data)
+        assert "Forslaget til råd er indsat under hændelse 1" in r.text
+        textarea = re.search(r'<textarea id="report"[^>]*>(.*?)</textarea>', r.text, re.S)
+        assert textarea and "Undgå indbrud" in textarea.group(1)
+        assert ("botrygt:advice home_burglary" in textarea.group(1)) is marker
+        assert "har allerede en rådsblok" in r.text
 
 
 def test_draft_upload_and_download(web: Web) -> None:
