@@ -97,6 +97,18 @@ def day_start(d: date) -> datetime:
     return datetime.combine(d, time.min, tzinfo=COPENHAGEN)
 
 
+def start_bound(d: date | None) -> datetime | None:
+    """:func:`day_start` for an optional date: the ``since`` (inclusive) or ``until`` (exclusive) bound."""
+    return day_start(d) if d else None
+
+
+def after_bound(d: date | None) -> datetime | None:
+    """The exclusive bound just after day ``d``, for an inclusive "to" date that people type (web pages)."""
+    if d is None or d == date.max:  # nothing comes after 9999-12-31: no upper bound
+        return None
+    return day_start(d + timedelta(days=1))
+
+
 def period_start(day: date | datetime, period: Period) -> date:
     """First day of the Danish week/month/quarter holding ``day`` (aware datetimes are converted to
     Copenhagen time; a naive one is taken as Danish local time already)."""

@@ -11,11 +11,10 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from botrygt_nlp.api.routes.monitor import day_after, day_start
 from botrygt_nlp.api.services import Services
 from botrygt_nlp.domain import CrimeType
 from botrygt_nlp.storage import ArticleFilter, ArticleRecord
-from botrygt_nlp.trends import UNKNOWN_GROUP, GroupBy, Period, TrendRow, compute_trends
+from botrygt_nlp.trends import UNKNOWN_GROUP, GroupBy, Period, TrendRow, after_bound, compute_trends, start_bound
 from botrygt_nlp.web.charts import Chart, build_chart
 from botrygt_nlp.web.contexts import Verdict
 from botrygt_nlp.web.kit import get_kit
@@ -158,7 +157,7 @@ def _article_line(a: ArticleRecord) -> ArticleLine:
 def _group_filter(by: GroupBy, group: str, start: date, end: date) -> ArticleFilter | None:
     if group == UNKNOWN_GROUP:
         return None
-    base = {"since": day_start(start), "until": day_after(end), "relevant": True}
+    base = {"since": start_bound(start), "until": after_bound(end), "relevant": True}
     if by is GroupBy.OUTLET:
         return ArticleFilter(outlet=group, **base)  # type: ignore[arg-type]
     if by is GroupBy.MUNICIPALITY:
@@ -180,7 +179,7 @@ def _load(
     point: tuple[str, date] | None,
 ) -> tuple[list[TrendRow], str | None, list[ArticleRecord] | None]:
     store = services.store
-    rows = compute_trends(store, by, period, day_start(since), day_after(until))
+    rows = compute_trends(store, by, period, start_bound(since), after_bound(until))
     articles = None
     if point is not None:
         flt = _group_filter(by, point[0], point[1], period_end(point[1], period))

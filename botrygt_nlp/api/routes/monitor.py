@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response
@@ -21,8 +21,7 @@ from botrygt_nlp.api.services import Services, get_services
 from botrygt_nlp.domain import CrimeType
 from botrygt_nlp.storage import ArticleFilter, ArticleRecord, FeedRecord, FeedStatus, NewFeed
 from botrygt_nlp.storage.archive import EXPORT_FIELDS, article_row
-from botrygt_nlp.trends import GroupBy, Period, TrendRow, compute_trends
-from botrygt_nlp.trends import day_start as danish_day_start
+from botrygt_nlp.trends import GroupBy, Period, TrendRow, compute_trends, start_bound
 
 router = APIRouter(tags=["monitor"])
 MAX_ID = 2**63 - 1  # database ids are 64-bit; a bigger number is a 422, not an overflow deep in the driver
@@ -146,18 +145,6 @@ class TrendOut(BaseModel):
 
 
 # ------------------------------------------------------------------------------------------- filters
-def day_start(d: date | None) -> datetime | None:
-    """Danish midnight at the start of ``d``, as the trend periods count days (CLI and API agree)."""
-    return danish_day_start(d) if d else None
-
-
-def day_after(d: date | None) -> datetime | None:
-    """The exclusive bound just after day ``d``: the web pages take an inclusive "Til" date from people."""
-    if d is None or d == date.max:  # nothing comes after 9999-12-31: no upper bound
-        return None
-    return danish_day_start(d + timedelta(days=1))
-
-
 class ArticleQuery(BaseModel):
     """Query parameters shared by GET /v1/articles and GET /v1/export (and the trends page's drill-down)."""
 
@@ -182,8 +169,8 @@ class ArticleQuery(BaseModel):
             crime_type=self.crime_type,
             relevant=self.relevant,
             constructive=self.constructive,
-            since=day_start(self.since),
-            until=day_start(self.until),
+            since=start_bound(self.since),
+            until=start_bound(self.until),
         )
 
 
@@ -258,7 +245,7 @@ def trends(
     """Constructive share of relevant articles per group and period, with 95 % Wilson intervals."""
     if since and until and until <= since:  # the same answer as /v1/articles gives for an empty range
         raise ProblemError(422, "validation_error", "'until' (exclusive) must be after 'since'.")
-    rows = compute_trends(services.store, by, period, day_start(since), day_start(until), model_version)
+    rows = compute_trends(services.store, by, period, start_bound(since), start_bound(until), model_version)
     return [TrendOut.of(r) for r in rows]
 
 
