@@ -241,8 +241,11 @@ def train(corpus_dir: Path, out_dir: Path, cfg: TrainConfig | None = None) -> Tr
     from botrygt_nlp.classify.evaluate import evaluate_units
 
     analyzer = Analyzer(out_dir)
-    report.heldout = evaluate_units(analyzer, heldout_units)
+    # Each held-out unit is assessed once; the per-file figures reuse those assessments.
+    assessed = {u.id: analyzer.assess(u.text, title=u.title or None) for u in heldout_units}
+    report.heldout = evaluate_units(analyzer, heldout_units, assess=lambda u: assessed[u.id])
     for name in sorted({u.source_file for u in heldout_units if u.source_file.startswith(HELDOUT_FILE_PREFIX)}):
-        report.heldout_independent[name] = evaluate_units(analyzer, [u for u in heldout_units if u.source_file == name])
+        units_of_file = [u for u in heldout_units if u.source_file == name]
+        report.heldout_independent[name] = evaluate_units(analyzer, units_of_file, assess=lambda u: assessed[u.id])
     (out_dir / "training_report.json").write_text(json.dumps(asdict(report), indent=2, ensure_ascii=False) + "\n")
     return report
