@@ -115,6 +115,9 @@ class Register(StrEnum):
     MUNICIPAL_NEWSLETTER = "municipal_newsletter"
     PRESS_RELEASE = "press_release"
     SOCIAL_POST = "social_post"
+    # The paraphrased real-press corpus records only these coarser kinds (local versus national is not known).
+    NEWS = "news"
+    OTHER = "other"
 
 
 class Language(StrEnum):

@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 from botrygt_nlp.domain import CrimeType, Principle, Register
@@ -16,6 +17,22 @@ MAX_CHARS = 2500
 # one-line døgnrapport entry or a 5,000-character feature article must be measured too.
 HELDOUT_MAX_CHARS = 20_000
 HELDOUT_FILE_PREFIX = "heldout"
+BORDERLINE_TAG = "borderline"
+# Files whose units are close paraphrases of real Danish press (see DATASHEET.md): the distribution the model
+# is judged on, so training may count them more than authored text.
+REAL_PRESS_FILES = frozenset({"press_paraphrased.jsonl"})
+
+
+class Split(StrEnum):
+    """Where a unit is used. Training only ever reads ``TRAIN``."""
+
+    TRAIN = "train"
+    HELDOUT = "heldout"  # authored held-out: the independent files plus a 20 % hash slice of the others
+    DEV = "dev"  # the fixed development split of the paraphrased real-press corpus (a ``split`` field)
+
+
+# The values a unit's own ``split`` field may take (the paraphrased corpus fixes its split by a hash of the id).
+_FIXED_SPLITS = {"train": Split.TRAIN, "dev": Split.DEV}
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,14 +58,24 @@ class Unit:
     tags: tuple[str, ...]
     generated: bool
     source_file: str
+    fixed_split: Split | None = None  # from the unit's own ``split`` field, which then decides
+    borderline: bool = False  # the annotators were unsure or the adjudication called it close
 
     @property
-    def split(self) -> str:
-        """'heldout' for the independent held-out files and a stable 20 % hash slice; else 'train'."""
+    def real_press(self) -> bool:
+        """A paraphrase of a real press or police text rather than a text written from scratch."""
+        return self.source_file in REAL_PRESS_FILES
+
+    @property
+    def split(self) -> Split:
+        """The unit's own fixed split when it has one; else 'heldout' for the independent held-out files and a
+        stable 20 % hash slice of the others, and 'train' for the rest."""
+        if self.fixed_split is not None:
+            return self.fixed_split
         if self.source_file.startswith(HELDOUT_FILE_PREFIX):
-            return "heldout"
+            return Split.HELDOUT
         digest = hashlib.sha1(self.id.encode()).digest()
-        return "heldout" if digest[0] % 5 == 0 else "train"
+        return Split.HELDOUT if digest[0] % 5 == 0 else Split.TRAIN
 
 
 class CorpusError(ValueError):
@@ -98,6 +125,12 @@ def parse_unit(raw: dict[str, object], source_file: str) -> Unit:
         raise CorpusError(f"{uid}: alarm phrases given but alarmist=false")
     tags_raw = raw.get("tags") or []
     assert isinstance(tags_raw, list)
+    tags = tuple(str(t) for t in tags_raw)
+    fixed_split: Split | None = None
+    if "split" in raw:
+        fixed_split = _FIXED_SPLITS.get(str(raw["split"]))
+        if fixed_split is None:
+            raise CorpusError(f"{uid}: split must be one of {sorted(_FIXED_SPLITS)}, not {raw['split']!r}")
     return Unit(
         id=uid,
         register=register,
@@ -110,9 +143,11 @@ def parse_unit(raw: dict[str, object], source_file: str) -> Unit:
         witness_appeal=witness,
         advice=tuple(sorted(advice, key=lambda a: a.start)),
         alarm=alarm,
-        tags=tuple(str(t) for t in tags_raw),
+        tags=tags,
         generated=bool(raw.get("generated", False)),
         source_file=source_file,
+        fixed_split=fixed_split,
+        borderline=bool(raw.get("borderline", False)) or BORDERLINE_TAG in tags,
     )
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from botrygt_nlp.classify.corpus import CorpusError, load_corpus, parse_unit
+from botrygt_nlp.classify.corpus import REAL_PRESS_FILES, CorpusError, Split, load_corpus, parse_unit
 from botrygt_nlp.config import PROJECT_ROOT
 from botrygt_nlp.domain import CrimeType
 
@@ -33,7 +35,7 @@ def test_size_and_coverage(units) -> None:  # type: ignore[no-untyped-def]
     # also carry shorter and longer texts, as real inputs do.
     assert all(80 <= len(u.text) <= 2500 for u in units if not u.source_file.startswith("heldout"))
     assert sum(80 <= len(u.text) <= 2500 for u in units) >= 800
-    assert len({u.register for u in units}) == 6
+    assert len({u.register for u in units}) >= 6
     assert not any(u.generated for u in units)  # every unit is hand-authored
 
 
@@ -56,17 +58,48 @@ def test_heldout_split_is_disjoint_and_substantial(units) -> None:  # type: igno
     assert all(u.split == "heldout" for u in units if u.source_file.startswith("heldout"))
 
 
+def test_paraphrased_press_keeps_its_fixed_split(units) -> None:  # type: ignore[no-untyped-def]
+    """The paraphrased real-press corpus decides its own split (a hash of the id, fixed by its makers): 399
+    texts to train on, 246 to report on, none of them in the authored held-out slice."""
+    paraphrased = [u for u in units if u.source_file in REAL_PRESS_FILES]
+    assert Counter(u.split for u in paraphrased) == {Split.TRAIN: 399, Split.DEV: 246}
+    assert {u.split for u in units if u.split is Split.DEV} == {Split.DEV}
+    assert all(u.real_press for u in paraphrased)
+    assert sum(u.borderline for u in paraphrased) == 263
+
+
+def test_paraphrased_press_is_the_copy_the_datasheet_names() -> None:
+    """Provenance: the file is an unchanged copy of shared/corpora/press-paraphrased (its sha256 is in the
+    datasheet), so its labels and split are the ones its annotators fixed."""
+    sheet = (CORPUS / "DATASHEET.md").read_text(encoding="utf-8")
+    for name in REAL_PRESS_FILES:
+        digest = hashlib.sha256((CORPUS / name).read_bytes()).hexdigest()
+        assert re.search(rf"`{re.escape(name)}`[^\n]*sha256 `{digest}`", sheet), name
+
+
+BASE_UNIT: dict[str, object] = {
+    "id": "x-1",
+    "register": "local_news",
+    "text": "Der var indbrud i en villa i Vejle i nat. " * 3,
+    "relevant": True,
+    "crime_type": "home_burglary",
+    "constructive": False,
+    "alarmist": False,
+    "advice": [],
+}
+
+
+def test_a_units_own_split_field_is_checked() -> None:
+    base = {**BASE_UNIT, "id": "pp-x-1", "register": "news"}
+    assert parse_unit({**base, "split": "dev"}, "press_paraphrased.jsonl").split is Split.DEV
+    assert parse_unit({**base, "split": "train"}, "press_paraphrased.jsonl").split is Split.TRAIN
+    assert parse_unit({**base, "split": "dev", "tags": ["borderline"]}, "x.jsonl").borderline
+    with pytest.raises(CorpusError, match="split must be"):
+        parse_unit({**base, "split": "heldout"}, "press_paraphrased.jsonl")
+
+
 def test_validation_rejects_inconsistent_units() -> None:
-    base = {
-        "id": "x-1",
-        "register": "local_news",
-        "text": "Der var indbrud i en villa i Vejle i nat. " * 3,
-        "relevant": True,
-        "crime_type": "home_burglary",
-        "constructive": False,
-        "alarmist": False,
-        "advice": [],
-    }
+    base = dict(BASE_UNIT)
     parse_unit(base, "f.jsonl")
     with pytest.raises(CorpusError, match="exact substring"):
         parse_unit({**base, "constructive": True, "advice": [{"text": "Lås døren", "principle": None}]}, "f.jsonl")
