@@ -116,9 +116,18 @@ def names_daily_report(header: str) -> bool:
 
 def can_be_incident_title(raw: str, title: str) -> bool:
     """Whether a heading (``raw`` as written, ``title`` cleaned) may start a new incident."""
+    return not is_advice_heading(title) and _may_head_a_story(raw, title)
+
+
+def may_head_own_story(raw: str, title: str) -> bool:
+    """A warning headline ("Pas på falske håndværkere", "Advarsel: …", "Husk …", "Gode råd …") that could head
+    a story of its own; whether it does is decided by its level and its body (:func:`tells_incident`)."""
+    return is_warning_headline(title) and _may_head_a_story(raw, title)
+
+
+def _may_head_a_story(raw: str, title: str) -> bool:
     return not (
         not title
-        or is_advice_heading(title)
         or is_witness_line(title)
         or is_list_item(title)
         or is_header_line(title)
@@ -149,6 +158,32 @@ def introduces_something(raw: str) -> bool:
 
 def is_advice_heading(title: str) -> bool:
     return bool(_ADVICE_HEADING.search(title.strip()))
+
+
+# Headlines that warn or remind ("Pas på falske håndværkere", "Advarsel: falske sms'er", "Husk at låse bilen",
+# "Gode råd mod tricktyve"). Under one, a report either gives the advice of the incident above (a sub-heading)
+# or tells a story of its own (a headline like any other): the body decides.
+_WARNING_HEADLINE = re.compile(r"^\W*(pas på|advarsel|husk|gode råd)\b", re.IGNORECASE)
+# What a told incident contains: a crime word and a verb in the past tense ("… blev stjålet", "… ringede …").
+_CRIME_TOLD = re.compile(
+    r"\b(stjal|stjålet|stjålne|stjæle|brød|brudt|indbrud\w*|tyveri\w*|tyv\w*|svindl\w*|bedrag\w*|snydt|"
+    r"franarre\w*|lokket|udgav|udgive\w*|anmeld\w*|anholdt\w*|røveri\w*|røver\w*|overfald\w*)\b"
+)
+_PAST_TOLD = re.compile(
+    r"\b(blev|var|fik|kom|havde|skete|opdagede|anmeldte|ringede|stjal|brød|tog|forsvandt|lykkedes|udgav|gik|"
+    r"nåede|slap|fandt|så|kørte|købte|mødte|sendte|hørte|mistede|betalte|[a-zæøå]{3,}ede)\b"
+)
+
+
+def is_warning_headline(title: str) -> bool:
+    return bool(_WARNING_HEADLINE.match(title.strip()))
+
+
+def tells_incident(body: str) -> bool:
+    """Whether a body tells what happened (a crime, in the past tense) rather than only giving advice: list
+    items are tips or loot, so only the prose counts."""
+    prose = " ".join(line for line in body.lower().splitlines() if line.strip() and not is_list_item(line))
+    return bool(_CRIME_TOLD.search(prose)) and bool(_PAST_TOLD.search(prose))
 
 
 # A paragraph of advice with its heading run in: the rewriter's short block ("Undgå indbrud: Sæt lys … Ring 114,

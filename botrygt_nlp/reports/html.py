@@ -79,6 +79,29 @@ def _row_head(u: Unit, index: int, src: str) -> _Head | None:
 
 
 def _head_of(u: Unit, index: int, src: str) -> _Head | None:
+    head = _heading(u, index, src)
+    if head is None:
+        return None
+    title = cues.clean_title(head.title)
+    if len(title) > 150 or not cues.can_be_incident_title(head.title, title):
+        return None
+    return replace(head, title=title)
+
+
+def _warning_head_of(u: Unit, index: int, src: str) -> _Head | None:
+    """A warning headline ("Pas på …", "Gode råd …") in a heading element: an incident of its own only when it
+    heads one (see :func:`_own_stories`)."""
+    head = _heading(u, index, src)
+    if head is None or head.kind is HeadingKind.RUN_IN:
+        return None
+    title = cues.clean_title(head.title)
+    if len(title) > 150 or not cues.may_head_own_story(head.title, title):
+        return None
+    return replace(head, title=title)
+
+
+def _heading(u: Unit, index: int, src: str) -> _Head | None:
+    """Unit ``u`` read as a heading of any kind, its title as written, or None."""
     if u.boiler or u.preamble or u.advice or u.end < 0:
         return None
     text = u.text
@@ -99,12 +122,7 @@ def _head_of(u: Unit, index: int, src: str) -> _Head | None:
             return None
         title_end = _source_end(src, u, found.title)
         head = _Head(index, _RUN_IN_LEVEL, HeadingKind.RUN_IN, found.title, title_end, found.end)
-    if head is None:
-        return None
-    title = cues.clean_title(head.title)
-    if len(title) > 150 or not cues.can_be_incident_title(head.title, title):
-        return None
-    return replace(head, title=title)
+    return head
 
 
 def _explode_lists(units: list[Unit], src: str) -> list[Unit]:
@@ -264,13 +282,39 @@ def _candidates(units: list[Unit], src: str) -> list[_Head]:
     return heads
 
 
+def _own_stories(units: list[Unit], heads: list[_Head], src: str) -> list[_Head]:
+    """``heads`` with the warning headlines at the incident level whose body tells a crime (see
+    :func:`cues.tells_incident`); one over advice stays a sub-heading of the incident above it."""
+    if not heads:
+        return heads
+    level = heads[0].level
+    taken = {h.unit for h in heads}
+    own: list[_Head] = []
+    for i, u in enumerate(units):
+        w = _warning_head_of(u, i, src) if i not in taken and (u.tag in HEADINGS or u.bold_first) else None
+        if w is None or w.level != level:
+            continue
+        body: list[str] = []
+        for k in range(i + 1, len(units)):
+            v = units[k]
+            if v.end < 0 or v.boiler or v.preamble or v.advice:
+                continue
+            v_level = _level_of(v, None)
+            if k in taken or (v_level is not None and v_level <= level):
+                break  # the next incident, or a heading as high as this one: the body ends here
+            body.append(v.text)
+        if cues.tells_incident("\n".join(body)):
+            own.append(w)
+    return sorted([*heads, *own], key=lambda h: h.unit) if own else heads
+
+
 def segment_html(text: str) -> tuple[str, tuple[int, int], list[Segment]]:
     """Split an HTML report. Returns the preamble's plain text, its (start, end) and the incident segments."""
     tok = Tokenizer(text)
     tok.feed(text)
     tok.close()
     units = _explode_lists(tok.units, text)
-    heads = _choose(units, _candidates(units, text))
+    heads = _own_stories(units, _choose(units, _candidates(units, text)), text)
     title_text = " ".join(tok.title_parts)
     if not heads:
         return _headless(units, title_text, text)

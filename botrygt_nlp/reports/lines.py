@@ -166,10 +166,12 @@ def _run_in(lines: list[_Line], i: int) -> _Candidate | None:
     return _Candidate(i, i, RUN_IN_LEVEL, HeadingKind.RUN_IN, found.title, title_end, title_end)
 
 
-def _candidates(lines: list[_Line], fmt: ReportFormat) -> tuple[list[_Candidate], list[_Candidate]]:
-    """All headings as written, and those of them that may start an incident (titles cleaned)."""
+def _candidates(lines: list[_Line], fmt: ReportFormat) -> tuple[list[_Candidate], list[_Candidate], list[_Candidate]]:
+    """All headings as written, those of them that may start an incident (titles cleaned), and the warning
+    headlines ("Pas på …", "Gode råd …") that start one only when they head a story of their own."""
     raw: list[_Candidate] = []
     out: list[_Candidate] = []
+    warnings: list[_Candidate] = []
     for i, ln in enumerate(lines):
         if ln.blank or ln.advice:
             continue
@@ -200,13 +202,35 @@ def _candidates(lines: list[_Line], fmt: ReportFormat) -> tuple[list[_Candidate]
             continue
         raw.append(cand)
         title = cues.clean_title(cand.title)
-        if not cues.can_be_incident_title(cand.title, title):
-            continue
-        out.append(_Candidate(cand.line, cand.last_line, cand.level, cand.kind, title, cand.title_end, cand.body_start))
+        cleaned = _Candidate(cand.line, cand.last_line, cand.level, cand.kind, title, cand.title_end, cand.body_start)
+        if cues.can_be_incident_title(cand.title, title):
+            out.append(cleaned)
+        elif cand.level != RUN_IN_LEVEL and cues.may_head_own_story(cand.title, title):
+            warnings.append(cleaned)
     if sum(c.level == RUN_IN_LEVEL for c in out) < 2:
         # One "Town: …" paragraph proves nothing (quotes and labels look alike); two or more make a pattern.
         out = [c for c in out if c.level != RUN_IN_LEVEL]
-    return raw, out
+    return raw, out, warnings
+
+
+def _own_stories(
+    lines: list[_Line], raw: list[_Candidate], heads: list[_Candidate], warnings: list[_Candidate]
+) -> list[_Candidate]:
+    """``heads`` with the warning headlines that head a story of their own: at the incident level, over a body
+    that tells a crime (see :func:`cues.tells_incident`). A warning headline over advice stays a sub-heading
+    of the incident above it."""
+    if not heads or not warnings:
+        return heads
+    level = heads[0].level
+    own: list[_Candidate] = []
+    for w in warnings:
+        if w.level != level:
+            continue
+        stop = next((c.line for c in raw if c.line > w.line and c.level <= level), len(lines))
+        body = "\n".join(ln.text for ln in lines[w.last_line + 1 : stop] if not ln.blank and not ln.advice)
+        if cues.tells_incident(body):
+            own.append(w)
+    return sorted([*heads, *own], key=lambda c: c.line) if own else heads
 
 
 def _section_breaks(raw: list[_Candidate], heads: list[_Candidate]) -> list[int]:
@@ -399,8 +423,8 @@ def segment_lines(text: str, fmt: ReportFormat) -> tuple[tuple[int, int], list[S
     """Split a text/Markdown report. Returns the header's (start, end) and the incident segments."""
     lines = split_lines(text)
     _mark_advice(lines)
-    raw, cands = _candidates(lines, fmt)
-    heads = _choose_level(lines, raw, cands)
+    raw, cands, warnings = _candidates(lines, fmt)
+    heads = _own_stories(lines, raw, _choose_level(lines, raw, cands), warnings)
     footer = _footer_start(lines, heads[0].line if heads else -1)
     heads = [h for h in heads if h.line < footer]  # a signature's "Kommunikationsafdelingen" is no incident
     breaks = _section_breaks(raw, heads)
