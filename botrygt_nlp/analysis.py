@@ -7,6 +7,7 @@ text ─► spaCy (blank "da" + sentences + lemmas) ─► rule signals per sent
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,7 +18,7 @@ from botrygt_nlp.classify.features import (
     DocumentEvidence,
     document_features,
     principle_features,
-    sentence_features,
+    sentence_feature_lists,
 )
 from botrygt_nlp.classify.linear import LinearModel
 from botrygt_nlp.classify.model import Backend, LinearBackend, LinearBundle, ModelMeta
@@ -26,15 +27,25 @@ from botrygt_nlp.domain import AdviceSpan, Assessment, CrimeType, Language, Prin
 from botrygt_nlp.errors import EmptyTextError, ModelError, TextTooLargeError
 from botrygt_nlp.nlp.pipeline import LEMMA_TABLE_FILE, LemmaLookup, build_nlp
 from botrygt_nlp.nlp.signals import SentenceSignals, detect_language, document_signals
-from botrygt_nlp.nlp.text import ProcessedText, process
+from botrygt_nlp.nlp.text import ProcessedText, Sentence, process
 
 if TYPE_CHECKING:
     from spacy.language import Language as SpacyLanguage
 
 ADVICE_THRESHOLD = 0.5
+# Weaker advice sentences shown beside the ones that make a text constructive (measured on the real-press
+# training part, 5-fold, without borderline items: advice-sentence recall 0.64 → 0.68, precision 0.62 → 0.60).
+SUPPORTING_THRESHOLD = 0.4
 STRONG_ALARM_PROBABILITY = 0.8
 PRINCIPLE_MIN_PROBABILITY = 0.3
 _RELEVANT_TYPES = [ct.value for ct in CrimeType if ct.is_relevant]
+_JUST_BELOW_HALF = math.nextafter(0.5, 0.0)
+
+
+def without_furniture(probs: list[float], sigs: list[SentenceSignals]) -> list[float]:
+    """Advice probabilities with page furniture ("Læs også", subscription and cookie lines) set to 0: it is
+    never evidence, for the spans or for the aggregator."""
+    return [0.0 if sig.boilerplate else p for p, sig in zip(probs, sigs, strict=True)]
 
 
 def aggregate_features(probs: list[float], sigs: list[SentenceSignals], list_items: list[bool]) -> list[str]:
@@ -66,6 +77,32 @@ def aggregate_features(probs: list[float], sigs: list[SentenceSignals], list_ite
         if any(s.forensics for s in sigs):
             feats.append("forensics_only")
     return feats
+
+
+_Scored = tuple[Sentence, SentenceSignals, float]
+
+
+def constructive_evidence(
+    score: float, threshold: float, sentences: list[_Scored], *, relevant: bool
+) -> tuple[float, list[_Scored]]:
+    """The constructive verdict and the advice it rests on, which always agree.
+
+    A text is constructive exactly when it is relevant, its calibrated ``score`` reaches ``threshold`` and at
+    least one sentence is advice a person can check (advice probability ≥ ``ADVICE_THRESHOLD``, never page
+    furniture). Those sentences are returned, with the weaker ones (≥ ``SUPPORTING_THRESHOLD``) of the same
+    text: once a text is shown to give advice, a recommendation worded unusually (reported speech, a rule stated
+    as a fact) is more likely advice too, and each span carries its probability as ``strength``. Any other text
+    returns none, and a score that reached the threshold without such a sentence is lowered to the probability
+    of the strongest sentence (just below the threshold at most): the score never says "constructive" where no
+    advice can be shown.
+    """
+    usable = [(s, sig, p) for s, sig, p in sentences if not sig.boilerplate]
+    if relevant and score >= threshold and any(p >= ADVICE_THRESHOLD for _s, _sig, p in usable):
+        return score, [(s, sig, p) for s, sig, p in usable if p >= SUPPORTING_THRESHOLD]
+    if score >= threshold:
+        strongest = max((p for _s, _sig, p in sentences), default=0.0)
+        score = min(strongest, math.nextafter(threshold, 0.0))
+    return score, []
 
 
 @dataclass(slots=True)
@@ -103,6 +140,10 @@ class Analyzer:
             from botrygt_nlp.classify.transformers_backend import TransformersBackend
 
             return TransformersBackend.load(self.model_dir, fallback=LinearBackend(self.bundle))
+        if self.meta.backend == "cascade":
+            from botrygt_nlp.classify.transformers_backend import CascadeBackend
+
+            return CascadeBackend.load(self.model_dir, fallback=LinearBackend(self.bundle))
         raise ModelError(f"Unknown backend {self.meta.backend!r} in {self.model_dir / 'meta.json'}")
 
     @property
@@ -133,42 +174,42 @@ class Analyzer:
             return self._not_danish(doc, language)
 
         sigs = document_signals(doc)
-        n = len(doc.sentences)
-        sent_feats = [
-            sentence_features(s, sig, doc.sentences[i - 1] if i else None, n)
-            for i, (s, sig) in enumerate(zip(doc.sentences, sigs, strict=True))
-        ]
-        advice_p = self.backend.advice_probabilities(doc, sent_feats)
+        sent_feats = sentence_feature_lists(doc, sigs)
+        advice_p = without_furniture(self.backend.advice_probabilities(doc, sent_feats), sigs)
 
         evidence = DocumentEvidence.of(doc)
         doc_feats = document_features(doc, sigs, evidence)
         type_p = self.backend.crime_type_probabilities(doc, doc_feats)
         relevant_p = sum(type_p.get(ct, 0.0) for ct in _RELEVANT_TYPES)
+        if evidence.robbery is not None:
+            # Headed by a robbery or an assault and naming no burglary, theft or fraud: out of scope by the
+            # rubric even when money was taken, whatever the words of the loot suggest to the model.
+            relevant_p = min(relevant_p, _JUST_BELOW_HALF)
         relevant = relevant_p >= 0.5
         if relevant:
             crime_type = CrimeType(max(_RELEVANT_TYPES, key=lambda ct: type_p.get(ct, 0.0)))
         else:
             crime_type = (
                 CrimeType.OTHER_CRIME
-                if type_p.get(CrimeType.OTHER_CRIME.value, 0.0) >= type_p.get(CrimeType.NOT_RELEVANT.value, 0.0)
+                if evidence.robbery is not None
+                or type_p.get(CrimeType.OTHER_CRIME.value, 0.0) >= type_p.get(CrimeType.NOT_RELEVANT.value, 0.0)
                 else CrimeType.NOT_RELEVANT
             )
 
         agg = aggregate_features(advice_p, sigs, [s.is_list_item for s in doc.sentences])
-        advice_given_relevant = b.constructive.positive(agg)
-        score = relevant_p * advice_given_relevant
-        constructive = relevant and score >= self.meta.thresholds.get("constructive", 0.5)
-
-        advice_spans: list[AdviceSpan] = []
-        if relevant:
-            chosen = [
-                (s, sig, p) for s, sig, p in zip(doc.sentences, sigs, advice_p, strict=True) if p >= ADVICE_THRESHOLD
-            ]
-            principles_found = _principles(b.principle, [principle_features(s, sig) for s, sig, _p in chosen])
-            advice_spans = [
-                AdviceSpan(s.start, s.end, s.text, principle, p)
-                for (s, _sig, p), principle in zip(chosen, principles_found, strict=True)
-            ]
+        threshold = self.meta.thresholds.get("constructive", 0.5)
+        score, chosen = constructive_evidence(
+            relevant_p * b.constructive.positive(agg),
+            threshold,
+            list(zip(doc.sentences, sigs, advice_p, strict=True)),
+            relevant=relevant,
+        )
+        constructive = bool(chosen)
+        principles_found = _principles(b.principle, [principle_features(s, sig) for s, sig, _p in chosen])
+        advice_spans = [
+            AdviceSpan(s.start, s.end, s.text, principle, p)
+            for (s, _sig, p), principle in zip(chosen, principles_found, strict=True)
+        ]
         principles = tuple(p for p in Principle if any(a.principle is p for a in advice_spans))
 
         doc_idx = b.alarm.indices(doc_feats)  # alarm and witness share one feature list (save_shared)

@@ -151,3 +151,108 @@ def test_long_unbroken_junk_does_not_stall_the_tokenizer(junk: str) -> None:
     for span in (*a.advice_spans, *a.alarm_spans):
         assert text[span.start : span.end] == span.text
     assert a.relevant
+
+
+# --- every verdict backed by evidence --------------------------------------------------------------------------
+
+
+def _evaluation_texts() -> list[tuple[str, str]]:
+    from botrygt_nlp.classify.corpus import Split, load_corpus
+    from botrygt_nlp.config import PROJECT_ROOT
+
+    units = load_corpus(PROJECT_ROOT / "models" / "corpus")
+    return [(u.text, u.title) for u in units if u.split in (Split.DEV, Split.HELDOUT)]
+
+
+def test_constructive_exactly_when_advice_is_shown_and_the_score_agrees() -> None:
+    """On every evaluation text (authored held-out and paraphrased press): constructive ⇔ at least one advice
+    span; the score reaches the threshold exactly for constructive texts; a text that is not relevant shows no
+    advice."""
+    from botrygt_nlp.analysis import ADVICE_THRESHOLD, SUPPORTING_THRESHOLD
+
+    analyzer = get_analyzer()
+    threshold = analyzer.meta.thresholds.get("constructive", 0.5)
+    texts = _evaluation_texts()
+    assert len(texts) > 900
+    for text, title in texts:
+        a = analyzer.assess(text, title=title or None)
+        assert a.constructive == bool(a.advice_spans), text[:80]
+        assert (a.score >= threshold) == a.constructive, (a.score, text[:80])
+        assert 0.0 <= a.score <= 1.0
+        if not a.relevant:
+            assert not a.constructive and not a.advice_spans
+        for span in a.advice_spans:
+            assert text[span.start : span.end] == span.text
+            assert span.strength >= SUPPORTING_THRESHOLD
+        if a.constructive:
+            assert max(span.strength for span in a.advice_spans) >= ADVICE_THRESHOLD
+
+
+def _scored(text: str, p: float, *, boilerplate: bool = False):  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    from botrygt_nlp.nlp.signals import sentence_signals
+    from botrygt_nlp.nlp.text import process
+
+    sentence = process(get_analyzer().nlp, text).sentences[0]
+    sig = dataclasses.replace(sentence_signals(sentence), boilerplate=boilerplate)
+    return sentence, sig, p
+
+
+def test_a_score_without_advice_to_show_is_lowered_below_the_threshold() -> None:
+    from botrygt_nlp.analysis import constructive_evidence
+
+    weak = [_scored("Politiet efterforsker sagen.", 0.3), _scored("Vær opmærksom.", 0.45)]
+    score, chosen = constructive_evidence(0.8, 0.5, weak, relevant=True)
+    assert chosen == [] and score == 0.45
+    strong = [*weak, _scored("Lås altid døren.", 0.9)]
+    score, chosen = constructive_evidence(0.8, 0.5, strong, relevant=True)
+    # The strong sentence makes the text constructive; the weaker one (0.45) is shown beside it, the weakest
+    # (0.3) is not.
+    assert score == 0.8 and [s.text for s, _sig, _p in chosen] == ["Vær opmærksom.", "Lås altid døren."]
+    # Not relevant: nothing shown, whatever the sentences look like.
+    score, chosen = constructive_evidence(0.8, 0.5, strong, relevant=False)
+    assert chosen == [] and score < 0.5
+    # A calibrated "no" stays as it was.
+    assert constructive_evidence(0.2, 0.5, strong, relevant=True) == (0.2, [])
+    # Page furniture is never evidence ("Læs også: …", a cookie line), however advice-like it reads.
+    furniture = [_scored("Klik på boksen for at ændre dit valg.", 0.95, boilerplate=True)]
+    score, chosen = constructive_evidence(0.9, 0.5, furniture, relevant=True)
+    assert chosen == [] and score < 0.5
+
+
+ROBBERIES = [
+    (
+        "Røveri i kiosk i Odense",
+        "Tirsdag aften kom en maskeret mand ind i kiosken på Vesterbro og truede ekspedienten med en kniv. Han fik "
+        "udleveret omkring 3.000 kroner fra kassen og flygtede til fods. Politiet hører gerne fra vidner på 114.",
+    ),
+    (
+        "Hjemmerøveri i Allerød",
+        "To mænd trængte natten til fredag ind hos et ældre ægtepar, bandt dem og truede dem til at udlevere koden "
+        "til dankortet. De stjal desuden kontanter og smykker.",
+    ),
+    (
+        "",
+        "En 23-årig mand blev natten til onsdag overfaldet af to ukendte mænd ved Banegården i Vejle. "
+        "Gerningsmændene slog ham ned og tog hans pung med 800 kroner og hans mobiltelefon.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "text"), ROBBERIES)
+def test_robbery_and_assault_are_out_of_scope_even_when_money_is_taken(title: str, text: str) -> None:
+    a = analyze(text, title=title or None)
+    assert not a.relevant and not a.constructive
+    assert a.crime_type is CrimeType.OTHER_CRIME
+    assert a.relevant_score < 0.5
+
+
+def test_a_theft_that_mentions_a_robbery_later_stays_relevant() -> None:
+    text = (
+        "Natten til mandag blev der stjålet en ladcykel fra en carport på Strandvej i Nyborg. Cyklen var låst "
+        "med en godkendt lås. Politiet oplyser, at der samme nat også var et røveri i byen, men at sagerne ikke "
+        "har noget med hinanden at gøre."
+    )
+    a = analyze(text, title="Cykeltyveri i Nyborg")
+    assert a.relevant and a.crime_type is CrimeType.BIKE_THEFT

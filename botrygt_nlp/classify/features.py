@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from botrygt_nlp.domain import CrimeType, Span
 from botrygt_nlp.nlp.phrases import lower_same_length
 from botrygt_nlp.nlp.signals import (
+    LEAD_SENTENCES,
     AlarmMatch,
     SentenceSignals,
     alarm_matches,
     crime_cue_matches,
     generic_theft_count,
+    robbery_lead,
 )
 from botrygt_nlp.nlp.text import ProcessedText, Sentence
 
@@ -35,13 +37,20 @@ class DocumentEvidence:
     cues: list[tuple[CrimeType, Span]]
     alarms: list[AlarmMatch]
     theft_count: int
+    robbery: Span | None = None  # a robbery or assault heading the text (see signals.robbery_lead)
 
     @classmethod
     def of(cls, doc: ProcessedText) -> DocumentEvidence:
         full = doc.title + "\n" + doc.text if doc.title else doc.text
         offset = len(doc.title) + 1 if doc.title else 0
         low = lower_same_length(full)  # one lowering serves all three searches
-        return cls(offset, crime_cue_matches(full, low), alarm_matches(full, low), generic_theft_count(full, low))
+        return cls(
+            offset,
+            crime_cue_matches(full, low),
+            alarm_matches(full, low),
+            generic_theft_count(full, low),
+            robbery_lead(doc),
+        )
 
     @property
     def strong_alarm(self) -> bool:
@@ -55,6 +64,11 @@ class DocumentEvidence:
 
 _DIGITS_TO_ZERO = str.maketrans("123456789", "000000000")
 _INTRO_RE = re.compile(r"råd|tips|sådan|anbefal|opfordr|husk|forebyg|undgå|kan du gøre")
+
+
+def ev_offset(doc: ProcessedText) -> int:
+    """Where the body starts in the text that :class:`DocumentEvidence` searched (title + newline + body)."""
+    return len(doc.title) + 1 if doc.title else 0
 
 
 def _norm(word: str) -> str:
@@ -104,6 +118,37 @@ def sentence_features(s: Sentence, sig: SentenceSignals, prev: Sentence | None, 
     return feats
 
 
+# The form of the sentences around one (advice clusters: a tip list, a quote that goes on with the next
+# recommendation, a witness appeal before or after): named "nb_prev=…" and "nb_next=…".
+_NEIGHBOUR_SIGNALS = (
+    "imperative",
+    "advice_phrase",
+    "modal",
+    "exhort",
+    "never_rule",
+    "preventive_call",
+    "witness",
+    "narrative_subject",
+)
+
+
+def sentence_feature_lists(doc: ProcessedText, sigs: Sequence[SentenceSignals]) -> list[list[str]]:
+    """The advice model's features for every sentence of ``doc``: its own, and the form of its neighbours."""
+    sentences = doc.sentences
+    n = len(sentences)
+    out = []
+    for i, (s, sig) in enumerate(zip(sentences, sigs, strict=True)):
+        feats = sentence_features(s, sig, sentences[i - 1] if i else None, n)
+        for j, side in ((i - 1, "nb_prev="), (i + 1, "nb_next=")):
+            if 0 <= j < n:
+                other = sigs[j]
+                feats.extend(side + name for name in _NEIGHBOUR_SIGNALS if getattr(other, name))
+                if sentences[j].is_list_item:
+                    feats.append(side + "list_item")
+        out.append(feats)
+    return out
+
+
 def principle_features(s: Sentence, sig: SentenceSignals) -> list[str]:
     feats = ["bias"]
     feats.extend("w=" + w for w in s.norm)
@@ -130,14 +175,23 @@ def document_features(
     feats.extend({"ls=" + lemma[-5:] for lemma in lemmas if len(lemma) >= 8})
     feats.extend({"lp=" + lemma[:5] for lemma in lemmas if len(lemma) >= 8})
     feats.extend("t=" + _norm(w.strip(".,:;!?\"'«»()")) for w in doc.title_words)
+    # The headline and lead say what a press text is about; the body of a long article mentions much else
+    # (a van-theft story that notes that home burglaries fell). Their lemmas count again as "h=".
+    lead = doc.sentences[:LEAD_SENTENCES]
+    feats.extend({"h=" + lemma for s in lead for lemma in s.lemmas})
+    lead_end = (lead[-1].end if lead else 0) + ev_offset(doc)
     ev = evidence or DocumentEvidence.of(doc)
     cue_counts: dict[str, int] = {}
-    for ct, _span in ev.cues:
+    for ct, span in ev.cues:
         cue_counts[ct.value] = cue_counts.get(ct.value, 0) + 1
+        if span.start < lead_end:
+            feats.append("hcue=" + ct.value)
     for name, count in cue_counts.items():
         feats.append("cue=" + name + ":" + _bucket(count))
         feats.append("cue=" + name)
     feats.append("theft=" + _bucket(ev.theft_count))
+    if ev.robbery is not None:
+        feats.append("robbery_lead")
     alarms = ev.alarms
     feats.append("alarm_n=" + _bucket(len(alarms)))
     feats.append("alarm_strong=" + _bucket(sum(a.strong for a in alarms)))

@@ -166,8 +166,12 @@ def fit_linear(
     min_count: int = 2,
     class_weight: str | None = None,
     max_iter: int = 2000,
+    sample_weight: Sequence[float] | None = None,
 ) -> LinearModel:
-    """Fit an L2 logistic regression over binary feature presence (scikit-learn, training time only)."""
+    """Fit an L2 logistic regression over binary feature presence (scikit-learn, training time only).
+
+    ``sample_weight`` counts some rows more than others (texts from the real-press distribution).
+    """
     from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
 
@@ -184,7 +188,8 @@ def fit_linear(
     x = csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(feature_lists), len(vocab)))
     classes = sorted(set(labels))
     clf = LogisticRegression(C=c, max_iter=max_iter, class_weight=class_weight)
-    clf.fit(x, np.asarray(labels))
+    weights = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    clf.fit(x, np.asarray(labels), sample_weight=weights)
     coef = np.asarray(clf.coef_, dtype=np.float32)
     intercept = np.asarray(clf.intercept_, dtype=np.float32)
     out_classes = [str(k) for k in clf.classes_]

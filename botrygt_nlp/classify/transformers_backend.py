@@ -10,6 +10,7 @@ aggregator is re-fitted on the encoder's probabilities for sentences it did not 
 from __future__ import annotations
 
 import json
+import math
 import random
 from collections.abc import Sequence
 from pathlib import Path
@@ -86,6 +87,54 @@ class TransformersBackend:
         return self.fallback.crime_type_probabilities(doc, features)
 
 
+# Linear advice probabilities in this band are the unsure ones a cascade hands to the encoder.
+DEFAULT_CASCADE_BAND = (0.2, 0.8)
+
+
+class CascadeBackend:
+    """Linear first, the encoder only where the linear model is unsure.
+
+    Every sentence gets its linear advice probability; those inside ``band`` are read again by the encoder and
+    get the mean of the two log-odds. Sentences the linear model is sure of (most of them) cost nothing
+    more, so the cascade runs near linear speed when few sentences are in doubt.
+    """
+
+    def __init__(self, encoder: TransformersBackend, linear: LinearBackend, band: tuple[float, float]) -> None:
+        self.encoder = encoder
+        self.linear = linear
+        self.band = band
+        self.sentences_sent = 0  # how many sentences went to the encoder (for benchmarks)
+
+    @classmethod
+    def load(cls, model_dir: Path, fallback: LinearBackend) -> CascadeBackend:
+        encoder = TransformersBackend.load(model_dir, fallback)
+        cfg = json.loads((model_dir / _CONFIG_FILE).read_text(encoding="utf-8"))
+        lo, hi = cfg.get("cascade_band", DEFAULT_CASCADE_BAND)
+        return cls(encoder, fallback, (float(lo), float(hi)))
+
+    def advice_probabilities(self, doc: ProcessedText, features: Sequence[Sequence[str]]) -> list[float]:
+        probs = self.linear.advice_probabilities(doc, features)
+        lo, hi = self.band
+        unsure = [i for i, p in enumerate(probs) if lo <= p <= hi]
+        if not unsure:
+            return probs
+        self.sentences_sent += len(unsure)
+        second = self.encoder.sentence_probabilities([doc.sentences[i].text for i in unsure])
+        for i, q in zip(unsure, second, strict=True):
+            probs[i] = _mean_of_log_odds(probs[i], q)
+        return probs
+
+    def crime_type_probabilities(self, doc: ProcessedText, features: Sequence[str]) -> dict[str, float]:
+        return self.linear.crime_type_probabilities(doc, features)
+
+
+def _mean_of_log_odds(p: float, q: float) -> float:
+    eps = 1e-6
+    p, q = min(max(p, eps), 1 - eps), min(max(q, eps), 1 - eps)
+    z = (math.log(p / (1 - p)) + math.log(q / (1 - q))) / 2
+    return 1.0 / (1.0 + math.exp(-z))
+
+
 def _fine_tune(base_model: Path, texts: list[str], labels: list[int], cfg: TrainConfig, out: Path) -> tuple[Any, Any]:
     torch = _import_torch()
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
@@ -124,9 +173,12 @@ def _fine_tune(base_model: Path, texts: list[str], labels: list[int], cfg: Train
     return model, tokenizer
 
 
-def train_transformers(prepared: list[PreparedUnit], model_dir: Path, cfg: TrainConfig) -> None:
-    """Fine-tune the encoder on 80 % of the training documents; re-fit the aggregator on the other 20 %."""
-    from botrygt_nlp.analysis import aggregate_features
+def train_transformers(
+    prepared: list[PreparedUnit], model_dir: Path, cfg: TrainConfig, *, cascade: bool = False
+) -> None:
+    """Fine-tune the encoder on 80 % of the training documents; re-fit the aggregator on the other 20 % (not for
+    a cascade, where the linear probabilities, and so the linear aggregator, decide most sentences)."""
+    from botrygt_nlp.analysis import aggregate_features, without_furniture
     from botrygt_nlp.classify.linear import fit_linear
     from botrygt_nlp.classify.model import LinearBundle
 
@@ -150,9 +202,12 @@ def train_transformers(prepared: list[PreparedUnit], model_dir: Path, cfg: Train
     texts = [t for t, _y in pairs]
     labels = [y for _t, y in pairs]
     model, tokenizer = _fine_tune(base, texts, labels, cfg, model_dir / ENCODER_DIR)
-    (model_dir / _CONFIG_FILE).write_text(
-        json.dumps({"base_model": base.name, "max_length": cfg.max_length, "threads": 1}, indent=2) + "\n"
-    )
+    settings: dict[str, object] = {"base_model": base.name, "max_length": cfg.max_length, "threads": 1}
+    if cascade:
+        settings["cascade_band"] = list(DEFAULT_CASCADE_BAND)
+    (model_dir / _CONFIG_FILE).write_text(json.dumps(settings, indent=2) + "\n")
+    if cascade:
+        return
 
     bundle = LinearBundle.load(model_dir)
     backend = TransformersBackend(model, tokenizer, LinearBackend(bundle), cfg.max_length, 1)
@@ -163,6 +218,7 @@ def train_transformers(prepared: list[PreparedUnit], model_dir: Path, cfg: Train
         if not p.unit.relevant:
             continue
         probs = backend.sentence_probabilities([s.text for s in p.doc.sentences]) if p.doc.sentences else []
+        probs = without_furniture(probs, p.sigs)
         agg_feats.append(aggregate_features(probs, p.sigs, [s.is_list_item for s in p.doc.sentences]))
         agg_labels.append(str(int(p.unit.constructive)))
     if len(set(agg_labels)) == 2:

@@ -34,6 +34,7 @@ class OutputFormat(StrEnum):
 class TrainBackend(StrEnum):
     LINEAR = "linear"
     TRANSFORMERS = "transformers"
+    CASCADE = "cascade"
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -173,7 +174,10 @@ def score(
 
 def train(
     backend: Annotated[
-        TrainBackend, typer.Option(help="linear (default, fast, explainable) or transformers.")
+        TrainBackend,
+        typer.Option(
+            help="linear (default, fast, explainable), transformers, or cascade (linear, encoder where unsure)."
+        ),
     ] = TrainBackend.LINEAR,
     base_model: Annotated[
         Path | None,
@@ -192,8 +196,8 @@ def train(
     from botrygt_nlp.classify.train import TrainConfig
     from botrygt_nlp.classify.train import train as run_train
 
-    if backend is TrainBackend.TRANSFORMERS and base_model is None:
-        raise _fail("--backend transformers needs --base-model DIR (a local Hugging Face encoder folder).")
+    if backend is not TrainBackend.LINEAR and base_model is None:
+        raise _fail(f"--backend {backend.value} needs --base-model DIR (a local Hugging Face encoder folder).")
     if base_model is not None and not (base_model / "config.json").is_file():
         raise _fail(f"{base_model} is not a Hugging Face model folder (config.json is missing).")
     target = out or get_settings().models_dir / "default"
@@ -219,14 +223,25 @@ def train(
 def evaluate(
     corpus: Annotated[Path, typer.Option(help="Folder of corpus *.jsonl files.")] = PROJECT_ROOT / "models" / "corpus",
     model: Annotated[Path | None, typer.Option(help="Model folder (default: the shipped model).")] = None,
-    split: Annotated[str, typer.Option(help="heldout, train or all.")] = "heldout",
+    split: Annotated[
+        str,
+        typer.Option(
+            help="heldout (authored), dev (paraphrased real press), dev-clear (dev without borderline), train or all."
+        ),
+    ] = "heldout",
 ) -> None:
-    """Evaluate a model on the corpus' held-out split (or another) and print the metrics as JSON."""
+    """Evaluate a model on the corpus' held-out split (or another) and print the metrics, with 95 % intervals,
+    as JSON."""
     from botrygt_nlp.analysis import load_analyzer
-    from botrygt_nlp.classify.corpus import load_corpus
+    from botrygt_nlp.classify.corpus import Split, load_corpus
     from botrygt_nlp.classify.evaluate import evaluate_units
 
-    units = [u for u in load_corpus(corpus) if split == "all" or u.split == split]
+    known = {*(s.value for s in Split), "dev-clear", "all"}
+    if split not in known:
+        raise _fail(f"--split must be one of {', '.join(sorted(known))}, not {split!r}.")
+    clear = split == "dev-clear"
+    wanted = Split.DEV.value if clear else split
+    units = [u for u in load_corpus(corpus) if (split == "all" or u.split == wanted) and not (clear and u.borderline)]
     metrics = evaluate_units(load_analyzer(model), units)
     typer.echo(json.dumps(metrics, indent=2, ensure_ascii=False))
 

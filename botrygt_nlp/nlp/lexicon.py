@@ -86,6 +86,40 @@ VAGUE_PHRASES: tuple[str, ...] = (
     "tage forholdsregler",
 )
 
+# Recommendations reported by the press ("Politiet opfordrer håndværkerne til at …", "Han råder borgerne til
+# at …", "MobilePay advarer mod at …"): the verb that carries advice in reported speech.
+EXHORT_PHRASES: tuple[str, ...] = (
+    "opfordrer", "opfordrede", "opfordring", "opfordres", "råder", "rådede", "rådgiver", "anbefaler",
+    "anbefalede", "anbefaling", "advarer", "advarede", "advarsel", "minder om", "lyder rådet", "lyder opfordringen",
+    "er budskabet", "budskabet er", "lyder budskabet", "beder folk", "beder borgerne", "beder alle", "beder ældre",
+    "beder forældre", "beder brugerne", "beder kunderne", "beder bilister", "beder cyklister", "beder beboerne",
+)
+
+# Protective rules stated as facts: "En rigtig bank beder aldrig om dine koder", "Politiet ringer aldrig …".
+NEVER_RULE_PHRASES: tuple[str, ...] = (
+    "ringer aldrig", "beder aldrig", "sender aldrig", "kommer aldrig", "spørger aldrig", "skriver aldrig",
+    "henvender sig aldrig", "vil aldrig", "aldrig bede om", "aldrig ringe", "må aldrig", "aldrig give",
+    "aldrig oplyse", "aldrig udlevere", "aldrig dele", "aldrig videregive", "aldrig gives", "skal aldrig",
+    "bør aldrig", "ender altid på", "aldrig om din", "aldrig om dine",
+)
+
+# Page furniture that scraping leaves in article text: never something a reader is told to do about crime.
+# A leading "*" lets the phrase match inside a word ("Digital Plus-abonnement").
+BOILERPLATE_PHRASES: tuple[str, ...] = (
+    "læs også", "se også:", "lyt til artiklen", "artiklen fortsætter", "send til en ven", "gå til indhold",
+    "gå til hovedindhold", "spring til indhold", "søgeforslag", "luk søgefeltet", "se billedserie",
+    "del artiklen", "del på facebook", "rapportér dette indhold", "allerede abonnent", "*abonnement",
+    "foto:", "arkivfoto", "privatfoto", "tillad alle", "klik på boksen", "fortæl os din historie",
+    "skriv til os", "tip os", "send os en besked", "har du et tip", "kontakt redaktionen", "modtagers mailadresse",
+    "nyheder i overblik", "artikel topbillede", "*cookie", "log ind for at", "køb nu",
+)
+
+# Verbs of saying that close a quote ("…, siger vagtchef Ole Hansen."): the sentence reports someone's words.
+SPEECH_VERBS: frozenset[str] = frozenset(
+    "siger sagde fortæller fortalte forklarer forklarede mener tilføjer tilføjede understreger understregede "
+    "oplyser oplyste skriver skrev slutter lyder vurderer vurderede uddyber påpeger".split()
+)
+
 # Witness appeals: help the investigation, not the reader.
 WITNESS_PHRASES: tuple[str, ...] = (
     "vidne", "vidner", "efterlyser", "hører gerne fra", "høre fra", "har set noget", "har du set",

@@ -88,6 +88,47 @@ def test_train_and_predict_through_the_same_interface(tiny_bert: Path, small_cor
         assert text[span.start : span.end] == span.text
 
 
+def test_a_cascade_sends_only_the_unsure_sentences_to_the_encoder(
+    tiny_bert: Path, small_corpus: Path, tmp_path: Path
+) -> None:
+    """`--backend cascade` trains the encoder beside the linear model; at run time the linear probabilities in
+    the band go to the encoder (their mean log-odds with its answer), the others stay as they were."""
+    from botrygt_nlp.analysis import Analyzer
+    from botrygt_nlp.classify.features import sentence_feature_lists
+    from botrygt_nlp.classify.model import LinearBackend
+    from botrygt_nlp.classify.transformers_backend import CascadeBackend
+    from botrygt_nlp.cli import app
+    from botrygt_nlp.nlp.signals import document_signals
+    from botrygt_nlp.nlp.text import process
+
+    out = tmp_path / "cascade"
+    args = ["train", "--backend", "cascade", "--base-model", str(tiny_bert), "--corpus", str(small_corpus)]
+    result = CliRunner().invoke(app, [*args, "--out", str(out), "--epochs", "1", "--max-length", "32"])
+    assert result.exit_code == 0, result.output
+    assert json.loads((out / "transformers.json").read_text())["cascade_band"] == [0.2, 0.8]
+    analyzer = Analyzer(out)
+    backend = analyzer.backend
+    assert isinstance(backend, CascadeBackend)
+
+    text = (
+        "Der var indbrud i en villa i Køge i nat. Tyven stjal smykker. Husk at låse døren. "
+        "Politiet efterforsker sagen, og naboerne er utrygge. Sæt lys med sensor op ved carporten."
+    )
+    doc = process(analyzer.nlp, text)
+    feats = sentence_feature_lists(doc, document_signals(doc))
+    linear = LinearBackend(analyzer.bundle).advice_probabilities(doc, feats)
+    backend.band = (0.0, 1.0)  # every sentence is "unsure": all go to the encoder
+    backend.sentences_sent = 0
+    both = backend.advice_probabilities(doc, feats)
+    assert backend.sentences_sent == len(doc.sentences)
+    assert both != linear
+    backend.band = (2.0, 3.0)  # no sentence is: the cascade is the linear model
+    backend.sentences_sent = 0
+    assert backend.advice_probabilities(doc, feats) == linear and backend.sentences_sent == 0
+    a = analyzer.assess(text)
+    assert a.constructive == bool(a.advice_spans)
+
+
 def test_base_model_must_be_a_local_folder(tmp_path: Path) -> None:
     from botrygt_nlp.cli import app
 
