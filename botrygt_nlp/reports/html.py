@@ -78,24 +78,16 @@ def _row_head(u: Unit, index: int, src: str) -> _Head | None:
     return _Head(index, _ITEM_LEVEL, HeadingKind.BOLD, title, _source_end(src, u, title), body_text=body)
 
 
-def _head_of(u: Unit, index: int, src: str) -> _Head | None:
+def _head_of(u: Unit, index: int, src: str, *, warning: bool = False) -> _Head | None:
+    """Unit ``u`` as the heading of an incident, or, with ``warning``, as a warning headline ("Pas på …",
+    "Gode råd …") in a heading of its own, which is an incident only when it heads one (see
+    :func:`_own_stories`)."""
     head = _heading(u, index, src)
-    if head is None:
+    if head is None or (warning and head.kind is HeadingKind.RUN_IN):
         return None
     title = cues.clean_title(head.title)
-    if len(title) > 150 or not cues.can_be_incident_title(head.title, title):
-        return None
-    return replace(head, title=title)
-
-
-def _warning_head_of(u: Unit, index: int, src: str) -> _Head | None:
-    """A warning headline ("Pas på …", "Gode råd …") in a heading element: an incident of its own only when it
-    heads one (see :func:`_own_stories`)."""
-    head = _heading(u, index, src)
-    if head is None or head.kind is HeadingKind.RUN_IN:
-        return None
-    title = cues.clean_title(head.title)
-    if len(title) > 150 or not cues.may_head_own_story(head.title, title):
+    accept = cues.may_head_own_story if warning else cues.can_be_incident_title
+    if len(title) > 150 or not accept(head.title, title):
         return None
     return replace(head, title=title)
 
@@ -291,7 +283,7 @@ def _own_stories(units: list[Unit], heads: list[_Head], src: str) -> list[_Head]
     taken = {h.unit for h in heads}
     own: list[_Head] = []
     for i, u in enumerate(units):
-        w = _warning_head_of(u, i, src) if i not in taken and (u.tag in HEADINGS or u.bold_first) else None
+        w = _head_of(u, i, src, warning=True) if i not in taken and (u.tag in HEADINGS or u.bold_first) else None
         if w is None or w.level != level:
             continue
         body: list[str] = []
