@@ -66,11 +66,6 @@ _DIGITS_TO_ZERO = str.maketrans("123456789", "000000000")
 _INTRO_RE = re.compile(r"råd|tips|sådan|anbefal|opfordr|husk|forebyg|undgå|kan du gøre")
 
 
-def ev_offset(doc: ProcessedText) -> int:
-    """Where the body starts in the text that :class:`DocumentEvidence` searched (title + newline + body)."""
-    return len(doc.title) + 1 if doc.title else 0
-
-
 def _norm(word: str) -> str:
     return word.translate(_DIGITS_TO_ZERO)
 
@@ -179,8 +174,8 @@ def document_features(
     # (a van-theft story that notes that home burglaries fell). Their lemmas count again as "h=".
     lead = doc.sentences[:LEAD_SENTENCES]
     feats.extend({"h=" + lemma for s in lead for lemma in s.lemmas})
-    lead_end = (lead[-1].end if lead else 0) + ev_offset(doc)
     ev = evidence or DocumentEvidence.of(doc)
+    lead_end = (lead[-1].end if lead else 0) + ev.offset  # cue offsets are into title + "\n" + body
     cue_counts: dict[str, int] = {}
     for ct, span in ev.cues:
         cue_counts[ct.value] = cue_counts.get(ct.value, 0) + 1

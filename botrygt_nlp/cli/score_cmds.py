@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from botrygt_nlp.classify.corpus import Split, Unit
 from botrygt_nlp.config import PROJECT_ROOT, get_settings
 from botrygt_nlp.domain import Assessment
 from botrygt_nlp.errors import BotrygtError, InputError
@@ -35,6 +36,21 @@ class TrainBackend(StrEnum):
     LINEAR = "linear"
     TRANSFORMERS = "transformers"
     CASCADE = "cascade"
+
+
+class EvaluationSet(StrEnum):
+    HELDOUT = "heldout"  # authored held-out split
+    DEV = "dev"  # paraphrased real press, development split
+    DEV_CLEAR = "dev-clear"  # the development split without borderline items
+    TRAIN = "train"
+    ALL = "all"
+
+    def includes(self, unit: Unit) -> bool:
+        if self is EvaluationSet.ALL:
+            return True
+        if self is EvaluationSet.DEV_CLEAR:
+            return unit.split == Split.DEV and not unit.borderline
+        return unit.split == Split(self.value)
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -223,25 +239,15 @@ def train(
 def evaluate(
     corpus: Annotated[Path, typer.Option(help="Folder of corpus *.jsonl files.")] = PROJECT_ROOT / "models" / "corpus",
     model: Annotated[Path | None, typer.Option(help="Model folder (default: the shipped model).")] = None,
-    split: Annotated[
-        str,
-        typer.Option(
-            help="heldout (authored), dev (paraphrased real press), dev-clear (dev without borderline), train or all."
-        ),
-    ] = "heldout",
+    split: Annotated[EvaluationSet, typer.Option(help="Which units to evaluate on.")] = EvaluationSet.HELDOUT,
 ) -> None:
     """Evaluate a model on the corpus' held-out split (or another) and print the metrics, with 95 % intervals,
     as JSON."""
     from botrygt_nlp.analysis import load_analyzer
-    from botrygt_nlp.classify.corpus import Split, load_corpus
+    from botrygt_nlp.classify.corpus import load_corpus
     from botrygt_nlp.classify.evaluate import evaluate_units
 
-    known = {*(s.value for s in Split), "dev-clear", "all"}
-    if split not in known:
-        raise _fail(f"--split must be one of {', '.join(sorted(known))}, not {split!r}.")
-    clear = split == "dev-clear"
-    wanted = Split.DEV.value if clear else split
-    units = [u for u in load_corpus(corpus) if (split == "all" or u.split == wanted) and not (clear and u.borderline)]
+    units = [u for u in load_corpus(corpus) if split.includes(u)]
     metrics = evaluate_units(load_analyzer(model), units)
     typer.echo(json.dumps(metrics, indent=2, ensure_ascii=False))
 

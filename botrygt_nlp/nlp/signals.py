@@ -257,20 +257,16 @@ def robbery_lead(doc: ProcessedText) -> Span | None:
     """The robbery or assault word that heads the text ("Røveri i kiosk …", "Overfald ved Banegården"), when its
     headline and lead (first sentences) name no burglary, theft or fraud: the text is about the violence.
 
-    Offsets are into the body; a match in the title alone gives a span of the title's length at 0.
+    The span is an offset into the body; a word found in the title gives an empty span at 0 with that word.
     """
     lead_end = doc.sentences[LEAD_SENTENCES - 1].end if len(doc.sentences) >= LEAD_SENTENCES else len(doc.text)
-    for text, in_body in ((lower_same_length(doc.title), False), (lower_same_length(doc.text[:lead_end]), True)):
-        m = _ROBBERY_RE.search(text)
-        if m is None:
-            continue
-        title_and_lead = lower_same_length(doc.title) + "\n" + lower_same_length(doc.text[:lead_end])
-        if _THEFT_FRAMING_RE.search(_ROBBERY_RE.sub(" ", title_and_lead)):
-            return None
-        if in_body:
-            return Span(m.start(), m.end(), doc.text[m.start() : m.end()])
-        return Span(0, 0, doc.title[m.start() : m.end()])
-    return None
+    title, lead = lower_same_length(doc.title), lower_same_length(doc.text[:lead_end])
+    found = _ROBBERY_RE.search(title) or _ROBBERY_RE.search(lead)
+    if found is None or _THEFT_FRAMING_RE.search(_ROBBERY_RE.sub(" ", title + "\n" + lead)):
+        return None
+    if found.string is lead:
+        return Span(found.start(), found.end(), doc.text[found.start() : found.end()])
+    return Span(0, 0, doc.title[found.start() : found.end()])
 
 
 def detect_language(words: list[str]) -> tuple[Language, float]:

@@ -8,6 +8,7 @@ bold-titled list items, and run-in headlines that open a paragraph (``<p><strong
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
@@ -78,18 +79,17 @@ def _row_head(u: Unit, index: int, src: str) -> _Head | None:
     return _Head(index, _ITEM_LEVEL, HeadingKind.BOLD, title, _source_end(src, u, title), body_text=body)
 
 
-def _head_of(u: Unit, index: int, src: str, *, warning: bool = False) -> _Head | None:
-    """Unit ``u`` as the heading of an incident, or, with ``warning``, as a warning headline ("Pas på …",
-    "Gode råd …") in a heading of its own, which is an incident only when it heads one (see
-    :func:`_own_stories`)."""
-    head = _heading(u, index, src)
-    if head is None or (warning and head.kind is HeadingKind.RUN_IN):
+def _head_of(u: Unit, index: int, src: str) -> _Head | None:
+    """Unit ``u`` as the heading of an incident, or None."""
+    return _accepted(_heading(u, index, src), cues.can_be_incident_title)
+
+
+def _accepted(head: _Head | None, accept: Callable[[str, str], bool]) -> _Head | None:
+    """``head`` with its title cleaned, when ``accept`` (raw title, clean title) takes it."""
+    if head is None:
         return None
     title = cues.clean_title(head.title)
-    accept = cues.may_head_own_story if warning else cues.can_be_incident_title
-    if len(title) > 150 or not accept(head.title, title):
-        return None
-    return replace(head, title=title)
+    return replace(head, title=title) if len(title) <= 150 and accept(head.title, title) else None
 
 
 def _heading(u: Unit, index: int, src: str) -> _Head | None:
@@ -266,28 +266,36 @@ def _headless(units: list[Unit], title_text: str, text: str) -> tuple[str, tuple
     return preamble, (0, units[body_idx[0]].start), segments
 
 
-def _candidates(units: list[Unit], src: str) -> list[_Head]:
-    heads = [h for i, u in enumerate(units) if (h := _head_of(u, i, src)) is not None]
+def _candidates(units: list[Unit], src: str) -> tuple[list[_Head], list[_Head]]:
+    """The headings that may start an incident, and the warning headlines ("Pas på …", "Gode råd …") that start
+    one only when they head a story of their own (see :func:`_own_stories`)."""
+    heads: list[_Head] = []
+    warnings: list[_Head] = []
+    for i, u in enumerate(units):
+        head = _heading(u, i, src)
+        if (incident := _accepted(head, cues.can_be_incident_title)) is not None:
+            heads.append(incident)
+        elif head is not None and head.kind is not HeadingKind.RUN_IN:
+            warnings.extend(w for w in [_accepted(head, cues.may_head_own_story)] if w is not None)
     if sum(h.level == _RUN_IN_LEVEL for h in heads) < 2:
         # One "Town: …" paragraph proves nothing (quotes and labels look alike); two or more make a pattern.
         heads = [h for h in heads if h.level != _RUN_IN_LEVEL]
-    return heads
+    return heads, warnings
 
 
-def _own_stories(units: list[Unit], heads: list[_Head], src: str) -> list[_Head]:
+def _own_stories(units: list[Unit], heads: list[_Head], warnings: list[_Head]) -> list[_Head]:
     """``heads`` with the warning headlines at the incident level whose body tells a crime (see
     :func:`cues.tells_incident`); one over advice stays a sub-heading of the incident above it."""
-    if not heads:
+    if not heads or not warnings:
         return heads
     level = heads[0].level
     taken = {h.unit for h in heads}
     own: list[_Head] = []
-    for i, u in enumerate(units):
-        w = _head_of(u, i, src, warning=True) if i not in taken and (u.tag in HEADINGS or u.bold_first) else None
-        if w is None or w.level != level:
+    for w in warnings:
+        if w.level != level:
             continue
         body: list[str] = []
-        for k in range(i + 1, len(units)):
+        for k in range(w.unit + 1, len(units)):
             v = units[k]
             if v.end < 0 or v.boiler or v.preamble or v.advice:
                 continue
@@ -306,7 +314,8 @@ def segment_html(text: str) -> tuple[str, tuple[int, int], list[Segment]]:
     tok.feed(text)
     tok.close()
     units = _explode_lists(tok.units, text)
-    heads = _own_stories(units, _choose(units, _candidates(units, text)), text)
+    candidates, warnings = _candidates(units, text)
+    heads = _own_stories(units, _choose(units, candidates), warnings)
     title_text = " ".join(tok.title_parts)
     if not heads:
         return _headless(units, title_text, text)
