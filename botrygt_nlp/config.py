@@ -54,6 +54,17 @@ class Settings(BaseSettings):
     api_cors_origins: str | None = None  # comma-separated origins; empty = CORS off
     api_session_secret: str | None = None
     api_secure_cookies: bool | None = None
+    # Slow clients, big bodies and load (defaults and meaning in botrygt_nlp/api/options.py).
+    api_header_timeout_s: float | None = None
+    api_body_timeout_s: float | None = None
+    api_body_min_rate: int | None = None
+    api_keep_alive_s: float | None = None
+    api_discard_body_bytes: int | None = None
+    api_max_connections: int | None = None
+    api_max_requests: int | None = None
+    api_analysis_workers: int | None = None
+    api_analysis_queue: int | None = None
+    api_analysis_defer_s: float | None = None
 
     @property
     def model_dir(self) -> Path:

@@ -14,7 +14,8 @@ BotrygtError                    base; ``retryable`` says whether trying again ma
 │   ├── BlockedURLError         refused by the SSRF guard or robots.txt (permanent)
 │   ├── TransientFetchError     timeouts, 429, 5xx, connection resets (retryable)
 │   └── PermanentFetchError     4xx other than 429, bad scheme, too large (permanent)
-└── StorageError                database problems (retryable)
+└── StorageError                database problems (retryable): never the caller's or a feed's fault
+    └── StorageFullError        the disk (or quota) holding the database is full
 """
 
 from __future__ import annotations
@@ -91,3 +92,7 @@ class PermanentFetchError(FetchError):
 class StorageError(BotrygtError):
     code = "storage_error"
     retryable = True
+
+
+class StorageFullError(StorageError):
+    code = "storage_full"

@@ -12,8 +12,6 @@ for ``since``/``until``.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from collections import defaultdict
@@ -23,6 +21,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Protocol
 
+from botrygt_nlp import csvout
 from botrygt_nlp.monitor.dates import COPENHAGEN
 from botrygt_nlp.storage.types import TrendFact
 
@@ -198,13 +197,8 @@ def rows_to_json(rows: Sequence[TrendRow]) -> str:
 
 
 def rows_to_csv(rows: Sequence[TrendRow]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(FIELDS)
-    for r in rows:
-        d = r.to_json()
-        w.writerow(["" if d[k] is None else d[k] for k in FIELDS])
-    return buf.getvalue()
+    """Group names are outlet names from feeds: written through the project's one (formula-safe) CSV writer."""
+    return csvout.rows_to_csv(FIELDS, ([d[k] for k in FIELDS] for d in (r.to_json() for r in rows)))
 
 
 def rows_to_table(rows: Sequence[TrendRow]) -> str:

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
 from botrygt_nlp import __version__
+from botrygt_nlp.api.analysis_pool import ReadsFirstMiddleware
 from botrygt_nlp.api.limits import BodyLimitMiddleware, RateLimiter
 from botrygt_nlp.api.methods import HeadMiddleware
 from botrygt_nlp.api.metrics import MetricsMiddleware
@@ -16,7 +17,7 @@ from botrygt_nlp.api.openapi import install as install_openapi
 from botrygt_nlp.api.options import ApiOptions
 from botrygt_nlp.api.ports import AnalyzerPort
 from botrygt_nlp.api.problems import install_handlers
-from botrygt_nlp.api.routes import assess, feedback, monitor, ops, reports
+from botrygt_nlp.api.routes import assess, feedback, monitor, ops, reports, validation
 from botrygt_nlp.api.services import Services
 from botrygt_nlp.config import Settings, get_settings
 from botrygt_nlp.storage import Store
@@ -95,7 +96,7 @@ def create_app(
     app.state.services = services
     _install_offline_docs(app)
 
-    for module in (assess, reports, monitor, feedback):
+    for module in (assess, reports, monitor, feedback, validation):
         app.include_router(module.router)
     app.include_router(reports.templates_router)
     app.include_router(ops.router)
@@ -122,7 +123,11 @@ def create_app(
         upload_limit=options.max_upload_bytes,
         upload_prefixes=UPLOAD_PREFIXES,
         html_renderer=html_renderer,
+        body_timeout_s=options.body_timeout_s,
+        body_min_rate=options.body_min_rate,
+        discard_limit=options.discard_limit,
     )
+    app.add_middleware(ReadsFirstMiddleware, gate=services.analysis.gate)  # reads in progress, for the pool
     app.add_middleware(MetricsMiddleware, metrics=services.metrics)
     app.add_middleware(HeadMiddleware)  # outermost: everything inside sees a GET
     return app

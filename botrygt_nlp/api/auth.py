@@ -1,7 +1,8 @@
 """API-key authentication and per-caller rate limiting, as FastAPI dependencies.
 
 Keys arrive as ``Authorization: Bearer <key>`` or ``X-API-Key: <key>``; the store keeps only their hash.
-Every unsafe method needs a key; safe methods need one only when ``require_key_for_reads`` is set.
+Every unsafe method needs a key; safe methods need one only when ``require_key_for_reads`` is set. Wrong keys
+count against the caller's address (api/lockout.py): after a burst, keys from it get 429 until the lockout ends.
 """
 
 from __future__ import annotations
@@ -57,8 +58,12 @@ async def _identify(request: Request, services: Services, raw: str | None, requi
     address = request.client.host if request.client else "unknown"
     name: str | None = None
     if raw is not None:
+        locked_s = services.auth_failures.retry_after(address)
+        if locked_s:
+            raise locked_out(locked_s)
         name = await run_in_threadpool(services.verify_key, raw)
         if name is None:
+            services.auth_failures.failed(address)
             # A wrong key is always an error, even where none is required: it is a misconfigured client.
             raise ProblemError(
                 401,
@@ -83,6 +88,16 @@ async def _identify(request: Request, services: Services, raw: str | None, requi
             headers={"Retry-After": str(decision.retry_after_s)},
         )
     return caller
+
+
+def locked_out(retry_after_s: int) -> ProblemError:
+    """The 429 for an address locked out after too many wrong keys (the key itself is not checked)."""
+    return ProblemError(
+        429,
+        "rate_limited",
+        "Too many wrong API keys from this address; try again after the Retry-After delay.",
+        headers={"Retry-After": str(retry_after_s)},
+    )
 
 
 async def writer(

@@ -7,10 +7,12 @@ title in English and Danish. Routes never build error responses themselves: they
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -18,6 +20,7 @@ from starlette.responses import JSONResponse, Response
 
 from botrygt_nlp import errors
 from botrygt_nlp.api.methods import allowed_methods
+from botrygt_nlp.storage.failures import driver_reason, storage_failure
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +91,7 @@ _TABLE: dict[str, tuple[int, str, str]] = {
     "feed_exists": (409, "Feed already added", "Kilden er allerede tilføjet"),
     "unknown_feed": (404, "No such feed", "Kilden findes ikke"),
     "storage_error": (503, "Storage unavailable", "Databasen er ikke tilgængelig"),
+    "storage_full": (503, "Storage full", "Lageret er fuldt"),
     "validation_error": (422, "Invalid request", "Ugyldig forespørgsel"),
     "unauthorized": (401, "API key required", "API-nøgle mangler eller er ugyldig"),
     "forbidden": (403, "Forbidden", "Adgang nægtet"),
@@ -97,6 +101,8 @@ _TABLE: dict[str, tuple[int, str, str]] = {
     "conflict": (409, "Conflict", "Konflikt"),
     "unsupported_media_type": (415, "Unsupported media type", "Filtypen understøttes ikke"),
     "rate_limited": (429, "Too many requests", "For mange forespørgsler"),
+    "busy": (503, "Server busy", "Serveren har travlt"),
+    "request_timeout": (408, "Request not received in time", "Forespørgslen kom ikke frem i tide"),
     "not_available": (501, "Not available in this installation", "Ikke tilgængelig i denne installation"),
     "internal_error": (500, "Internal error", "Intern fejl"),
 }
@@ -130,12 +136,30 @@ def _make(
 
 _RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
 
+# What a client is told when the storage fails: words, never the driver's message (SQL, paths, parameters).
+_STORAGE_DETAIL = {
+    "storage_full": "The storage is full, so nothing could be read or saved. An operator must free disk space.",
+    "storage_error": "The database is unavailable at the moment. Try again later.",
+}
+
+
+def _storage_problem(exc: BaseException) -> Problem | None:
+    failure = storage_failure(exc)
+    if failure is None:
+        return None
+    code = failure.code if failure.code in _STORAGE_DETAIL else "storage_error"
+    log.error("storage failure (%s): %s", code, driver_reason(exc))
+    return _make(code, _STORAGE_DETAIL[code], status=503, retryable=True, headers={"Retry-After": "30"})
+
 
 def problem_for(exc: BaseException) -> Problem:
     """Translate any exception into a :class:`Problem`; unknown exceptions become a bland 500."""
     if isinstance(exc, ProblemError):
         retryable = exc.status in _RETRYABLE_STATUSES  # a 429 or 503 raised by the edge is worth retrying
         return _make(exc.code, exc.detail, status=exc.status, retryable=retryable, extra=exc.extra, headers=exc.headers)
+    storage = _storage_problem(exc)  # a StorageError, or a raw driver/disk error from a read
+    if storage is not None:
+        return storage
     if isinstance(exc, errors.BotrygtError):
         extra: dict[str, Any] = {}
         if isinstance(exc, errors.NotDanishError):
@@ -193,6 +217,11 @@ def install_handlers(app: FastAPI, html_renderer: HtmlRenderer | None = None) ->
         errors.BotrygtError,
         RequestValidationError,
         StarletteHTTPException,
+        # Raw driver and OS errors from reads: answered here (a 503 in words when the storage failed), not
+        # left to the catch-all, which answers and then re-raises into the server's traceback log.
+        sa.exc.SQLAlchemyError,
+        sqlite3.Error,
+        OSError,
         Exception,
     ):
         app.add_exception_handler(exc_type, handle)

@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 
 from fastapi import Request
 
+from botrygt_nlp.api.analysis_pool import AnalysisPool, ReadsFirst
 from botrygt_nlp.api.limits import RateLimiter
+from botrygt_nlp.api.lockout import AuthFailures
 from botrygt_nlp.api.metrics import Metrics, Sample
 from botrygt_nlp.api.options import ApiOptions
 from botrygt_nlp.api.ports import AnalyzerPort
@@ -32,11 +34,18 @@ class Services:
         store: Store | None,
         limiter: RateLimiter | None = None,
         fetcher_factory: Callable[[], Fetcher] | None = None,
+        auth_failures: AuthFailures | None = None,
     ) -> None:
         self.settings = settings
         self.options = options
         self.metrics = Metrics()
         self.limiter = limiter or RateLimiter(options.rate_limit_per_minute, options.rate_limit_burst)
+        # Texts are assessed here, never on the event loop nor in the pool the database reads use.
+        self.analysis = AnalysisPool(
+            options.analysis_workers, options.analysis_queue, ReadsFirst(options.analysis_defer_s)
+        )
+        # Wrong API keys per client address (API header and web login): a burst locks the address out.
+        self.auth_failures = auth_failures or AuthFailures()
         self._analyzer = analyzer
         self._store = store
         self._fetcher_factory = fetcher_factory

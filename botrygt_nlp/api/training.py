@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from botrygt_nlp.classify.corpus import CorpusError, parse_unit
 from botrygt_nlp.domain import Assessment, CrimeType, Register
 from botrygt_nlp.storage import FeedbackRecord, Store
+from botrygt_nlp.storage.validation import StoredLabel
 
 
 class _Assessor(Protocol):
@@ -81,11 +82,36 @@ def unit_from_feedback(
     }
 
 
+VALIDATION_WHO = "validation:"  # who-prefix of the corrections a validation label stands for
+
+
+def validation_records(labels: Iterable[StoredLabel]) -> list[FeedbackRecord]:
+    """Validation labels (`botrygt validate import`, the Kontrol page) as corrections of their articles, so
+    they can be exported as training data beside feedback. They stay apart in the store: only they are a
+    random sample, so only they measure the model."""
+    out: list[FeedbackRecord] = []
+    for lab in labels:
+        who = VALIDATION_WHO + (lab.annotator or "anonymous")
+        out.append(FeedbackRecord(0, lab.article_id, None, "relevant", lab.relevant, who, lab.at))
+        out.append(FeedbackRecord(0, lab.article_id, None, "constructive", lab.constructive, who, lab.at))
+        if lab.crime_type is not None:
+            out.append(FeedbackRecord(0, lab.article_id, None, "crime_type", lab.crime_type.value, who, lab.at))
+    return out
+
+
 def export_feedback(
-    store: Store, analyzer: _Assessor, report: ExportReport, records: Iterable[FeedbackRecord] | None = None
+    store: Store,
+    analyzer: _Assessor,
+    report: ExportReport,
+    records: Iterable[FeedbackRecord] | None = None,
+    *,
+    include_validation: bool = False,
 ) -> Iterator[dict[str, Any]]:
     groups: dict[tuple[str, int | str], list[FeedbackRecord]] = defaultdict(list)
-    for r in records if records is not None else store.list_feedback(limit=1_000_000):
+    chosen = list(records if records is not None else store.list_feedback(limit=1_000_000))
+    if include_validation:
+        chosen += validation_records(store.latest_labels())
+    for r in chosen:
         groups[_target(r)].append(r)
     for (kind, key), recs in groups.items():
         if kind == "article":
@@ -100,6 +126,9 @@ def export_feedback(
             report.skipped["empty_text"] += 1
             continue
         unit = unit_from_feedback(recs, text, title, register, analyzer.assess(text, title=title or None))
+        if all((r.who or "").startswith(VALIDATION_WHO) for r in recs):
+            unit["id"] = f"val-{int(key):05d}"
+            unit["tags"] = ["source:validation", *unit["tags"][1:]]
         if any(t.startswith("feedback:needs") for t in unit["tags"]):
             report.skipped["needs_review"] += 1
             continue

@@ -32,7 +32,10 @@ class LinearModel:
         return bool(self.coef.shape[0] == 1)
 
     def _indices(self, features: Iterable[str]) -> list[int]:
-        return list({i for i in map(self.vocab.get, features) if i is not None})
+        # Sorted: a float32 sum depends on its order, and feature order follows string-set order, which differs
+        # per process (hash randomisation). Unsorted, `score --workers 2` could differ from one worker in a last
+        # digit (a score of 0.98305 printed as 0.983 in one process and 0.9831 in another).
+        return sorted({i for i in map(self.vocab.get, features) if i is not None})
 
     def indices(self, features: Iterable[str]) -> list[int]:
         """Column indices of the known features; reusable across models that share this vocabulary."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from botrygt_nlp.cli import api_cmds, demo_cmds, monitor_cmds, report_cmds, score_cmds
+from botrygt_nlp.cli import api_cmds, db_cmds, demo_cmds, monitor_cmds, report_cmds, score_cmds, validate_cmds
 
 app = typer.Typer(
     name="botrygt",
@@ -18,6 +18,8 @@ score_cmds.register(app)
 report_cmds.register(app)
 monitor_cmds.register(app)
 api_cmds.register(app)
+db_cmds.register(app)
+validate_cmds.register(app)
 demo_cmds.register(app)
 
 

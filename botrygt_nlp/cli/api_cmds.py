@@ -35,15 +35,14 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
 ) -> None:
     """Serve the HTTP API (/v1, docs at /docs) and the web pages on the embedded defaults."""
-    import uvicorn
-
-    from botrygt_nlp.api import create_app
+    from botrygt_nlp.api import create_app, server
 
     app = create_app(get_settings())
-    # Load the model now, not inside the first request (short texts are assessed on the event loop).
+    # Load the model now, not inside the first request.
     _ = app.state.services.analyzer
     typer.echo(f"botrygt-nlp serving on http://{host}:{port}/ (API docs: /docs)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False, server_header=False)
+    # uvicorn with header/body timeouts, a connection cap and quiet accept errors (api/server.py).
+    server.run(app, host=host, port=port, options=app.state.services.options)
 
 
 keys_app = typer.Typer(help="API keys: needed for every write endpoint and the Kilder page.", no_args_is_help=True)
@@ -86,6 +85,10 @@ feedback_app = typer.Typer(help="Corrections people sent through POST /v1/feedba
 @feedback_app.command("export")
 def feedback_export(
     out: Annotated[Path | None, typer.Option("--output", "-o", help="JSONL file (default: stdout)")] = None,
+    include_validation: Annotated[
+        bool,
+        typer.Option("--include-validation", help="Also the validation labels (`botrygt validate import`, Kontrol)"),
+    ] = False,
 ) -> None:
     """Write feedback as corpus units (models/corpus JSONL shape) for the next training round."""
     from botrygt_nlp import get_analyzer
@@ -94,7 +97,7 @@ def feedback_export(
     report = ExportReport()
     stream = out.open("w", encoding="utf-8") if out else sys.stdout
     try:
-        for unit in export_feedback(_store(), get_analyzer(), report):
+        for unit in export_feedback(_store(), get_analyzer(), report, include_validation=include_validation):
             stream.write(json.dumps(unit, ensure_ascii=False) + "\n")
     except BotrygtError as exc:
         raise _fail(exc) from exc

@@ -18,8 +18,12 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
+from botrygt_nlp.cli.scale import EngineOption, QuietOption, SchedulerOption, WorkersOption
 from botrygt_nlp.config import Settings, get_settings
 from botrygt_nlp.errors import BotrygtError, InputError
+from botrygt_nlp.parallel import INTERRUPTED_EXIT, Engine
+
+DEFAULT_POLL_THREADS = 16  # = botrygt_nlp.monitor.poll.DEFAULT_THREADS (not imported: the CLI starts fast)
 
 feeds_app = typer.Typer(help="Manage the press feeds the monitor polls.", no_args_is_help=True)
 monitor_app = typer.Typer(help="Poll feeds: fetch, extract, assess and store new articles.", no_args_is_help=True)
@@ -36,6 +40,13 @@ def _errors() -> Iterator[None]:
         yield
     except BotrygtError as exc:
         _fail(exc)
+    except Exception as exc:  # a raw driver error from a read: the storage failing, said in words
+        from botrygt_nlp.storage.failures import storage_failure
+
+        failure = storage_failure(exc)
+        if failure is None:
+            raise
+        _fail(failure)
 
 
 def _open_store(settings: Settings | None = None) -> Any:
@@ -211,6 +222,12 @@ def print_report(report: Any) -> None:
         f"polled {len(report.feeds)} feeds: {report.new_articles} new articles, "
         f"{report.failed} failed, {report.paused} paused"
     )
+    if report.storage_error is not None:
+        typer.echo(
+            f"error: the poll stopped because the storage failed: {report.storage_error.message}. "
+            "No feed was marked as failing; poll again once the storage works.",
+            err=True,
+        )
 
 
 @contextmanager
@@ -236,8 +253,11 @@ def _stop_on_signals() -> Iterator[threading.Event]:
 def monitor_poll(
     once: Annotated[bool, typer.Option("--once", help="Poll every due feed once, then exit.")] = True,
     threads: Annotated[
-        int, typer.Option("--threads", min=1, max=32, help="Feeds polled in parallel (one request per host).")
-    ] = 1,
+        int,
+        typer.Option(
+            "--threads", min=1, max=32, help="Feeds of different hosts polled in parallel (one request per host)."
+        ),
+    ] = DEFAULT_POLL_THREADS,
 ) -> None:
     """Poll every due feed once."""
     settings = get_settings()
@@ -248,14 +268,19 @@ def monitor_poll(
         finally:
             poller.fetcher.close()
     print_report(report)
+    if report.storage_error is not None:
+        raise typer.Exit(1)
 
 
 @monitor_app.command("run")
 def monitor_run(
     interval: Annotated[float, typer.Option("--interval", help="Seconds between passes.", min=1)] = 60.0,
     threads: Annotated[
-        int, typer.Option("--threads", min=1, max=32, help="Feeds polled in parallel (one request per host).")
-    ] = 1,
+        int,
+        typer.Option(
+            "--threads", min=1, max=32, help="Feeds of different hosts polled in parallel (one request per host)."
+        ),
+    ] = DEFAULT_POLL_THREADS,
 ) -> None:
     """Keep polling due feeds until SIGINT/SIGTERM (the current feed is finished cleanly)."""
     settings = get_settings()
@@ -266,7 +291,7 @@ def monitor_run(
                 interval_s=interval,
                 stop=stop,
                 on_pass=print_report,
-                on_error=lambda exc: typer.echo(f"database unavailable, retrying: {exc.message}", err=True),
+                on_error=lambda exc: typer.echo(f"storage failed, retrying next pass: {exc.message}", err=True),
                 threads=threads,
             )
         finally:
@@ -275,22 +300,35 @@ def monitor_run(
 
 
 # ---------------------------------------------------------------------- rescore / trends / import / export
-def rescore_cmd() -> None:
-    """Re-assess stored articles with the current model; earlier model versions' assessments are kept."""
-    from botrygt_nlp import get_analyzer
+def rescore_cmd(
+    workers: WorkersOption = None,
+    quiet: QuietOption = False,
+    engine: EngineOption = Engine.LOCAL,
+    scheduler: SchedulerOption = None,
+) -> None:
+    """Re-assess stored articles with the current model; earlier model versions' assessments are kept.
+
+    The assessing runs on --workers processes (or a Dask cluster); reading and writing the store stay in this
+    process. Ctrl-C stops after the articles in hand (exit status 130); run it again to continue."""
+    from botrygt_nlp.cli.scale import analyzer_mapper
     from botrygt_nlp.storage.rescore import rescore
 
-    with _errors(), _open_store() as store:
-        analyzer = get_analyzer()
+    with _errors(), _open_store() as store, analyzer_mapper(workers, quiet, engine, scheduler) as run:
         report = rescore(
             store,
-            analyzer,
-            analyzer.model_version,
-            on_progress=lambda r: typer.echo(f"… {r.assessed} assessed", err=True),
+            None,
+            run.model_version,
+            mapper=run.map,
+            on_progress=None
+            if quiet or run.progress.enabled
+            else lambda r: typer.echo(f"… {r.assessed} assessed", err=True),
         )
     for e in report.errors:
         typer.echo(f"article {e.line}: {e.error}", err=True)
     typer.echo(f"assessed {report.assessed} articles with {report.model_version}; {len(report.errors)} errors")
+    if run.interrupted:
+        typer.echo("interrupted: run `botrygt rescore` again to assess the rest", err=True)
+        raise typer.Exit(INTERRUPTED_EXIT)
 
 
 def trends_cmd(
@@ -300,9 +338,25 @@ def trends_cmd(
     until: Annotated[str | None, typer.Option("--until", help="YYYY-MM-DD (exclusive)")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
     model_version: Annotated[str | None, typer.Option("--model-version")] = None,
+    corrected: Annotated[
+        bool,
+        typer.Option(
+            "--corrected",
+            help="Add the share corrected for the model's errors (needs labels: `botrygt validate`)",
+        ),
+    ] = False,
+    error_rates: Annotated[
+        str,
+        typer.Option("--error-rates", help="pooled | outlet (an outlet's own labels where enough; with --by outlet)"),
+    ] = "pooled",
 ) -> None:
-    """Share of constructive coverage per group and period, with 95% Wilson intervals."""
+    """Share of constructive coverage per group and period, with 95% Wilson intervals (and, with
+    --corrected, the share corrected for the model's errors with an interval that includes the correction)."""
     from botrygt_nlp import trends
+
+    if corrected:
+        _corrected_trends(by, period, since, until, fmt, model_version, error_rates)
+        return
 
     if fmt not in ("table", "csv", "json"):
         _fail(InputError(f"--format must be table, csv or json, not {fmt!r}"))
@@ -318,28 +372,67 @@ def trends_cmd(
     typer.echo(out.rstrip("\n"))
 
 
+def _corrected_trends(
+    by: str, period: str, since: str | None, until: str | None, fmt: str, model_version: str | None, scope: str
+) -> None:
+    from botrygt_nlp import trends, validation
+
+    if fmt not in ("table", "csv", "json"):
+        _fail(InputError(f"--format must be table, csv or json, not {fmt!r}"))
+    try:
+        group, per, rates = trends.GroupBy(by), trends.Period(period), validation.ErrorRateScope(scope)
+    except ValueError as exc:
+        _fail(InputError(str(exc)))
+    with _errors(), _open_store() as store:
+        rows = validation.corrected_trends(
+            store, group, per, _when(since, "since"), _when(until, "until"), model_version, error_rates=rates
+        )
+    out = {
+        "json": validation.corrected_rows_to_json,
+        "csv": validation.corrected_rows_to_csv,
+        "table": validation.corrected_rows_to_table,
+    }[fmt](rows)
+    typer.echo(out.rstrip("\n"))
+
+
 def import_cmd(
     path: Annotated[
         Path,
         typer.Argument(
-            help="JSONL archive: id, url, outlet, published, title, text[, municipality]",
+            help="JSONL (or CSV) archive: id, url, outlet, published, title, text[, municipality]",
             exists=True,
             dir_okay=False,
         ),
     ],
+    workers: WorkersOption = None,
+    quiet: QuietOption = False,
 ) -> None:
-    """Import a researcher's archive; each article is assessed. Bad lines are reported by number."""
-    from botrygt_nlp import get_analyzer
-    from botrygt_nlp.storage.archive import import_jsonl, read_lines
+    """Import a researcher's archive (JSONL, or CSV as `botrygt export` writes it); each article is assessed.
 
-    with _errors(), _open_store() as store:
-        report = import_jsonl(read_lines(path), store, get_analyzer())
+    Bad lines are reported by number and the rest imported; the exit status is 1 when any line was refused
+    (2 when the whole file was: a binary file, a .docx)."""
+    from botrygt_nlp.cli.scale import analyzer_mapper, count_lines
+    from botrygt_nlp.storage.archive import archive_format, import_file
+
+    with _errors():
+        archive_format(path)  # a binary file is refused before the database is opened
+    total = count_lines(path) if not quiet else None
+    with _errors(), _open_store() as store, analyzer_mapper(workers, quiet, Engine.LOCAL, None, total=total) as run:
+        report = import_file(path, store, None, mapper=run.map)
     for e in report.errors:
         typer.echo(f"{path}:{e.line}: {e.error}", err=True)
     typer.echo(
         f"read {report.read} lines: {report.imported} imported, {report.duplicates} duplicates, "
-        f"{len(report.errors)} errors"
+        f"{len(report.errors)} refused"
     )
+    if run.interrupted:
+        typer.echo(
+            f"interrupted after {report.read} lines: import again to continue (known lines are skipped)", err=True
+        )
+        raise typer.Exit(INTERRUPTED_EXIT)
+    if report.errors:
+        typer.echo(f"error: {len(report.errors)} lines of {path} were refused (listed above)", err=True)
+        raise typer.Exit(1)
 
 
 def export_cmd(

@@ -6,11 +6,13 @@ import json
 import sys
 from collections.abc import Iterator
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from botrygt_nlp.batch import ScoreJob, Shape, score_job
 from botrygt_nlp.classify.corpus import Split, Unit
 from botrygt_nlp.config import PROJECT_ROOT, get_settings
 from botrygt_nlp.domain import Assessment
@@ -23,7 +25,16 @@ from botrygt_nlp.inputs import (
     read_limited,
     read_text_file,
 )
-from botrygt_nlp.scoring import ScoreOutcome, score_records
+from botrygt_nlp.parallel import (
+    INTERRUPTED_EXIT,
+    AnalyzerPool,
+    Engine,
+    Progress,
+    progress_wanted,
+    stop_on_interrupt,
+    usable_cores,
+)
+from botrygt_nlp.scoring import ScoreOutcome
 
 
 class OutputFormat(StrEnum):
@@ -77,6 +88,11 @@ def _records(path: str, fmt: OutputFormat, encoding: str | None) -> Iterator[Inp
         return
     if not p.exists():
         raise _fail(f"{path}: no such file or directory")
+    if p.suffix.lower() == ".parquet":
+        from botrygt_nlp.parts import iter_parquet
+
+        yield from iter_parquet(p)
+        return
     if p.suffix.lower() == ".jsonl":
         size = p.stat().st_size
         if size > settings.max_file_bytes * 20:
@@ -146,45 +162,129 @@ def _marked(text: str, a: Assessment) -> str:
 
 def score(
     path: Annotated[
-        str, typer.Argument(help="A text file, a folder of *.txt/*.md, a .jsonl file, or - for stdin.")
+        str,
+        typer.Argument(
+            help="A text file, a folder of *.txt/*.md, a .jsonl or .parquet file, or - for stdin "
+            "(with --engine dask: a folder of *.jsonl/*.parquet parts)."
+        ),
     ] = "-",
     format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="text (for people), json or jsonl.")
     ] = OutputFormat.TEXT,
     encoding: Annotated[str | None, typer.Option(help="Decode input with this encoding instead of UTF-8.")] = None,
     model: Annotated[Path | None, typer.Option(help="Model folder (default: the shipped model).")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", "-w", min=1, help="Worker processes (default: every usable core; 1: no pool)."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    engine: Annotated[
+        Engine, typer.Option(help="local (this machine's cores) or dask (a cluster; needs the [dask] extra).")
+    ] = Engine.LOCAL,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Dask scheduler address, tcp://HOST:PORT (default: a local cluster of --workers)."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Folder for the Parquet result parts (--engine dask).")
+    ] = None,
 ) -> None:
-    """Score Danish texts for constructiveness, with the evidence behind each verdict."""
+    """Score Danish texts for constructiveness, with the evidence behind each verdict.
+
+    Output is the same byte for byte whatever --workers is; Ctrl-C stops after the texts in hand, with every
+    line written whole (exit status 130)."""
+    if engine is Engine.DASK:
+        _score_dask(path, output, scheduler, workers, model, encoding, quiet)
+        return
+    if output is not None or scheduler is not None:
+        raise _fail("--output and --scheduler belong to --engine dask.")
     from botrygt_nlp.analysis import load_analyzer
 
+    shape = Shape(format.value)
+    render = render_text if format is OutputFormat.TEXT else None
+    errors = 0
+    collected: list[dict[str, object]] = []
+    progress = Progress(None, enabled=False)
     try:
-        analyzer = load_analyzer(model)
-        outcomes = score_records(analyzer, _records(path, format, encoding))
-        errors = 0
-        collected: list[dict[str, object]] = []
-        for outcome in outcomes:
-            errors += outcome.error is not None
-            if format is OutputFormat.JSONL:
-                sys.stdout.write(json.dumps(outcome.to_json(), ensure_ascii=False) + "\n")
-                sys.stdout.flush()
-            elif format is OutputFormat.JSON:
-                collected.append(outcome.to_json())
-            else:
-                sys.stdout.write(render_text(outcome) + "\n")
-                if outcome.error is not None:
-                    typer.secho(
-                        f"botrygt: {outcome.record.id}: {outcome.error.message}",
-                        err=True,
-                        fg=typer.colors.RED,
-                    )
+        records = _records(path, format, encoding)
+        count = workers or usable_cores()
+        shown = progress_wanted(quiet)
+        progress = Progress(_total(path) if shown else None, enabled=shown)
+        redraw = progress.enabled and sys.stdout.isatty()
+        with stop_on_interrupt() as stop, AnalyzerPool(count, partial(load_analyzer, model), stop=stop) as pool:
+            for done in pool.map(score_job, (ScoreJob(r, shape, render) for r in records)):
+                errors += done.failed
+                if redraw:
+                    progress.clear()
+                if shape is Shape.JSON:
+                    collected.append(done.payload or {})
+                else:
+                    sys.stdout.write(done.out)
+                    if shape is Shape.JSONL:
+                        sys.stdout.flush()
+                    if done.error is not None:
+                        typer.secho(done.error, err=True, fg=typer.colors.RED)
+                progress.advance()
+        progress.clear()
+        if stop.is_set():
+            sys.stdout.flush()
+            what = "nothing was written (JSON is one document)" if shape is Shape.JSON else "every line is whole"
+            typer.echo(f"botrygt: interrupted after {progress.done:,} texts; {what}.", err=True)
+            raise typer.Exit(INTERRUPTED_EXIT)
         if format is OutputFormat.JSON:
             payload: object = (
                 collected[0] if len(collected) == 1 and (path == "-" or Path(path).is_file()) else collected
             )
             sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     except BotrygtError as exc:
+        progress.clear()
         raise _fail(exc.message) from None
     if errors:
+        raise typer.Exit(1)
+
+
+def _total(path: str) -> int | None:
+    """Records to expect, for the time left: the lines of a JSONL file (counted, not parsed)."""
+    p = Path(path)
+    if path == "-" or p.suffix.lower() != ".jsonl" or not p.is_file():
+        return None
+    n = 0
+    with p.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            n += block.count(b"\n")
+    return n
+
+
+def _score_dask(
+    path: str,
+    output: Path | None,
+    scheduler: str | None,
+    workers: int | None,
+    model: Path | None,
+    encoding: str | None,
+    quiet: bool,
+) -> None:
+    if output is None:
+        raise _fail("--engine dask writes Parquet parts: give --output FOLDER.")
+    try:
+        from botrygt_nlp.dask_engine import score_parts
+    except ImportError as exc:
+        raise _fail(f"--engine dask needs the dask extra (pip install 'botrygt-nlp[dask]'): {exc}") from None
+    try:
+        summary = score_parts(
+            Path(path), output, scheduler=scheduler, workers=workers, model_dir=model, encoding=encoding, quiet=quiet
+        )
+    except BotrygtError as exc:
+        raise _fail(exc.message) from None
+    for failure in summary.failures[:20]:
+        typer.echo(f"botrygt: {failure}", err=True)
+    if len(summary.failures) > 20:
+        typer.echo(f"botrygt: … and {len(summary.failures) - 20} more failures (column error_code)", err=True)
+    typer.echo(
+        f"scored {summary.texts:,} texts in {summary.parts} parts with {summary.model_version}: "
+        f"{summary.scored:,} scored, {len(summary.failures):,} failed; Parquet parts in {output}"
+    )
+    if summary.failures:
         raise typer.Exit(1)
 
 

@@ -28,7 +28,8 @@ class Page:
 class LoopbackSite:
     """``site.put(path, body, content_type)``; ``with site: ... site.url(path)``."""
 
-    def __init__(self, *, etags: bool = True) -> None:
+    def __init__(self, *, etags: bool = True, host: str = "127.0.0.1") -> None:
+        self.host = host  # another loopback address (127.0.0.2, …) is another host to the fetcher
         self.pages: dict[str, Page] = {}
         self.hits: Counter[str] = Counter()
         self.etags = etags
@@ -99,7 +100,7 @@ class LoopbackSite:
             def log_message(self, format: str, *args: Any) -> None:
                 return
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer((self.host, 0), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, name="loopback-site", daemon=True)
         self._thread.start()

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from botrygt_nlp.domain import Assessment
 from botrygt_nlp.errors import StorageError
@@ -40,6 +41,11 @@ from botrygt_nlp.storage import (
     Store,
     worker_id,
 )
+from botrygt_nlp.storage.failures import storage_failure
+
+# Feeds polled in parallel by default: enough for every host of a regional or national feed list to be
+# polled at once (one request in flight per host, whatever the count), few enough to be idle threads.
+DEFAULT_THREADS = 16
 
 
 class FeedFetcher(Protocol):
@@ -117,19 +123,42 @@ class Poller:
         report = PollReport()
         self.store.release_dead_local_leases()
         done: set[int] = set()  # never poll a feed twice in one pass, even with a zero interval
+        halt = threading.Event()  # the storage failed: no worker claims another feed in this pass
+        # With threads, a feed whose host is being polled is left for the thread on that host: threads go to
+        # other hosts instead of queueing on one host's slot (where their leases would run out waiting).
+        hosts = {f.id: _host(f.url) for f in self.store.list_feeds(status=FeedStatus.ACTIVE)} if threads > 1 else {}
+        busy: dict[str, int] = {}
 
         def worker() -> None:
-            while not stop.is_set():
+            try:
+                while not (stop.is_set() or halt.is_set()):
+                    with self._lock:
+                        skip = done | {fid for fid, host in hosts.items() if host in busy}
+                        feed = self.store.claim_due_feed(
+                            self.owner, now=self.clock(), lease_s=self.policy.lease_s, exclude=sorted(skip)
+                        )
+                        if feed is None:
+                            return
+                        done.add(feed.id)
+                        host = hosts.get(feed.id) or _host(feed.url)
+                        busy[host] = busy.get(host, 0) + 1
+                    try:
+                        result = self.poll_feed(feed, report=report, stop=stop)
+                    finally:
+                        with self._lock:
+                            busy[host] -= 1
+                            if not busy[host]:
+                                del busy[host]
+                    with self._lock:
+                        report.feeds.append(result)
+            except Exception as exc:
+                failure = storage_failure(exc)
+                if failure is None:
+                    raise
+                # Every further feed would fail the same way and be blamed for it: stop the pass here.
                 with self._lock:
-                    feed = self.store.claim_due_feed(
-                        self.owner, now=self.clock(), lease_s=self.policy.lease_s, exclude=sorted(done)
-                    )
-                    if feed is None:
-                        return
-                    done.add(feed.id)
-                result = self.poll_feed(feed, report=report, stop=stop)
-                with self._lock:
-                    report.feeds.append(result)
+                    report.storage_error = report.storage_error or failure
+                halt.set()
 
         if threads <= 1:
             worker()
@@ -152,7 +181,7 @@ class Poller:
     ) -> None:
         """Poll due feeds, sleep ``interval_s`` (wakes at once on stop), repeat until stopped.
 
-        A database outage (StorageError, retryable) skips the pass instead of ending the worker.
+        A database outage or a full disk (StorageError, retryable) ends the pass instead of the worker.
         """
         while not stop.is_set():
             try:
@@ -163,17 +192,27 @@ class Poller:
             else:
                 if on_pass is not None:
                     on_pass(report)
+                if report.storage_error is not None and on_error is not None:
+                    on_error(report.storage_error)
             stop.wait(interval_s)
 
     # ------------------------------------------------------------------ one feed
     def poll_feed(
         self, feed: FeedRecord, *, report: PollReport | None = None, stop: threading.Event | None = None
     ) -> FeedPollResult:
-        """Poll one (already claimed) feed. Never raises: problems end up in the result and feed health."""
+        """Poll one (already claimed) feed. Problems end up in the result and feed health, except one that
+        is not the feed's: the storage failing (a full disk, the database gone) raises a StorageError and
+        leaves the feed as it was (no failure counted, no pause; its lease runs out or is released when
+        this process is gone)."""
         report = report or PollReport()
         try:
             return self._poll_feed(feed, report, stop or threading.Event())
-        except Exception as exc:  # a bug or a DB outage must not kill `monitor run`; it shows on the feed
+        except Exception as exc:  # a bug must not kill `monitor run`; it shows on the feed
+            failure = storage_failure(exc)
+            if failure is exc:
+                raise
+            if failure is not None:
+                raise failure from exc
             error = f"internal error: {type(exc).__name__}: {exc}"[:500]
             result = FeedPollResult(feed.id, feed.outlet, None, error=error)
             try:
@@ -182,8 +221,10 @@ class Poller:
                 )
                 self.store.save_poll(feed.id, self.owner, update)
                 result.paused = update.status is FeedStatus.PAUSED
-            except Exception:  # pragma: no cover - database gone: the lease simply expires
-                pass
+            except Exception as mark_exc:  # database gone: the lease simply expires, and the pass says so
+                failure = storage_failure(mark_exc)
+                if failure is not None:
+                    raise failure from mark_exc
             return result
 
     def _young(self, published: datetime | None, now: datetime) -> bool:
@@ -269,6 +310,8 @@ class Poller:
             try:
                 item = self._article(feed, key, report, now)
             except Exception as exc:  # one bad article is an entry in the report, not the end of the feed
+                if storage_failure(exc) is not None:
+                    raise  # a full disk is not this article's fault either
                 result.entry_errors.append(EntryError(feed.id, key.url, f"{type(exc).__name__}: {exc}"[:500]))
                 continue
             if item is None:
@@ -385,6 +428,10 @@ class _Chunk:
     def _count(self, outcome: InsertOutcome) -> None:
         self._result.new_articles += outcome.inserted
         self._result.duplicates += outcome.duplicates
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or url).lower()
 
 
 def _plausible(published: datetime | None, now: datetime) -> datetime | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from botrygt_nlp.errors import StorageError
 from botrygt_nlp.monitor.types import FetchStatus
 
 STAGES = ("fetch_feed", "parse", "dedup", "fetch_page", "extract", "assess", "store")
@@ -37,6 +38,9 @@ class FeedPollResult:
 class PollReport:
     feeds: list[FeedPollResult] = field(default_factory=list)
     stage_s: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
+    # The storage failed (a full disk, the database gone) and the pass stopped there. No feed is blamed for
+    # it; callers must not report the pass as a success.
+    storage_error: StorageError | None = None
 
     @property
     def new_articles(self) -> int:

@@ -1,5 +1,5 @@
-"""What people send us: feedback on assessments, texts they asked us to keep, and API keys (only a
-SHA-256 of each secret is ever stored)."""
+"""What people send us: feedback on assessments, texts they asked us to keep, API keys and the web sessions
+signed in with them (only a SHA-256 of each key secret and session id is ever stored)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,16 @@ import hmac
 import json
 import secrets
 from contextlib import AbstractContextManager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from botrygt_nlp.domain import Assessment
-from botrygt_nlp.errors import InputError
+from botrygt_nlp.errors import InputError, StorageError
 from botrygt_nlp.storage.clean import fit_values
-from botrygt_nlp.storage.tables import api_keys, articles, feedback, submissions
+from botrygt_nlp.storage.tables import api_keys, articles, feedback, submissions, web_sessions
 from botrygt_nlp.storage.types import ApiKeyInfo, FeedbackRecord, SubmissionRecord
 
 SECRET_PREFIX = "btk_"
@@ -183,8 +183,9 @@ class AccessMixin:
             return [_key(r) for r in conn.execute(sa.select(api_keys).order_by(api_keys.c.created_at)).mappings()]
 
     def revoke_api_key(self, key_id: str, *, now: datetime | None = None) -> bool:
+        """Revoke a key and end every web session signed in with it (in one transaction)."""
         with self._tx() as conn:
-            return (
+            revoked = (
                 conn.execute(
                     sa.update(api_keys)
                     .where(api_keys.c.key_id == key_id, api_keys.c.revoked_at.is_(None))
@@ -192,6 +193,59 @@ class AccessMixin:
                 ).rowcount
                 > 0
             )
+            conn.execute(sa.delete(web_sessions).where(web_sessions.c.key_id == key_id))
+            return revoked
+
+    # ------------------------------------------------------------------ web sessions
+    def create_web_session(self, key_id: str, *, lifetime_s: int, now: datetime | None = None) -> str:
+        """A new web session for a key: returns its random id (the cookie's content), stored only hashed.
+
+        The session ends at ``now + lifetime_s`` whatever the cookie says; expired rows are swept here.
+        """
+        if lifetime_s <= 0:
+            raise InputError("session lifetime must be positive")
+        now = now or datetime.now(UTC)
+        token = secrets.token_urlsafe(32)
+        with self._tx() as conn:
+            conn.execute(sa.delete(web_sessions).where(web_sessions.c.expires_at <= now))
+            conn.execute(
+                web_sessions.insert().values(
+                    id_sha256=hash_secret(token),
+                    key_id=key_id,
+                    created_at=now,
+                    expires_at=now + timedelta(seconds=lifetime_s),
+                )
+            )
+        return token
+
+    def web_session_key(self, token: str, *, now: datetime | None = None) -> ApiKeyInfo | None:
+        """The key a live session was signed in with; None once it is logged out, expired or its key revoked."""
+        if not token:
+            return None
+        now = now or datetime.now(UTC)
+        q = (
+            sa.select(api_keys)
+            .join(web_sessions, web_sessions.c.key_id == api_keys.c.key_id)
+            .where(
+                web_sessions.c.id_sha256 == hash_secret(token),
+                web_sessions.c.expires_at > now,
+                api_keys.c.revoked_at.is_(None),
+            )
+        )
+        try:
+            with self._engine.connect() as conn:
+                row = conn.execute(q).mappings().first()
+        except sa.exc.SQLAlchemyError as exc:
+            raise StorageError(f"database error: {exc}") from exc
+        return _key(row) if row is not None else None
+
+    def end_web_session(self, token: str) -> bool:
+        """Log a session out (its id no longer opens anything); False when it was not live."""
+        if not token:
+            return False
+        with self._tx() as conn:
+            gone = conn.execute(sa.delete(web_sessions).where(web_sessions.c.id_sha256 == hash_secret(token)))
+            return gone.rowcount > 0
 
 
 def _key(r: Any) -> ApiKeyInfo:

@@ -1,6 +1,8 @@
 """Bring a researcher's JSONL archive into the store, and export articles with their assessments.
 
-Import lines: ``{"id", "url", "outlet", "published", "title", "text"}`` plus optional ``municipality``.
+Import lines: ``{"id", "url", "outlet", "published", "title", "text"}`` plus optional ``municipality``;
+or a CSV with those columns (``botrygt export --format csv`` writes one), whose formula guards
+(:mod:`botrygt_nlp.csvout`) are taken off again so an export → import round trip is exact.
 Each line is assessed and stored like a polled article (same dedup, same trends); a bad line is reported
 with its number and the rest continue. Researchers' files are messy, so:
 
@@ -21,14 +23,18 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import IO, Any, Protocol
 
+from botrygt_nlp import csvout
+from botrygt_nlp.csvout import CsvWriter
 from botrygt_nlp.domain import Assessment
-from botrygt_nlp.errors import BotrygtError, InputError, MalformedRecordError
+from botrygt_nlp.errors import BinaryInputError, BotrygtError, InputError, MalformedRecordError
 from botrygt_nlp.monitor.dates import COPENHAGEN, is_plausible, parse_date
 from botrygt_nlp.monitor.dedup import looks_like_wire, normalise_title, normalise_url
 from botrygt_nlp.reference import resolve_municipality
+from botrygt_nlp.storage.failures import as_storage_error, is_disk_full
 from botrygt_nlp.storage.types import ArticleRecord, ArticleSource, NewArticle
 
 BATCH = 200
@@ -147,6 +153,11 @@ def _store_batch(store: ArticleSink, batch: list[tuple[int, NewArticle, Assessme
     try:
         outcome = store.insert_articles([(a, s) for _, a, s in batch], dedup_titles=False)
     except Exception as batch_error:  # the sink is a protocol: any failure is worth the line-by-line retry
+        if is_disk_full(batch_error):  # … except a full disk: no line is at fault, and none would go in
+            full = as_storage_error(batch_error)
+            if full is batch_error:
+                raise
+            raise full from batch_error
         failed: list[LineError] = []
         for n, article, assessment in batch:
             try:
@@ -164,14 +175,35 @@ def _store_batch(store: ArticleSink, batch: list[tuple[int, NewArticle, Assessme
     report.duplicates += outcome.duplicates
 
 
-def import_jsonl(
-    lines: Iterable[str],
+# One numbered record to prepare (parse + assess), possibly in a worker process: (line, parse, now).
+PrepareItem = tuple[int, Callable[[datetime], NewArticle], datetime]
+Prepared = tuple[int, NewArticle, Assessment] | LineError
+# ``mapper(prepare_line, items)`` yields prepare_line(analyzer, item) in input order, with its own analyzer
+# (botrygt_nlp.parallel.AnalyzerPool.map does, over worker processes); storing stays in this process.
+Mapper = Callable[[Callable[[Any, PrepareItem], Prepared], Iterable[PrepareItem]], Iterable[Prepared]]
+
+
+def prepare_line(analyzer: Assessor, item: PrepareItem) -> Prepared:
+    """Parse one record and assess it; a line that cannot be either becomes its LineError."""
+    n, parse, now = item
+    try:
+        article = parse(now)
+        return n, article, analyzer.assess(article.text, title=article.title)
+    except BotrygtError as exc:
+        return LineError(n, f"{exc.code}: {exc.message}")
+    except Exception as exc:  # the analyzer on a text it cannot handle: this line only
+        return LineError(n, f"assessment_failed: {type(exc).__name__}: {exc}"[:500])
+
+
+def _import(
+    items: Iterable[tuple[int, Callable[[datetime], NewArticle]]],
     store: ArticleSink,
-    analyzer: Assessor,
-    *,
-    now: datetime | None = None,
-    on_progress: Callable[[ImportReport], None] | None = None,
+    analyzer: Assessor | None,
+    now: datetime | None,
+    on_progress: Callable[[ImportReport], None] | None,
+    mapper: Mapper | None = None,
 ) -> ImportReport:
+    """The import loop over numbered records; each item parses its record into an article when called."""
     now = now or datetime.now(UTC)
     report = ImportReport()
     batch: list[tuple[int, NewArticle, Assessment]] = []
@@ -185,25 +217,101 @@ def import_jsonl(
             if on_progress is not None:
                 on_progress(report)
 
-    for n, line in enumerate(lines, start=1):
-        if n == 1:
-            line = line.lstrip("\ufeff")
-        if not line.strip():
-            continue
+    todo = ((n, parse, now) for n, parse in items)
+    if mapper is not None:
+        prepared = mapper(prepare_line, todo)
+    elif analyzer is not None:
+        prepared = (prepare_line(analyzer, item) for item in todo)
+    else:
+        raise ValueError("an import needs an analyzer or a mapper")
+    for done in prepared:
         report.read += 1
-        try:
-            article = _parse_line(line, now)
-            batch.append((n, article, analyzer.assess(article.text, title=article.title)))
-        except BotrygtError as exc:
-            report.errors.append(LineError(n, f"{exc.code}: {exc.message}"))
+        if isinstance(done, LineError):
+            report.errors.append(done)
             continue
-        except Exception as exc:  # the analyzer on a text it cannot handle: this line only
-            report.errors.append(LineError(n, f"assessment_failed: {type(exc).__name__}: {exc}"[:500]))
-            continue
+        batch.append(done)
         if len(batch) >= BATCH:
             flush()
     flush()
     return report
+
+
+def import_jsonl(
+    lines: Iterable[str],
+    store: ArticleSink,
+    analyzer: Assessor | None,
+    *,
+    now: datetime | None = None,
+    on_progress: Callable[[ImportReport], None] | None = None,
+    mapper: Mapper | None = None,
+) -> ImportReport:
+    def items() -> Iterator[tuple[int, Callable[[datetime], NewArticle]]]:
+        for n, line in enumerate(lines, start=1):
+            if n == 1:
+                line = line.lstrip("\ufeff")
+            if line.strip():
+                yield n, partial(_parse_line, line)
+
+    return _import(items(), store, analyzer, now, on_progress, mapper)
+
+
+def _csv_record(header: list[str], cells: list[str], now: datetime) -> NewArticle:
+    if len(cells) != len(header):
+        raise MalformedRecordError(f"{len(cells)} fields where the header has {len(header)}")
+    # Cells that looked like spreadsheet formulas were exported with a guard; taken off, the text is exact.
+    rec = {k: csvout.restore(v) for k, v in zip(header, cells, strict=True)}
+    return record_to_article({k: (v if v != "" else None) for k, v in rec.items()}, now)
+
+
+def import_csv(
+    lines: Iterable[str],
+    store: ArticleSink,
+    analyzer: Assessor | None,
+    *,
+    now: datetime | None = None,
+    on_progress: Callable[[ImportReport], None] | None = None,
+    mapper: Mapper | None = None,
+) -> ImportReport:
+    """Import a CSV with a header row naming at least id, url, outlet, title and text (``botrygt export
+    --format csv`` writes one). ``lines`` keep their line ends (``read_lines(path, keepends=True)``), so
+    line breaks inside quoted cells are read exactly; records are numbered by the line they start on."""
+    reader = csv.reader(_first_without_bom(lines))
+    if csv.field_size_limit() < MAX_LINE_CHARS:
+        csv.field_size_limit(MAX_LINE_CHARS)  # article texts are longer than the csv module's 128 KiB default
+    failed: list[LineError] = []
+
+    def items() -> Iterator[tuple[int, Callable[[datetime], NewArticle]]]:
+        header: list[str] | None = None
+        while True:
+            start = reader.line_num + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:  # the reader cannot go on past a broken record
+                failed.append(LineError(start, f"malformed_record: bad CSV: {exc}"))
+                return
+            if not any(c.strip() for c in cells):
+                continue
+            if header is None:
+                header = [c.strip() for c in cells]
+                missing = [k for k in ("id", "url", "outlet", "title", "text") if k not in header]
+                if missing:
+                    failed.append(LineError(start, f"malformed_record: header lacks {', '.join(missing)}"))
+                    return
+                continue
+            yield start, partial(_csv_record, header, cells)
+
+    report = _import(items(), store, analyzer, now, on_progress, mapper)
+    if failed:
+        report.errors.extend(failed)
+        report.errors.sort(key=lambda e: e.line)
+    return report
+
+
+def _first_without_bom(lines: Iterable[str]) -> Iterator[str]:
+    for n, line in enumerate(lines):
+        yield line.lstrip("\ufeff") if n == 0 else line
 
 
 class ExportFormat(StrEnum):
@@ -294,10 +402,10 @@ def export_articles(
 def _write_text(rows: Iterable[dict[str, Any]], fmt: ExportFormat, fh: IO[str]) -> int:
     n = 0
     if fmt is ExportFormat.CSV:
-        w = csv.DictWriter(fh, fieldnames=EXPORT_FIELDS, extrasaction="ignore", lineterminator="\n")
-        w.writeheader()
+        w = CsvWriter(fh)  # formula-safe cells; `botrygt import` takes the guard off again
+        w.row(EXPORT_FIELDS)
         for r in rows:
-            w.writerow(r)
+            w.row(r.get(k) for k in EXPORT_FIELDS)
             n += 1
         return n
     for r in rows:
@@ -322,13 +430,65 @@ def _parquet_schema(pa: Any) -> Any:
     return pa.schema([(k, types.get(k, string)) for k in EXPORT_FIELDS])
 
 
-def read_lines(path: Path) -> Iterator[str]:
+def read_lines(path: Path, *, keepends: bool = False) -> Iterator[str]:
     """The file's lines, split on LF only (binary mode: CR, U+2028 and friends stay inside their line),
-    each decoded as UTF-8, or as windows-1252 when it is not UTF-8 (a line pasted from an old export)."""
+    each decoded as UTF-8, or as windows-1252 when it is not UTF-8 (a line pasted from an old export).
+    ``keepends`` keeps each line's LF or CRLF (what the csv reader needs to read line breaks in cells)."""
     with path.open("rb") as fh:
         for raw in fh:
-            raw = raw.removesuffix(b"\n").removesuffix(b"\r")
+            if not keepends:
+                raw = raw.removesuffix(b"\n").removesuffix(b"\r")
             try:
                 yield raw.decode("utf-8")
             except UnicodeDecodeError:
                 yield raw.decode("cp1252", errors="replace")
+
+
+_BINARY_MAGIC = {
+    b"PK\x03\x04": "a zip file (.docx, .xlsx, .odt …)",
+    b"%PDF": "a PDF",
+    b"\xd0\xcf\x11\xe0": "an old Office file (.doc, .xls)",
+    b"\x1f\x8b": "a gzip file",
+    b"PAR1": "a Parquet file",
+}
+
+
+class ArchiveFormat(StrEnum):
+    JSONL = "jsonl"
+    CSV = "csv"
+
+
+def archive_format(path: Path) -> ArchiveFormat:
+    """JSONL or CSV (a ``.csv`` name, or a first line that is not a JSON object but names the columns);
+    a binary file (a .docx, a zip, a PDF, UTF-16 text) is refused whole instead of as a line of errors."""
+    with path.open("rb") as fh:
+        head = fh.read(8192)
+    for magic, what in _BINARY_MAGIC.items():
+        if head.startswith(magic):
+            raise BinaryInputError(f"{path} is {what}, not a JSONL or CSV archive; nothing was imported")
+    if b"\x00" in head:
+        raise BinaryInputError(
+            f"{path} is a binary file (or UTF-16 text), not a UTF-8 JSONL or CSV archive; nothing was imported"
+        )
+    first = head.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    columns = {c.strip().strip('"').strip() for c in first.split(",")}
+    if path.suffix.lower() == ".csv" or {"url", "title", "text"} <= columns:
+        return ArchiveFormat.CSV
+    return ArchiveFormat.JSONL
+
+
+def import_file(
+    path: Path,
+    store: ArticleSink,
+    analyzer: Assessor | None,
+    *,
+    now: datetime | None = None,
+    on_progress: Callable[[ImportReport], None] | None = None,
+    mapper: Mapper | None = None,
+) -> ImportReport:
+    """Import a JSONL or CSV archive file (see :func:`archive_format`)."""
+    if archive_format(path) is ArchiveFormat.CSV:
+        return import_csv(
+            read_lines(path, keepends=True), store, analyzer, now=now, on_progress=on_progress, mapper=mapper
+        )
+    return import_jsonl(read_lines(path), store, analyzer, now=now, on_progress=on_progress, mapper=mapper)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 
 _SCHEMA_RE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+_WRITE = "botrygt_write"  # execution option marking a connection opened by engine.begin() (a write)
 
 
 def create_engine(url: str, *, pg_schema: str | None = None) -> Engine:
@@ -45,7 +48,11 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
 
     # pysqlite's own transaction handling skips BEGIN for DDL and upgrades read locks lazily, which makes
     # concurrent writers fail with "database is locked" instead of waiting. Take control: autocommit at
-    # the driver level, and an explicit BEGIN IMMEDIATE (write lock up front, waits on busy_timeout).
+    # the driver level, and an explicit BEGIN IMMEDIATE (write lock up front, waits on busy_timeout) for
+    # every write transaction (engine.begin(), which the Store's writes use). A read (engine.connect(),
+    # autobegun) starts a plain deferred BEGIN: a snapshot that neither waits for nor blocks anyone under
+    # WAL. Reads used to take the write lock too, so they ran one at a time and the waiting ones slept in
+    # SQLite's busy-handler back-off: seconds of read latency under load (issue 10, point 8).
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None
@@ -58,6 +65,14 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
 
+    @contextmanager
+    def begin_write() -> Iterator[Connection]:
+        with engine.connect() as conn:
+            conn.execution_options(**{_WRITE: True})  # in place, for this Connection only
+            with conn.begin():
+                yield conn
+
+    engine.begin = begin_write  # type: ignore[method-assign]
     return engine

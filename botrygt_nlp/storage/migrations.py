@@ -157,10 +157,76 @@ def _v3_submissions(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _v4_web_sessions(conn: Connection) -> None:
+    md = sa.MetaData()
+    sa.Table("api_keys", md, sa.Column("key_id", sa.String(32), primary_key=True))  # FK target only
+    sa.Table(
+        "web_sessions",
+        md,
+        sa.Column("id_sha256", sa.String(64), primary_key=True),
+        sa.Column("key_id", sa.String(32), sa.ForeignKey("api_keys.key_id", ondelete="CASCADE"), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("expires_at", UTCDateTime(), nullable=False),
+        sa.Index("ix_web_sessions_key", "key_id"),
+        sa.Index("ix_web_sessions_expires", "expires_at"),
+    )
+    md.create_all(conn, tables=[md.tables["web_sessions"]])
+
+
+def _v5_validation(conn: Connection) -> None:
+    md = sa.MetaData()
+    sa.Table("articles", md, sa.Column("id", sa.Integer, primary_key=True))  # FK target only
+    sa.Table(
+        "validation_samples",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("seed", sa.BigInteger, nullable=False),
+        sa.Column("requested_size", sa.Integer, nullable=False),
+        sa.Column("stratify", sa.String(16), nullable=False),
+        sa.Column("since", UTCDateTime()),
+        sa.Column("until", UTCDateTime()),
+        sa.Column("model_version", sa.String(100)),
+        sa.Column("population", sa.Integer, nullable=False),
+        sa.Column("design", sa.Text, nullable=False),
+    )
+    sa.Table(
+        "validation_items",
+        md,
+        sa.Column(
+            "sample_id", sa.Integer, sa.ForeignKey("validation_samples.id", ondelete="CASCADE"), primary_key=True
+        ),
+        sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("position", sa.Integer, nullable=False),
+        sa.Column("stratum", sa.String(200), nullable=False),
+        sa.Column("inclusion_probability", sa.Float, nullable=False),
+        sa.Index("ix_validation_items_article", "article_id"),
+    )
+    sa.Table(
+        "validation_labels",
+        md,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("relevant", sa.Boolean, nullable=False),
+        sa.Column("constructive", sa.Boolean, nullable=False),
+        sa.Column("crime_type", sa.String(32)),
+        sa.Column("annotator", sa.String(200)),
+        sa.Column("source", sa.String(16), nullable=False),
+        sa.Column("at", UTCDateTime(), nullable=False),
+        sa.Index("ix_validation_labels_article", "article_id", "id"),
+    )
+    md.create_all(
+        conn,
+        tables=[md.tables[n] for n in ("validation_samples", "validation_items", "validation_labels")],
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "monitor core: feeds, feed_events, articles, assessments", _v1_monitor_core),
     Migration(2, "feedback and api_keys", _v2_feedback_and_api_keys),
     Migration(3, "submissions (texts API callers asked us to keep)", _v3_submissions),
+    Migration(4, "web_sessions (revocable web sign-ins, ids stored hashed)", _v4_web_sessions),
+    Migration(5, "validation samples, their items and labels", _v5_validation),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -28,6 +28,7 @@ from botrygt_nlp.storage.access import AccessMixin
 from botrygt_nlp.storage.articles import ArticlesMixin
 from botrygt_nlp.storage.clean import clean_text, column_length, fit_key_for, fit_values
 from botrygt_nlp.storage.engine import create_engine
+from botrygt_nlp.storage.failures import as_storage_error
 from botrygt_nlp.storage.tables import feed_events, feeds
 from botrygt_nlp.storage.types import (
     FeedEvent,
@@ -39,6 +40,7 @@ from botrygt_nlp.storage.types import (
     NewArticle,
     NewFeed,
 )
+from botrygt_nlp.storage.validation import ValidationMixin
 
 _URL_CHARS = column_length(feeds, "url") or 2048
 _OUTLET_CHARS = column_length(feeds, "outlet") or 200
@@ -71,7 +73,7 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-class Store(ArticlesMixin, AccessMixin):
+class Store(ArticlesMixin, AccessMixin, ValidationMixin):
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
@@ -116,7 +118,7 @@ class Store(ArticlesMixin, AccessMixin):
         except sa.exc.IntegrityError:
             raise
         except sa.exc.SQLAlchemyError as exc:
-            raise StorageError(f"database error: {exc}") from exc
+            raise as_storage_error(exc) from exc  # a full disk says so; no SQL or parameters in the message
 
     # ------------------------------------------------------------------ feeds
     def add_feed(self, feed: NewFeed, *, now: datetime | None = None) -> FeedRecord:

@@ -152,6 +152,19 @@ api_keys = sa.Table(
     sa.Column("last_used_at", UTCDateTime()),
 )
 
+# Web sign-ins: the browser holds a random session id, the store only its SHA-256. Logging out deletes the
+# row, revoking the key deletes its rows, and ``expires_at`` is the server-side lifetime.
+web_sessions = sa.Table(
+    "web_sessions",
+    metadata,
+    sa.Column("id_sha256", sa.String(64), primary_key=True),
+    sa.Column("key_id", sa.String(32), sa.ForeignKey("api_keys.key_id", ondelete="CASCADE"), nullable=False),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("expires_at", UTCDateTime(), nullable=False),
+    sa.Index("ix_web_sessions_key", "key_id"),
+    sa.Index("ix_web_sessions_expires", "expires_at"),
+)
+
 submissions = sa.Table(
     "submissions",
     metadata,
@@ -171,4 +184,47 @@ schema_migrations = sa.Table(
     sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("applied_at", UTCDateTime(), nullable=False),
+)
+
+# Validation samples (issue 9): a random sample of stored articles that people label, so the classifier's
+# error rates on the user's own press can be measured and trends corrected for them. Kept apart from
+# `feedback`, which is not a random sample.
+validation_samples = sa.Table(
+    "validation_samples",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("seed", sa.BigInteger, nullable=False),
+    sa.Column("requested_size", sa.Integer, nullable=False),
+    sa.Column("stratify", sa.String(16), nullable=False),
+    sa.Column("since", UTCDateTime()),
+    sa.Column("until", UTCDateTime()),
+    sa.Column("model_version", sa.String(100)),
+    sa.Column("population", sa.Integer, nullable=False),
+    sa.Column("design", sa.Text, nullable=False),  # JSON: strata with population, drawn, inclusion probability
+)
+
+validation_items = sa.Table(
+    "validation_items",
+    metadata,
+    sa.Column("sample_id", sa.Integer, sa.ForeignKey("validation_samples.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("stratum", sa.String(200), nullable=False),
+    sa.Column("inclusion_probability", sa.Float, nullable=False),
+    sa.Index("ix_validation_items_article", "article_id"),
+)
+
+validation_labels = sa.Table(
+    "validation_labels",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("relevant", sa.Boolean, nullable=False),
+    sa.Column("constructive", sa.Boolean, nullable=False),
+    sa.Column("crime_type", sa.String(32)),
+    sa.Column("annotator", sa.String(200)),
+    sa.Column("source", sa.String(16), nullable=False),
+    sa.Column("at", UTCDateTime(), nullable=False),
+    sa.Index("ix_validation_labels_article", "article_id", "id"),
 )

@@ -7,8 +7,6 @@ a signed hidden field (verdicts and evidence snippets only, not the texts), so n
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
@@ -19,8 +17,8 @@ from starlette.responses import Response
 
 from botrygt_nlp.api.feedurl import feed_url_problem
 from botrygt_nlp.api.problems import ProblemError
-from botrygt_nlp.api.routes.monitor import csv_cell
 from botrygt_nlp.api.services import Services
+from botrygt_nlp.csvout import rows_to_csv
 from botrygt_nlp.domain import Assessment
 from botrygt_nlp.errors import BlockedURLError, BotrygtError
 from botrygt_nlp.monitor.extract import extract_article
@@ -45,7 +43,7 @@ class SortKey(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    kind: str  # "advice" | "alarm"
+    kind: str  # "advice" | "alarm" | "witness" (an appeal sentence, shown as "efterlysning")
     text: str
     principle: str | None
 
@@ -107,6 +105,8 @@ def _row(name: str, source: str, a: Assessment) -> AuditRow:
         Evidence("advice", s.text.strip(), s.principle.heading if s.principle else None) for s in a.advice_spans
     ]
     evidence += [Evidence("alarm", s.text.strip(), None) for s in a.alarm_spans]
+    if a.witness_appeal:
+        evidence += [Evidence("witness", s.text.strip(), None) for s in a.witness_spans]
     return AuditRow(
         name=name,
         source=source,
@@ -338,30 +338,27 @@ CSV_FIELDS = (
 async def audit_csv(request: Request) -> Response:
     form = await checked_form(request)
     rows = _sorted(_decode(request, form_field(form, "results")), *_sort_choice(form_field(form, "order", "name")))
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(CSV_FIELDS)
-    for r in rows:
-        writer.writerow(
-            [
-                csv_cell(v)
-                for v in (
-                    r.name,
-                    r.source,
-                    r.verdict.value if r.verdict else "",
-                    r.crime_label,
-                    r.score_pct,
-                    r.alarmist,
-                    r.witness_appeal,
-                    "; ".join(r.principles),
-                    " | ".join(e.text for e in r.evidence if e.kind == "advice"),
-                    " | ".join(e.text for e in r.evidence if e.kind == "alarm"),
-                    r.error or "",
-                )
-            ]
-        )
+    body = rows_to_csv(
+        CSV_FIELDS,
+        (
+            (
+                r.name,
+                r.source,
+                r.verdict.value if r.verdict else "",
+                r.crime_label,
+                r.score_pct,
+                r.alarmist,
+                r.witness_appeal,
+                "; ".join(r.principles),
+                " | ".join(e.text for e in r.evidence if e.kind == "advice"),
+                " | ".join(e.text for e in r.evidence if e.kind == "alarm"),
+                r.error or "",
+            )
+            for r in rows
+        ),
+    )
     return Response(
-        buf.getvalue(),
+        body,
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="gennemgang.csv"', "Cache-Control": "no-store"},
     )

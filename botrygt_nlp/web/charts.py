@@ -10,6 +10,9 @@ from datetime import date
 
 from botrygt_nlp.trends import TrendRow
 
+# (group, period) -> (corrected share, low, high), each None where the row has no correction
+Corrections = dict[tuple[str, date], tuple[float | None, float | None, float | None]]
+
 # Okabe–Ito, kept distinguishable with the common colour-vision deficiencies, every colour at least 3:1 against
 # white (WCAG 1.4.11 for lines and points): its sky blue (#56B4E9, 2.3:1) is swapped for Tol's wine (#882255).
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8A6D00", "#882255", "#000000")
@@ -34,6 +37,7 @@ class Segment:
 
     line: str  # "x,y x,y …" for <polyline>; "" for a lone point (its circle and whisker say it all)
     band: str  # polygon of the 95 % interval over the run, "" for a lone point
+    corrected_line: str = ""  # the error-corrected share (dashed), when the page shows the correction
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,11 +111,16 @@ def build_chart(
     period_label: Callable[[date], str],
     *,
     next_period: Callable[[date], date] | None = None,
+    corrections: Corrections | None = None,
     width: int = 720,
     height: int = 320,
 ) -> Chart | None:
     """None when no row has a share (nothing relevant in range). ``next_period`` (the start of the period
-    after a given one) makes the x axis continuous; without it only periods with data are placed."""
+    after a given one) makes the x axis continuous; without it only periods with data are placed.
+
+    With ``corrections`` the band and whiskers are the interval of the error-corrected share (which
+    includes the uncertainty of the correction) and a dashed line draws the corrected share beside the
+    raw line; rows without a correction keep no band (the raw Wilson band would pass for a corrected one)."""
     rows = [r for r in rows if r.share_constructive is not None]
     if not rows:
         return None
@@ -129,6 +138,16 @@ def build_chart(
     def xy(x: float, share: float | None) -> str:
         return f"{_fmt(x)},{_fmt(y_of(share or 0.0))}"
 
+    def interval(r: TrendRow) -> tuple[float | None, float | None]:
+        if corrections is None:
+            return r.ci_low, r.ci_high
+        c = corrections.get((r.group, r.period))
+        return (c[1], c[2]) if c is not None else (None, None)
+
+    def corrected(r: TrendRow) -> float | None:
+        c = corrections.get((r.group, r.period)) if corrections is not None else None
+        return c[0] if c is not None else None
+
     by_group: dict[str, list[TrendRow]] = defaultdict(list)
     for r in rows:
         by_group[r.group].append(r)
@@ -144,30 +163,23 @@ def build_chart(
         segments = []
         for run in _runs(pts, index):
             line = " ".join(xy(xs[r.period], r.share_constructive) for r in run) if len(run) > 1 else ""
-            with_ci = [r for r in run if r.ci_low is not None and r.ci_high is not None]
+            with_ci = [r for r in run if None not in interval(r)]
             band = ""
             if len(with_ci) > 1:
-                upper = [xy(xs[r.period], r.ci_high) for r in with_ci]
-                lower = [xy(xs[r.period], r.ci_low) for r in reversed(with_ci)]
+                upper = [xy(xs[r.period], interval(r)[1]) for r in with_ci]
+                lower = [xy(xs[r.period], interval(r)[0]) for r in reversed(with_ci)]
                 band = " ".join(upper + lower)
-            segments.append(Segment(line, band))
+            fixed = [r for r in run if corrected(r) is not None]
+            corrected_line = " ".join(xy(xs[r.period], corrected(r)) for r in fixed) if len(fixed) > 1 else ""
+            segments.append(Segment(line, band, corrected_line))
         points = [
             ChartPoint(
                 x=round(xs[r.period], 1),
                 y=round(y_of(r.share_constructive or 0.0), 1),
-                y_low=round(y_of(r.ci_low), 1) if r.ci_low is not None else None,
-                y_high=round(y_of(r.ci_high), 1) if r.ci_high is not None else None,
+                y_low=round(y_of(lo), 1) if (lo := interval(r)[0]) is not None else None,
+                y_high=round(y_of(hi), 1) if (hi := interval(r)[1]) is not None else None,
                 href=href(group, r.period),
-                label=(
-                    f"{group}, {period_label(r.period)}: {round((r.share_constructive or 0) * 100)} % "
-                    f"konstruktive ({r.constructive} af {r.relevant}"
-                    + (
-                        f"; 95 %-interval {round((r.ci_low or 0) * 100)}–{round((r.ci_high or 0) * 100)} %"
-                        if r.ci_low is not None
-                        else ""
-                    )
-                    + ")"
-                ),
+                label=_point_label(group, period_label(r.period), r, corrections),
             )
             for r in pts
         ]
@@ -177,3 +189,22 @@ def build_chart(
     x_ticks = [Tick(round(x_of[p], 1), period_label(p)) for i, p in enumerate(periods) if i % every == 0]
     y_ticks = [Tick(round(y_of(v / 100), 1), f"{v} %") for v in (0, 25, 50, 75, 100)]
     return Chart(width, height, left, top, plot_w, plot_h, x_ticks, y_ticks, series, ranked[MAX_SERIES:])
+
+
+def _pct(x: float | None) -> str:
+    return f"{round((x or 0) * 100)} %"
+
+
+def _point_label(group: str, period: str, r: TrendRow, corrections: Corrections | None) -> str:
+    text = f"{group}, {period}: {_pct(r.share_constructive)} konstruktive ({r.constructive} af {r.relevant}"
+    if corrections is None:
+        if r.ci_low is not None:
+            text += f"; 95 %-interval {round((r.ci_low or 0) * 100)}–{_pct(r.ci_high)}"
+        return text + ")"
+    share, low, high = corrections.get((group, r.period), (None, None, None))
+    if share is None:
+        return text + "; ingen korrigeret andel)"
+    text += f"; korrigeret for modellens fejl {_pct(share)}"
+    if low is not None and high is not None:
+        text += f", 95 %-interval {round(low * 100)}–{_pct(high)}"
+    return text + ")"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fastapi import Request
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 
@@ -14,6 +13,7 @@ from botrygt_nlp.api.services import Services
 from botrygt_nlp.errors import BotrygtError
 from botrygt_nlp.web.render import PageRenderer
 from botrygt_nlp.web.security import CSRF_COOKIE, CSRF_FIELD, Signer
+from botrygt_nlp.web.sessions import cookie_session_id, resolve_session
 
 MAX_FORM_FIELD_BYTES = 2 * 1024 * 1024  # a pasted report; files are counted by the body limit instead
 
@@ -81,17 +81,19 @@ def uploads(form: FormData, name: str) -> list[UploadFile]:
 async def require_user(request: Request) -> str:
     """The signed-in key name, or a 401 problem (rendered as the error page with a login link).
 
-    The session cookie holds only the key's name, so the name must still belong to an active key:
-    revoking a key (`botrygt keys revoke`) ends its sessions at once, not when the cookie expires.
+    The session must be live in the store (web/sessions.py): logging out, revoking the key (`botrygt keys
+    revoke`) and the server-side lifetime end it at once, whatever the cookie says.
     """
-    kit = get_kit(request)
-    user = kit.renderer.user(request)
-    if user is None:
+    session = await resolve_session(request)  # a store that cannot answer is a 503 here, not "signed out"
+    if session is None:
+        if cookie_session_id(request) is not None:
+            raise ProblemError(
+                401,
+                "unauthorized",
+                "Du er logget ud: sessionen er udløbet, afsluttet, eller API-nøglen er tilbagekaldt. Log ind igen.",
+            )
         raise ProblemError(401, "unauthorized", "Log ind med en API-nøgle for at ændre kilderne.")
-    keys = await run_in_threadpool(kit.services.store.list_api_keys)
-    if not any(k.name == user and k.revoked_at is None for k in keys):
-        raise ProblemError(401, "unauthorized", "API-nøglen er tilbagekaldt. Log ind med en anden nøgle.")
-    return user
+    return session.name
 
 
 # Core errors carry English messages (they are shared with the CLI and the API); the pages speak Danish.
@@ -105,6 +107,7 @@ _DANISH = {
     "unknown_feed": "kilden findes ikke (længere)",
     "unknown_place": "kommunen eller politikredsen kendes ikke; skriv en af de 98 kommuner eller 12 politikredse",
     "storage_error": "databasen svarer ikke lige nu; prøv igen om lidt",
+    "storage_full": "lageret er fuldt, så intet kunne gemmes; der skal frigøres plads på disken",
     "model_error": "modellen kan ikke bruges lige nu",
     "template_error": "rådskabelonen fejlede",
 }

@@ -6,6 +6,7 @@ from http import HTTPStatus
 from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from botrygt_nlp.api.problems import Problem
@@ -13,6 +14,7 @@ from botrygt_nlp.web.contexts import ErrorPage, HomePage, LoginPage
 from botrygt_nlp.web.kit import checked_form, field, get_kit
 from botrygt_nlp.web.render import Nav
 from botrygt_nlp.web.security import CSRF_COOKIE, SESSION_COOKIE, SESSION_TTL_S
+from botrygt_nlp.web.sessions import end_session, start_session
 
 router = APIRouter(include_in_schema=False)
 
@@ -45,18 +47,27 @@ async def login(request: Request) -> Response:
     kit = get_kit(request)
     form = await checked_form(request)
     target = _local_path(field(form, "next", "/kilder"))
-    decision = kit.services.limiter.check(f"login:{request.client.host if request.client else '?'}")
-    name = kit.services.verify_key(field(form, "api_key").strip()) if decision.allowed else None
-    if name is None:
-        page = LoginPage(
-            next=target,
-            error="API-nøglen er ukendt eller tilbagekaldt."
-            if decision.allowed
-            else "For mange forsøg; vent lidt og prøv igen.",
-        )
+    address = request.client.host if request.client else "unknown"
+    # Wrong keys count against the address, as on the API (api/lockout.py): locked out, the key is not checked.
+    wait_s = kit.services.auth_failures.retry_after(address)
+    if not wait_s:
+        decision = kit.services.limiter.check(f"login:{address}")
+        wait_s = 0 if decision.allowed else decision.retry_after_s
+    if wait_s:
+        page = LoginPage(next=target, error="For mange forsøg; vent lidt og prøv igen.")
+        response = kit.renderer.render(request, "login.html.j2", page, Nav.LOGIN, status=429)
+        response.headers["Retry-After"] = str(wait_s)
+        return response
+    raw = field(form, "api_key").strip()
+    key = await run_in_threadpool(kit.services.store.verify_api_key, raw) if raw else None
+    if key is None:
+        if raw:
+            kit.services.auth_failures.failed(address)
+        page = LoginPage(next=target, error="API-nøglen er ukendt eller tilbagekaldt.")
         return kit.renderer.render(request, "login.html.j2", page, Nav.LOGIN, status=401)
     response = RedirectResponse(target, status_code=303)
-    kit.renderer.cookies.set(response, SESSION_COOKIE, kit.signer.make_session(name), SESSION_TTL_S)
+    cookie = await start_session(request, key.key_id, key.name)
+    kit.renderer.cookies.set(response, SESSION_COOKIE, cookie, SESSION_TTL_S)
     # A fresh CSRF seed at every change of who is signed in: a seed planted in the browser beforehand (say,
     # by a sibling subdomain that can set cookies for this host) is worth nothing afterwards.
     kit.renderer.cookies.set(response, CSRF_COOKIE, kit.signer.new_csrf_seed(), None)
@@ -67,6 +78,7 @@ async def login(request: Request) -> Response:
 async def logout(request: Request) -> Response:
     await checked_form(request)
     kit = get_kit(request)
+    await end_session(request)  # in the store: a copy of the cookie kept from before opens nothing now
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
     kit.renderer.cookies.set(response, CSRF_COOKIE, kit.signer.new_csrf_seed(), None)

@@ -13,8 +13,10 @@ from starlette.responses import Response
 
 from botrygt_nlp.api.services import Services
 from botrygt_nlp.domain import CrimeType
+from botrygt_nlp.quantify import METHOD, Correction
 from botrygt_nlp.storage import ArticleFilter, ArticleRecord
 from botrygt_nlp.trends import UNKNOWN_GROUP, GroupBy, Period, TrendRow, after_bound, compute_trends, start_bound
+from botrygt_nlp.validation import CorrectedTrendRow, corrected_trends
 from botrygt_nlp.web.charts import Chart, build_chart
 from botrygt_nlp.web.contexts import Verdict
 from botrygt_nlp.web.kit import get_kit
@@ -80,6 +82,7 @@ class ArticleLine:
     published: str
     verdict: Verdict
     evidence: list[EvidenceLine]
+    witness_appeal: bool = False  # shown as "efterlysning": an appeal to witnesses is not advice
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +95,8 @@ class TableRow:
     share: str
     interval: str
     href: str
+    corrected: str = ""  # with the correction shown: the corrected share, or why there is none
+    corrected_interval: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +113,8 @@ class PressPage:
     point_articles: list[ArticleLine] = field(default_factory=list)
     point_note: str | None = None
     error: str | None = None
+    corrected: bool = False  # the "korrigeret for modellens fejl" toggle
+    correction_note: str | None = None  # what the correction rests on (labels, method, assumption)
 
 
 def _parse_date(raw: str | None) -> date | None:
@@ -151,6 +158,7 @@ def _article_line(a: ArticleRecord) -> ArticleLine:
         published=(a.published or a.fetched_at).strftime("%d.%m.%Y"),
         verdict=verdict,
         evidence=evidence,
+        witness_appeal=bool(p.get("witness_appeal")),
     )
 
 
@@ -177,15 +185,41 @@ def _load(
     since: date | None,
     until: date | None,
     point: tuple[str, date] | None,
-) -> tuple[list[TrendRow], str | None, list[ArticleRecord] | None]:
+    corrected: bool = False,
+) -> tuple[list[TrendRow], str | None, list[ArticleRecord] | None, list[CorrectedTrendRow] | None]:
     store = services.store
-    rows = compute_trends(store, by, period, start_bound(since), after_bound(until))
+    fixed = corrected_trends(store, by, period, start_bound(since), after_bound(until)) if corrected else None
+    rows = (
+        [f.row for f in fixed]
+        if fixed is not None
+        else compute_trends(store, by, period, start_bound(since), after_bound(until))
+    )
     articles = None
     if point is not None:
         flt = _group_filter(by, point[0], point[1], period_end(point[1], period))
         if flt is not None:
             articles, _ = store.list_articles(flt, limit=POINT_ARTICLES)
-    return rows, store.latest_model_version(), articles
+    return rows, store.latest_model_version(), articles, fixed
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{round(x * 100)} %"
+
+
+def _correction_note(fixed: list[CorrectedTrendRow]) -> str:
+    if not fixed:
+        return "Ingen vurderede artikler i perioden."
+    labels = fixed[0].correction.n_labels
+    if all(f.correction.share is None for f in fixed):
+        return (
+            f"Ingen korrigeret andel: der er {labels} kontrollerede artikler for denne modelversion, og "
+            "korrektionen kræver mindst 30 og mindst 5 af hver slags. Kontrollér flere på siden Kontrol."
+        )
+    return (
+        f"Korrigeret for modellens fejl ud fra {labels} kontrollerede artikler (metode: {METHOD}). Båndet er "
+        "et 95 %-interval, der også rummer usikkerheden på selve korrektionen. Det forudsætter, at modellen "
+        "fejler lige så ofte i hver gruppe og periode som i kontrolstikprøven."
+    )
 
 
 @router.get("/pressen")
@@ -197,6 +231,7 @@ async def press(
     until: str = "",
     group: str = "",
     point: str = "",
+    korrigeret: str = "",
 ) -> Response:
     kit = get_kit(request)
     by_v = GroupBy(by) if by in GroupBy.__members__.values() else GroupBy.OUTLET
@@ -207,13 +242,18 @@ async def press(
         since_d, until_d = until_d, since_d  # show the range the person surely meant, and say so
     point_d = _parse_date(point)
     chosen = (group, point_d) if group and point_d else None
-    rows, version, articles = await run_in_threadpool(_load, kit.services, by_v, period_v, since_d, until_d, chosen)
+    want_corrected = korrigeret == "1"
+    rows, version, articles, fixed = await run_in_threadpool(
+        _load, kit.services, by_v, period_v, since_d, until_d, chosen, want_corrected
+    )
     base = {
         "by": by_v.value,
         "period": period_v.value,
         "since": since_d.isoformat() if since_d else "",
         "until": until_d.isoformat() if until_d else "",
+        **({"korrigeret": "1"} if want_corrected else {}),
     }
+    corr = {(f.row.group, f.row.period): f.correction for f in fixed or []}
 
     def href(g: str, p: date) -> str:
         return "/pressen?" + urlencode({**base, "group": g, "point": p.isoformat()}) + "#artikler"
@@ -233,6 +273,7 @@ async def press(
             if r.ci_low is None or r.ci_high is None
             else f"{round(r.ci_low * 100)}–{round(r.ci_high * 100)} %",
             href=href(r.group, r.period),
+            **(_corrected_cells(corr.get((r.group, r.period))) if fixed is not None else {}),
         )
         for r in rows
     ]
@@ -241,7 +282,13 @@ async def press(
         period_options=[Option(p.value, lbl, p is period_v) for p, lbl in PERIOD_LABELS.items()],
         since=base["since"],
         until=base["until"],
-        chart=build_chart(rows, href, label, next_period=lambda p: next_period_start(p, period_v)),
+        chart=build_chart(
+            rows,
+            href,
+            label,
+            next_period=lambda p: next_period_start(p, period_v),
+            corrections={k: (c.share, c.ci_low, c.ci_high) for k, c in corr.items()} if fixed is not None else None,
+        ),
         table=table,
         by_label=BY_LABELS[by_v],
         model_version=version,
@@ -249,5 +296,14 @@ async def press(
         point_articles=[_article_line(a) for a in articles or []],
         point_note=("Artikler uden kendt gruppe kan ikke vises enkeltvis." if chosen and articles is None else None),
         error=error,
+        corrected=want_corrected,
+        correction_note=_correction_note(fixed) if fixed is not None else None,
     )
     return kit.renderer.render(request, "pressen.html.j2", page, Nav.TRENDS)
+
+
+def _corrected_cells(c: Correction | None) -> dict[str, str]:
+    if c is None or c.share is None:
+        return {"corrected": "–", "corrected_interval": "for få kontrollerede artikler" if c else "–"}
+    interval = "–" if c.ci_low is None or c.ci_high is None else f"{round(c.ci_low * 100)}–{_pct(c.ci_high)}"
+    return {"corrected": _pct(c.share), "corrected_interval": interval}

@@ -15,7 +15,8 @@ import jinja2
 from fastapi import Request
 from starlette.responses import HTMLResponse, Response
 
-from botrygt_nlp.web.security import CSRF_COOKIE, SESSION_COOKIE, CookiePolicy, Signer
+from botrygt_nlp.web.security import CSRF_COOKIE, CookiePolicy, Signer
+from botrygt_nlp.web.sessions import signed_in
 
 
 class Nav(StrEnum):
@@ -24,6 +25,7 @@ class Nav(StrEnum):
     AUDIT = "gennemga"
     TRENDS = "pressen"
     SOURCES = "kilder"
+    CONTROL = "kontrol"
     LOGIN = "login"
 
 
@@ -32,6 +34,7 @@ NAV_ITEMS: tuple[tuple[Nav, str, str], ...] = (
     (Nav.AUDIT, "/gennemga", "Gennemgå materiale"),
     (Nav.TRENDS, "/pressen", "Pressen over tid"),
     (Nav.SOURCES, "/kilder", "Kilder"),
+    (Nav.CONTROL, "/kontrol", "Kontrol"),
 )
 
 
@@ -59,7 +62,9 @@ class PageRenderer:
         self.cookies = cookies
 
     def user(self, request: Request) -> str | None:
-        return self.signer.read_session(request.cookies.get(SESSION_COOKIE))
+        """The signed-in key's name: the session the page routers resolved against the store (web/sessions.py)."""
+        session = signed_in(request)
+        return session.name if session is not None else None
 
     def render(self, request: Request, template: str, page: Any, active: Nav, *, status: int = 200) -> Response:
         seed = request.cookies.get(CSRF_COOKIE)

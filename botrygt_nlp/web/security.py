@@ -1,8 +1,12 @@
 """Signed session cookie, CSRF tokens and the security headers of every response.
 
-Session: ``base64(json) . hmac`` in an HttpOnly, SameSite=Strict cookie; it holds only the API key's *name*
-(never the key) and an expiry. CSRF: a random per-browser value in its own cookie, and forms carry
-``HMAC(secret, value)``; a cross-site page can neither read the cookie nor compute the token.
+Session: ``base64(json) . hmac`` in an HttpOnly, SameSite=Strict cookie; it holds a random session id (never
+the key) and an expiry. The store keeps the id's SHA-256 with the key it was signed in with and a lifetime of
+its own (web/sessions.py), so logout, key revocation and the server-side lifetime each end a session even
+when an old cookie is replayed; the signature only spares the store lookups for forged cookies.
+
+CSRF: a random per-browser value in its own cookie, and forms carry ``HMAC(secret, value)``; a cross-site
+page can neither read the cookie nor compute the token.
 """
 
 from __future__ import annotations
@@ -41,13 +45,14 @@ class Signer:
         return base64.urlsafe_b64encode(hmac.new(self._key, payload, hashlib.sha256).digest()).decode().rstrip("=")
 
     # Session -----------------------------------------------------------------
-    def make_session(self, key_name: str) -> str:
+    def make_session(self, session_id: str) -> str:
         payload = base64.urlsafe_b64encode(
-            json.dumps({"k": key_name, "exp": int(self.clock()) + SESSION_TTL_S}).encode()
+            json.dumps({"s": session_id, "exp": int(self.clock()) + SESSION_TTL_S}).encode()
         )
         return f"{payload.decode()}.{self._mac(payload)}"
 
     def read_session(self, cookie: str | None) -> str | None:
+        """The session id in a genuine, unexpired cookie (whether it is still live is the store's call)."""
         if not cookie or "." not in cookie:
             return None
         payload, mac = cookie.rsplit(".", 1)
@@ -59,8 +64,8 @@ class Signer:
             return None
         if not isinstance(data, dict) or int(data.get("exp", 0)) < self.clock():
             return None
-        name = data.get("k")
-        return name if isinstance(name, str) else None
+        session_id = data.get("s")
+        return session_id if isinstance(session_id, str) and session_id else None
 
     # CSRF --------------------------------------------------------------------
     @staticmethod

@@ -43,6 +43,14 @@ class FakeAnalyzer:
             end = text.find(".", pos)
             end = len(text) if end < 0 else end + 1
             advice.append(AdviceSpan(pos, end, text[pos:end], Principle.SVAERT))
+        # A witness appeal: the sentence that mentions witnesses ("vidne…"), as the real analyzer shows it.
+        witness: list[Span] = []
+        wpos = low.find("vidne")
+        if wpos >= 0:
+            wstart = max(text.rfind(". ", 0, wpos) + 2, text.rfind("\n", 0, wpos) + 1, 0)
+            wend = text.find(".", wpos)
+            wend = len(text) if wend < 0 else wend + 1
+            witness.append(Span(wstart, wend, text[wstart:wend]))
         alarm: list[Span] = []
         apos = low.find("hærger")
         if apos >= 0:
@@ -53,12 +61,13 @@ class FakeAnalyzer:
             constructive=bool(advice),
             score=0.9 if advice else 0.1,
             alarmist=bool(alarm),
-            witness_appeal="vidne" in low,
+            witness_appeal=bool(witness),
             principles=(Principle.SVAERT,) if advice else (),
             advice_spans=tuple(advice),
             alarm_spans=tuple(alarm),
             lix=30.0,
             model_version=self.model_version,
+            witness_spans=tuple(witness),
         )
 
 

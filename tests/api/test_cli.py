@@ -13,6 +13,7 @@ from botrygt_nlp.api.training import ExportReport, export_feedback
 from botrygt_nlp.classify.corpus import parse_unit
 from botrygt_nlp.cli import app
 from botrygt_nlp.config import get_settings
+from botrygt_nlp.domain import CrimeType
 from botrygt_nlp.storage import Store
 from tests.api.helpers import FakeAnalyzer, seed_articles
 
@@ -87,3 +88,25 @@ def test_feedback_export_command_writes_jsonl(db: str, tmp_path: Path, monkeypat
     lines = out.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 1 and json.loads(lines[0])["witness_appeal"] is True
     assert "exported 1 units" in result.stderr
+
+
+def test_validation_labels_export_as_training_units_only_when_asked(tmp_path: Path) -> None:
+    from botrygt_nlp.storage.validation import LabelSource, Stratify, ValidationLabel
+    from botrygt_nlp.validation import create_sample
+
+    store = Store.open(f"sqlite:///{tmp_path / 'val.sqlite3'}")
+    analyzer = FakeAnalyzer()
+    seed_articles(store, analyzer, weeks=1, per_week=2, text=LONG)
+    _, sample = create_sample(store, size=2, seed=1, stratify=Stratify.NONE)
+    first, second = (it.article_id for it in sample.items)
+    store.add_validation_labels(
+        [ValidationLabel(first, True, False, CrimeType.BIKE_THEFT, "dina")], source=LabelSource.WEB
+    )
+    store.add_feedback(second, "alarmist", True, who="anna")
+    assert [u["id"] for u in export_feedback(store, analyzer, ExportReport())] == [f"fb-{1:05d}"]
+    units = {u["id"]: u for u in export_feedback(store, analyzer, ExportReport(), include_validation=True)}
+    val = units[f"val-{first:05d}"]
+    assert val["tags"][0] == "source:validation" and val["author"] == "feedback:validation:dina"
+    assert val["crime_type"] == "bike_theft" and val["relevant"] is True and val["constructive"] is False
+    for unit in units.values():
+        parse_unit(unit, "feedback.jsonl")

@@ -105,7 +105,7 @@ def test_feeds_poll_trends_import_export(cli: CliRunner, tmp_path: Path) -> None
         + "\n"
     )
     code, out, err = _invoke(cli, "import", str(archive))
-    assert code == 0 and "1 imported" in out
+    assert code == 1 and "1 imported, 0 duplicates, 3 refused" in out  # refused lines fail the import
     assert f"{archive}:2: malformed_record" in err and f"{archive}:3:" in err and f"{archive}:4: unknown_place" in err
 
     code, out, _ = _invoke(cli, "export", "--format", "jsonl")

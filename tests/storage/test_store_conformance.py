@@ -56,21 +56,15 @@ def test_upgrade_from_v1_keeps_data(store_factory: Callable[[], Store]) -> None:
     store = store_factory()
     engine = store.engine
     with engine.begin() as conn:
-        for name in (
-            "submissions",
-            "feedback",
-            "api_keys",
-            "assessments",
-            "articles",
-            "feed_events",
-            "feeds",
-        ):
-            conn.execute(sa.text(f"DROP TABLE {name}"))
+        # Every table of the current schema, children first (a later migration's table needs no edit here).
+        for table in reversed(metadata.sorted_tables):
+            if table.name != "schema_migrations":
+                conn.execute(sa.text(f"DROP TABLE {table.name}"))
         conn.execute(sa.text("DELETE FROM schema_migrations"))
     assert migrations.migrate(engine, target=1) == [1]
     assert not sa.inspect(engine).has_table("api_keys")
     feed = store.add_feed(NewFeed("https://a.example/rss", "A"), now=T0)
-    assert migrations.migrate(engine) == [2, 3]
+    assert migrations.migrate(engine) == [m.version for m in migrations.MIGRATIONS[1:]]
     assert store.get_feed(feed.id).url == "https://a.example/rss"
     _key_id, secret = store.create_api_key("after upgrade")
     assert store.verify_api_key(secret) is not None
@@ -389,6 +383,50 @@ def test_api_keys_are_hashed_verifiable_and_revocable(store: Store) -> None:
     assert store.revoke_api_key(key_id) and not store.revoke_api_key(key_id)
     assert store.verify_api_key(secret) is None
     assert store.list_api_keys()[0].revoked_at is not None
+
+
+def test_upgrade_from_v3_keeps_keys_and_adds_web_sessions(store_factory: Callable[[], Store]) -> None:
+    store = store_factory()
+    engine = store.engine
+    key_id, secret = store.create_api_key("before upgrade")
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE web_sessions"))
+        conn.execute(sa.text("DELETE FROM schema_migrations WHERE version = 4"))
+    assert not sa.inspect(engine).has_table("web_sessions")
+    assert migrations.migrate(engine) == [4]
+    info = store.verify_api_key(secret)
+    assert info is not None and info.key_id == key_id
+    session = store.create_web_session(key_id, lifetime_s=60)
+    assert store.web_session_key(session) == store.verify_api_key(secret, touch=False)
+
+
+def test_web_sessions_are_hashed_and_end_on_logout_revocation_and_expiry(store: Store) -> None:
+    key_id, _ = store.create_api_key("redaktør")
+    other_id, _ = store.create_api_key("redaktør")  # same name, another key: must not keep a session alive
+    s1 = store.create_web_session(key_id, lifetime_s=3600, now=T0)
+    s2 = store.create_web_session(key_id, lifetime_s=3600, now=T0)
+    s3 = store.create_web_session(other_id, lifetime_s=3600, now=T0)
+    with store.engine.connect() as conn:
+        stored = set(conn.execute(sa.text("SELECT id_sha256 FROM web_sessions")).scalars())
+    assert len(stored) == 3 and not stored & {s1, s2, s3}  # only hashes are kept
+    live = store.web_session_key(s1, now=T0 + timedelta(minutes=1))
+    assert live is not None and live.key_id == key_id and live.name == "redaktør"
+    assert store.web_session_key(s1 + "x", now=T0) is None and store.web_session_key("", now=T0) is None
+    # The server-side lifetime ends it whatever the cookie says.
+    assert store.web_session_key(s1, now=T0 + timedelta(hours=1)) is None
+    # Logout ends this session only.
+    assert store.end_web_session(s1) and not store.end_web_session(s1)
+    assert store.web_session_key(s1, now=T0) is None
+    assert store.web_session_key(s2, now=T0) is not None
+    # Revoking the key ends all its sessions, not those of another key with the same name.
+    assert store.revoke_api_key(key_id)
+    assert store.web_session_key(s2, now=T0) is None
+    found = store.web_session_key(s3, now=T0)
+    assert found is not None and found.key_id == other_id
+    # A new session sweeps the expired ones.
+    store.create_web_session(other_id, lifetime_s=60, now=T0 + timedelta(days=1))
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT COUNT(*) FROM web_sessions")).scalar_one() == 1
 
 
 def test_submissions_are_kept_apart_from_articles(store: Store) -> None:

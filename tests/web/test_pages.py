@@ -188,7 +188,7 @@ def test_sources_need_login_and_csrf(web: Web) -> None:
     assert bad.status_code == 401
     web.login()
     session = web.client.cookies.get("botrygt_session")
-    assert session and web.secret not in session  # the cookie holds a signed name, never the key
+    assert session and web.secret not in session  # the cookie holds a signed session id, never the key
     # Signing in gives the browser a new CSRF seed: a token from before (perhaps planted) no longer works.
     stale = web.client.post("/kilder", data={"csrf_token": token, "url": "https://a.example/rss", "outlet": "A"})
     assert stale.status_code == 403 and web.store.list_feeds() == []

@@ -20,7 +20,6 @@ from botrygt_nlp.errors import InputError
 # Paths are written out in full (not via include_router prefix) so the route template that metrics
 # label requests with is the public path.
 router = APIRouter(tags=["assess"])
-INLINE_CHARS = 5_000  # up to this many characters per request are assessed on the event loop (see below)
 
 
 def assess_items(services: Services, texts: list[tuple[str, str | None]]) -> list[Assessment]:
@@ -80,13 +79,9 @@ async def assess(
             413, "too_large", f"A batch holds at most {services.options.max_batch} texts; got {len(items)}."
         )
     pairs = [(i.text, i.title) for i in items]
-    if sum(len(t) for t, _ in pairs) <= INLINE_CHARS:
-        # A few thousand characters take a few milliseconds of pure-Python work under the GIL: a trip to the
-        # thread pool would cost about as much as the work and buys no parallelism. Bigger inputs go to the
-        # pool so they never hold the event loop (health checks, other clients) for long.
-        assessments = assess_items(services, pairs)
-    else:
-        assessments = await run_in_threadpool(assess_items, services, pairs)
+    # Off the event loop and out of the shared thread pool: under load, inline assessments held every
+    # read (and the health check) behind them (issue 10, point 8). See api/analysis_pool.py.
+    assessments = await services.analysis.run(assess_items, services, pairs)
     stored = False
     if body.store:
         rows = [(i.id, i.title, i.text) for i in items]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import io
+import logging
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Annotated, Any
@@ -18,11 +18,14 @@ from botrygt_nlp.api.media import JSON_ONLY
 from botrygt_nlp.api.problems import ProblemError
 from botrygt_nlp.api.schemas import IsoDate, problem_responses
 from botrygt_nlp.api.services import Services, get_services
+from botrygt_nlp.csvout import CsvWriter
 from botrygt_nlp.domain import CrimeType
 from botrygt_nlp.storage import ArticleFilter, ArticleRecord, FeedRecord, FeedStatus, NewFeed
 from botrygt_nlp.storage.archive import EXPORT_FIELDS, article_row
 from botrygt_nlp.trends import GroupBy, Period, TrendRow, compute_trends, start_bound
+from botrygt_nlp.validation import CorrectedTrendRow, ErrorRateScope, corrected_trends
 
+log = logging.getLogger(__name__)
 router = APIRouter(tags=["monitor"])
 MAX_ID = 2**63 - 1  # database ids are 64-bit; a bigger number is a 422, not an overflow deep in the driver
 Svc = Annotated[Services, Depends(get_services)]
@@ -136,12 +139,24 @@ class TrendOut(BaseModel):
     ci_low: float | None
     ci_high: float | None
     model_version: str
+    # With ?corrected=true: the share corrected for the model's errors (botrygt_nlp.validation)
+    share_corrected: float | None = None
+    corrected_low: float | None = None
+    corrected_high: float | None = None
+    correction_method: str | None = None
+    correction_labels: int | None = None
+    correction_error_rates: str | None = None
+    correction_note: str | None = None
 
     model_config = ConfigDict(from_attributes=True)
 
     @classmethod
     def of(cls, r: TrendRow) -> TrendOut:
         return cls.model_validate(r)
+
+    @classmethod
+    def corrected(cls, r: CorrectedTrendRow) -> TrendOut:
+        return cls.model_validate(r.to_json())
 
 
 # ------------------------------------------------------------------------------------------- filters
@@ -241,24 +256,43 @@ def trends(
     since: Annotated[IsoDate | None, Query(description="First day, inclusive")] = None,
     until: Annotated[IsoDate | None, Query(description="End day, exclusive; must be after `since`")] = None,
     model_version: Annotated[str | None, Query(max_length=200)] = None,
+    corrected: Annotated[
+        bool, Query(description="Add the share corrected for the model's errors (needs validation labels)")
+    ] = False,
+    error_rates: Annotated[
+        ErrorRateScope, Query(description="pooled, or an outlet's own labels where enough (by=outlet)")
+    ] = ErrorRateScope.POOLED,
 ) -> list[TrendOut]:
-    """Constructive share of relevant articles per group and period, with 95 % Wilson intervals."""
+    """Constructive share of relevant articles per group and period, with 95 % Wilson intervals; with
+    `corrected=true` also the share corrected for the model's errors, its interval (which includes the
+    uncertainty of the correction) and the method, or a note saying why a row has none."""
     if since and until and until <= since:  # the same answer as /v1/articles gives for an empty range
         raise ProblemError(422, "validation_error", "'until' (exclusive) must be after 'since'.")
+    if corrected:
+        fixed = corrected_trends(
+            services.store, by, period, start_bound(since), start_bound(until), model_version, error_rates=error_rates
+        )
+        return [TrendOut.corrected(r) for r in fixed]
     rows = compute_trends(services.store, by, period, start_bound(since), start_bound(until), model_version)
     return [TrendOut.of(r) for r in rows]
 
 
-def csv_cell(value: object) -> str:
-    """Defuse spreadsheet formula injection: feed titles are hostile and these files open in Excel."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+EXPORT_PAGE = 500
 
 
 def export_rows(services: Services, flt: ArticleFilter) -> Iterator[str]:
-    """Same columns as `botrygt export` (storage.archive), filtered like /v1/articles."""
+    """Same columns as `botrygt export` (storage.archive), filtered like /v1/articles, through the one
+    formula-safe CSV writer. The first page is read before the response starts, so a store that fails is
+    a 503 problem, not a 200 with a broken body."""
+    records, cursor = services.store.list_articles(flt, limit=EXPORT_PAGE, cursor=None)
+    return _export_stream(services, flt, records, cursor)
+
+
+def _export_stream(
+    services: Services, flt: ArticleFilter, records: list[ArticleRecord], cursor: str | None
+) -> Iterator[str]:
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = CsvWriter(buf)
 
     def flush() -> str:
         out = buf.getvalue()
@@ -266,18 +300,24 @@ def export_rows(services: Services, flt: ArticleFilter) -> Iterator[str]:
         buf.truncate()
         return out
 
-    writer.writerow(EXPORT_FIELDS)
-    yield flush()
-    cursor: str | None = None
+    writer.row(EXPORT_FIELDS)
+    sent = 0
     while True:
-        # Page through the store so memory stays flat however many articles there are.
-        records, cursor = services.store.list_articles(flt, limit=500, cursor=cursor)
         for a in records:
             row = article_row(a)
-            writer.writerow([csv_cell(row.get(k)) for k in EXPORT_FIELDS])
+            writer.row(row.get(k) for k in EXPORT_FIELDS)
+        sent += len(records)
         yield flush()
         if cursor is None:
             return
+        # Page through the store so memory stays flat however many articles there are. A failure now,
+        # after the 200, propagates: the server aborts the connection without the closing chunk, so the
+        # client sees a broken download instead of a short file that looks complete.
+        try:
+            records, cursor = services.store.list_articles(flt, limit=EXPORT_PAGE, cursor=cursor)
+        except Exception:
+            log.error("GET /v1/export aborted after %d rows: the store failed", sent)
+            raise
 
 
 @router.get(

@@ -120,6 +120,13 @@ _QUERY_BOOLEANS = {"true": True, "false": False}
 def _query_option(request: Request, name: str) -> str | bool | None:
     """The option ``name`` from the query string, a boolean one as a bool; None when it is not there."""
     value = request.query_params.get(name)
+    if value == "":  # `?date=` is not "no date": the schema says a date, so an empty one is refused
+        raise ProblemError(
+            422,
+            "validation_error",
+            f"'{name}' in the query string must not be empty.",
+            extra={"errors": [{"loc": ["query", name], "msg": "must not be empty"}]},
+        )
     if value is None or name not in _BOOLEAN_OPTIONS:
         return value
     if value not in _QUERY_BOOLEANS:
@@ -173,8 +180,8 @@ async def read_report_request(request: Request) -> ReportRequest:
                 {
                     "text": _decode_document(raw, request.headers.get("content-type", "")),
                     "format": _MEDIA_FORMATS[media],
-                    "style": request.query_params.get("style", Style.FULL.value),
-                    "date": request.query_params.get("date") or None,
+                    "style": _query_option(request, "style") or Style.FULL.value,
+                    "date": _query_option(request, "date"),
                     "markers": _query_option(request, "markers") in (None, True),
                 }
             )
@@ -228,8 +235,12 @@ REPORT_PROBLEMS = problem_responses(400, 413, 415, 422, 503)
 
 
 @router.post("/v1/reports/parse", response_model=ParsedReport, responses=REPORT_PROBLEMS, openapi_extra=_BODY_DOC)
-def parse(caller: ReadCaller, services: Svc, body: ReportBody) -> ParsedReport:
+async def parse(caller: ReadCaller, services: Svc, body: ReportBody) -> ParsedReport:
     """Split a daily report into incidents and assess each (spans are offsets into the incident's body)."""
+    return await services.analysis.run(_parsed, services, body)  # CPU-bound: the analysis pool, not the loop
+
+
+def _parsed(services: Services, body: ReportRequest) -> ParsedReport:
     report = _parse(services, body)
     out = report.to_json()
     out["incidents"] = [
@@ -245,8 +256,12 @@ def parse(caller: ReadCaller, services: Svc, body: ReportBody) -> ParsedReport:
     responses=REPORT_PROBLEMS,
     openapi_extra=_BODY_DOC,
 )
-def rewrite_report(caller: ReadCaller, services: Svc, body: ReportBody) -> RewrittenReport:
+async def rewrite_report(caller: ReadCaller, services: Svc, body: ReportBody) -> RewrittenReport:
     """Insert Bo trygt advice under each relevant incident that lacks it; idempotent on its own output."""
+    return await services.analysis.run(_rewritten, services, body)  # CPU-bound: the analysis pool
+
+
+def _rewritten(services: Services, body: ReportRequest) -> RewrittenReport:
     report = _parse(services, body)
     done = backend.rewrite_report(
         report,
