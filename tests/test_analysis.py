@@ -202,13 +202,13 @@ def _scored(text: str, p: float, *, boilerplate: bool = False):  # type: ignore[
 def test_a_score_without_advice_to_show_is_lowered_below_the_threshold() -> None:
     from botrygt_nlp.analysis import constructive_evidence
 
-    weak = [_scored("Politiet efterforsker sagen.", 0.3), _scored("Vær opmærksom.", 0.45)]
+    weak = [_scored("Politiet efterforsker sagen.", 0.2), _scored("Vær opmærksom.", 0.45)]
     score, chosen = constructive_evidence(0.8, 0.5, weak, relevant=True)
     assert chosen == [] and score == 0.45
     strong = [*weak, _scored("Lås altid døren.", 0.9)]
     score, chosen = constructive_evidence(0.8, 0.5, strong, relevant=True)
-    # The strong sentence makes the text constructive; the weaker one (0.45) is shown beside it, the weakest
-    # (0.3) is not.
+    # The strong sentence makes the text constructive; the weaker one (0.45, above SUPPORTING_THRESHOLD) is
+    # shown beside it, the weakest (0.2) is not.
     assert score == 0.8 and [s.text for s, _sig, _p in chosen] == ["Vær opmærksom.", "Lås altid døren."]
     # Not relevant: nothing shown, whatever the sentences look like.
     score, chosen = constructive_evidence(0.8, 0.5, strong, relevant=False)

@@ -75,6 +75,9 @@ REAL_PRESS_TARGETS: dict[str, str] = {
     "coarse_crime_type": "≥ 0.92",
     "advice_recall": "≥ 0.85",
     "constructive_without_advice_span": "0",
+    "alarmist_f1": "≥ 0.85",
+    "alarmist_recall": "≥ 0.80",
+    "witness_appeal_f1": "≥ 0.90",
 }
 
 
@@ -130,7 +133,11 @@ _SIDE_BY_SIDE_ROWS: tuple[tuple[str, str], ...] = (
     ("advice_recall", "advice sentences: recall"),
     ("advice_precision", "advice sentences: precision"),
     ("alarmist_f1", "alarmist: F1"),
+    ("alarmist_precision", "alarmist: precision"),
+    ("alarmist_recall", "alarmist: recall"),
     ("witness_appeal_f1", "witness appeal: F1"),
+    ("witness_appeal_precision", "witness appeal: precision"),
+    ("witness_appeal_recall", "witness appeal: recall"),
     ("constructive_without_advice_span", "constructive verdicts without an advice span"),
 )
 

@@ -191,8 +191,16 @@ def document_features(
     feats.append("alarm_n=" + _bucket(len(alarms)))
     feats.append("alarm_strong=" + _bucket(sum(a.strong for a in alarms)))
     feats.extend({"alarm=" + _norm(a.text.lower()) for a in alarms})
+    # The same wording in another inflection or compound ("hærger"/"hærgede", "plaget"/"plager") shares a stem.
+    feats.extend({"alarm5=" + a.text.lower()[:5] for a in alarms})
     n_witness = sum(1 for sig in sentence_signals if sig.witness)
     feats.append("witness_n=" + _bucket(n_witness))
+    # An appeal worded as one ("søger vidner", "vil gerne høre fra"), and one near the end, where police and
+    # press put it.
+    if any(sig.witness_explicit for sig in sentence_signals):
+        feats.append("witness_explicit")
+    if any(sig.witness for sig in sentence_signals[-3:]):
+        feats.append("witness_end")
     n_sent = len(doc.sentences)
     feats.append(
         "doc_len=" + ("tiny" if n_sent <= 2 else "short" if n_sent <= 6 else "mid" if n_sent <= 15 else "long")

@@ -37,6 +37,11 @@ DEV_GATED: dict[str, float] = {
     "constructive.recall": 0.06,
     "crime_type_coarse_accuracy_on_relevant": 0.05,
     "advice_spans.recall": 0.05,
+    # The secondary labels on real press (issue 13): fewer positives (57 alarmist, 27 appeals on all of dev), so
+    # wider margins.
+    "alarmist.f1": 0.06,
+    "alarmist.recall": 0.07,
+    "witness_appeal.f1": 0.06,
 }
 DEV_SUBSETS = ("dev", "dev_clear")
 

@@ -120,20 +120,64 @@ SPEECH_VERBS: frozenset[str] = frozenset(
     "oplyser oplyste skriver skrev slutter lyder vurderer vurderede uddyber påpeger".split()
 )
 
-# Witness appeals: help the investigation, not the reader.
+# Witness appeals: help the investigation, not the reader. Two kinds of phrase (see signals.witness_sentence):
+# WITNESS_PHRASES name what a witness has (seen, heard, information, recordings) or who is sought (witnesses,
+# further victims, a missing person) and make an appeal only together with a way to reach the police and a
+# reader asked (du, man, alle, hvis, bedes …) or a number; WITNESS_APPEAL_PHRASES are appeals on their own
+# ("søger vidner", "vil gerne høre fra", "tager gerne imod"), also in reported speech and police prose.
 WITNESS_PHRASES: tuple[str, ...] = (
-    "vidne", "vidner", "efterlyser", "hører gerne fra", "høre fra", "har set noget", "har du set",
-    "har nogen set", "har du oplysninger", "oplysninger om", "oplysninger i sagen", "kan have set",
-    "har bemærket", "mistænkelige iagttagelser", "iagttagelser", "bedes kontakte", "bedes henvende",
-    "bedes ringe", "henvende sig til politiet", "kontakte politiet på", "ring til politiet på",
-    "opfordres til at kontakte", "bes kontakte", "tip politiet", "journalnr", "j.nr",
+    "vidner", "været vidne", "høre fra", "har set noget", "har du set", "har nogen set", "har du oplysninger",
+    "oplysninger om", "oplysninger i sagen", "kan have set", "har bemærket", "mistænkelige iagttagelser",
+    "iagttagelser", "henvende sig til politiet", "kontakte politiet på", "ring til politiet på", "tip politiet",
+    "journalnr", "j.nr",
     # Past- or present-tense reach-outs as police districts word them ("Henvendelse til politiet på 114",
     # "Har man set noget, hører politiet gerne fra en", "beder alle, der kan genkende manden, om at ringe").
-    "hører politiet gerne", "hører politiet meget gerne", "vil gerne høre fra", "gerne i kontakt med",
     "henvendelse til", "henvendelse på", "henvendelser til", "oplysninger til", "oplysninger kan",
     "har man set", "har man hørt", "har man mødt", "har man bemærket", "har du hørt", "har du mødt",
     "har nogen hørt", "der har set", "der har hørt", "som har set", "som har hørt", "kan genkende",
     "genkender du", "genkender man", "kender du", "tips kan", "tips til politiet",
+    # What a witness may have: observations in the perfect tense, knowledge, recordings.
+    "har du bemærket", "har nogen bemærket", "har du lagt mærke", "har man lagt mærke", "har du observeret",
+    "set noget", "du har set", "nogen har set", "man har set", "de har set", "har hørt noget", "set eller hørt", "har lagt mærke til", "lagt mærke til noget",
+    "har observeret", "kan have hørt", "kan have bemærket", "får øje på", "har oplysninger", "har man oplysninger",
+    "hvis man har oplysninger", "med oplysninger", "flere oplysninger", "nogen oplysninger",
+    "eventuelle oplysninger", "inde med oplysninger", "politiet oplysninger", "har viden", "viden om",
+    "ved noget om", "ved, hvem", "ved hvem", "har information", "informationer om", "har optagelser",
+    "har du optagelser", "optagelser fra", "videooptagelser", "overvågningsvideo", "overvågningsbilleder",
+    "dashcam", "kan træffes på", "kan kontaktes på", "hjælp til at finde", "hjælpe med at finde",
+    "hjælpe med at opklare", "hjælpe efterforskningen", "hjælpe politiet", "brug for borgernes hjælp",
+    "brug for din hjælp", "brug for jeres hjælp", "brug for offentlighedens hjælp",
+    # People who were there ("alle, der færdedes på Algade"), and missing persons.
+    "færdedes", "var i området", "efterlyser", "savnet", "savnede", "sidst set", "forsvundne",
+)
+# Appeals to further victims of a case ("Politiet vil gerne i kontakt med andre, der har været udsat for det
+# samme"): an appeal only with a contact, someone asked and a reference to the case (see signals).
+WITNESS_VICTIM_PHRASES: tuple[str, ...] = (
+    "andre ofre", "flere ofre", "andre forurettede", "flere forurettede", "været udsat for", "blevet udsat for",
+    "været offer for", "blevet snydt", "blevet franarret", "haft besøg af", "oplevet det samme",
+    "oplevet noget lignende", "fået stjålet", "blevet ringet op", "har du overført", "overført penge",
+)
+WITNESS_APPEAL_PHRASES: tuple[str, ...] = (
+    "efterlyser vidner", "efterlyser fortsat vidner", "efterlyser nu vidner", "efterlyser samtidig vidner",
+    "efterlyser oplysninger", "efterlyser information", "efterlyser tips", "opfordrer vidner", "opfordrer eventuelle",
+    "beder naboer", "opfordrer naboer", "tale med vidner", "i kontakt med vidner", "oplysninger modtages",
+    "henvendelser modtages", "tips modtages", "interesseret i oplysninger", "interesseret i at høre",
+    "interesseret i at tale med", "interesseret i henvendelser", "hører også gerne", "hører altid gerne",
+    "hører stadig gerne", "hører fortsat gerne", "også gerne høre", "politiet et praj", "efterlyser politiet", "politiet efterlyser", "politi efterlyser", "vidner efterlyses", "hører gerne fra", "gerne høre fra",
+    "hører politiet gerne", "hører politiet meget gerne", "hører vi gerne", "hører vi meget gerne", "høre fra alle",
+    "høre fra borgere", "høre fra folk", "høre fra vidner", "høre fra eventuelle", "høre fra personer",
+    "høre fra andre", "gerne i kontakt med", "gerne have besked", "gerne have henvendelse", "gerne have oplysninger",
+    "gerne have tips", "gerne have anmeldelser", "gerne have hjælp", "tager gerne imod", "tager vi gerne imod",
+    "tager politiet gerne imod", "gerne imod hjælp", "gerne imod oplysninger", "gerne imod tips",
+    "gerne imod henvendelser", "modtager gerne", "søger vidner", "søger politiet vidner", "søger efter vidner",
+    "leder efter vidner", "leder stadig efter vidner", "leder politiet efter vidner", "eftersøger vidner",
+    "vidner søges", "eventuelle vidner", "mulige vidner", "vidner bedes", "vidner opfordres", "beder vidner",
+    "beder eventuelle", "bedes kontakte", "bedes henvende", "bedes ringe", "bedes rette", "bedes give",
+    "bes kontakte", "bes henvende", "bes ringe", "opfordres til at kontakte", "opfordres til at henvende",
+    "opfordres til at ringe", "opfordres til at give", "opfordres til at melde", "håber på henvendelser",
+    "håber på hjælp", "håber på tips", "håber på oplysninger", "håber at høre fra", "beder om hjælp",
+    "beder om borgernes hjælp", "beder om offentlighedens hjælp", "beder borgerne om hjælp", "beder offentligheden",
+    "beder om tips", "beder om oplysninger", "meldt savnet", "savnes",
 )
 
 # Instructions to victims about forensics: not prevention.
@@ -150,17 +194,33 @@ ALARM_PHRASES: tuple[str, ...] = (
     "slår til igen", "slog til igen", "har en fest", "havde en fest", "festede", "*rekord", "aldrig set magen",
     "rædsel", "intet at gøre", "ingenting at gøre", "intet at stille op", "ulige kamp", "nærmest straffrit",
     "straffrihed", "kynisk", "skrupelløs", "skamløs", "langfingrede", "bander hærger", "*tyvebande",
-    "kriminelle bander", "østeuropæ", "litauer", "litauisk", "rumæner", "rumænsk", "bulgarer", "bulgarsk",
-    "polske tyve", "polsk tyv",
-    "udenlandske tyve", "udenlandske bander", "slavisk", "slår alarm", "slog alarm", "i chok", "chokeret",
+    "kriminelle bander", "slår alarm", "slog alarm", "i chok", "chokeret",
     "rystet", "mareridt", "frygt", "terror", "invasion", "overflødighedshorn", "slaraffenland",
     "blod på tanden", "lavpunkt", "skræmmende", "uhygge", "ingen er sikre", "ingen går fri",
     "ude af kontrol", "eksplo", "vanvid", "vild stigning", "vilde stigning", "*kup", "raid", "hjemsøg",
     "nye ofre", "næste offer", "kan det virkelig passe", "ingen kan føle sig", "tag selv-bord", "fest for tyvene",
     "haft en fest", "frit spil", "lovløs", "umulige at stoppe", "umuligt at stoppe", "giver op", "kan ikke sove",
-    "tør ikke", "jagter", "sandt paradis", "paradis for tyve", "litauisk", "rumænere", "litauere",
+    "tør ikke", "jagter", "sandt paradis", "paradis for tyve",
     "tag-selv-bord", "frit vildt", "frit slag", "plyndr", "ikke noget at gøre", "ikke noget at stille op",
     "ingenting at stille op", "giver snart op", "ingen kan føle sig",
+    # Metaphors of plenty, flood and hunting; size without measure; resignation; labels for offenders.
+    "tyvenes fest", "festmåltid", "guldgrube", "godbid", "vrimler med", "myldrer med", "tsunami", "lavine",
+    "syndflod", "svøbe", "hårdt ramt", "hårdest ramt", "huserer", "løber løbsk", "på jagt efter", "er på jagt",
+    "på spanden", "stribevis", "i hobetal", "gang på gang", "ond cirkel", "katastrof",
+    "kolossal", "enormt problem", "svimlende", "himmelflugt", "brutal", "skrækindjagende", "chokerende",
+    "rystende", "forfærdelig", "krigszone", "vilde vesten", "ingenmandsland", "skydeskive", "belejr",
+    "kun begyndelsen", "toppen af isbjerget", "blevet hverdag", "falsk tryghed", "kan ikke ændres",
+    "ikke ændres ved", "magtesløs", "afmægtig", "hjælpeløs", "står med hænderne", "intet hjælper",
+    "ingenting hjælper", "svære at fange", "umulige at fange", "umuligt at fange", "slipper af sted",
+    "forbliver uopklarede", "tør dårligt", "bange for", "omrejsende", "hærdede", "hårdkogte", "berygtede",
+    "bøller", "banditter", "kriminelle udlændinge",
+    "på stribe", "tyvetogt", "kaster sig over", "kastet sig over", "i farezonen", "slår sig løs", "vaneforbryder",
+    "tilrejsende", "vælter ind", "oversvømmet", "hotspot", "urovækkende", "alarmklokke", "skræmt", "skræmmebillede",
+    "voldsom stigning", "steget voldsomt", "stiger voldsomt", "vokset voldsomt", "iskold", "snedige", "gå amok",
+    "nærmest amok", "ikke bliver gjort noget", "bliver ikke gjort noget", "kan ikke forsvare sig", "må finde sig i",
+    "i fred for", "have noget i fred", "breder sig", "massiv", "alt for tit", "alt for ofte", "et væld af",
+    "storm af", "stormen af", "ødelæggende", "ekstremt professionel", "går ikke af vejen for", "sporløst",
+    "tyvene har travlt", "tyvene holder ingen",
 )
 
 # The unmistakable part of that list: plague and predator metaphors, helplessness, moral labels and national
@@ -171,11 +231,54 @@ ALARM_STRONG_PHRASES: tuple[str, ...] = (
     "slog til igen og igen", "har en fest", "havde en fest", "haft en fest", "fest for tyvene", "*indbrudsbølge",
     "*tyveribølge", "*svindelbølge", "bølge af indbrud", "bølge af tyverier", "*indbrudsepidemi", "*tyveriepidemi",
     "aldrig set magen", "rædselsår", "intet at gøre", "intet at stille op", "ulige kamp", "nærmest straffrit",
-    "frit spil", "lovløs", "skrupelløs", "kynisk", "langfingrede", "østeuropæ", "litauisk", "litauere", "rumænsk",
-    "rumænere", "bulgarsk", "polske tyve", "udenlandske tyve", "udenlandske bander", "slavisk", "ingen er sikre",
+    "frit spil", "lovløs", "skrupelløs", "kynisk", "langfingrede", "ingen er sikre",
     "ude af kontrol", "tag selv-bord", "slaraffenland", "overflødighedshorn", "blod på tanden", "mareridt",
     "sandt paradis", "paradis for tyve", "tag-selv-bord", "frit vildt", "frit slag", "plyndringstogt",
     "ikke noget at stille op", "ingenting at stille op",
+    "tyvenes fest", "festmåltid for", "det vrimler med", "som en tsunami", "tsunami af", "hårdt plaget",
+    "hårdere plaget", "hårdest plaget", "plaget af", "plages af", "magtesløs", "afmægtig", "kan ikke ændres",
+    "ikke ændres ved", "omrejsende kriminelle", "omrejsende tyve", "omrejsende bander", "*tyvebander",
+    "hærdede kriminelle", "krigszone", "det vilde vesten", "løber løbsk", "bølge af", "*tyvebande", "huserer",
+    "gå amok", "nærmest amok", "kaster sig over", "kastet sig over", "vaneforbryder", "tilrejsende kriminelle",
+    "tilrejsende tyve", "tilrejsende bander",
+)
+
+# National or ethnic attribution of offenders ("rumænske mænd", "en mand fra Østeuropa", "polakken", "af
+# sydlandsk udseende"): alarmist framing by the rubric, unless the sentence is a police description of a wanted
+# person (signalement, "beskrevet som", "iført", a height), see signals.alarm_matches. A country named as a fact
+# ("et nummer i Litauen", "polske nummerplader") is not attribution: adjectives count only before a person.
+_NATIONALITY_ADJECTIVES = """rumænsk polsk litauisk lettisk estisk bulgarsk albansk serbisk kosovoalbansk bosnisk
+    kroatisk georgisk armensk moldovisk ukrainsk russisk hviderussisk slovakisk tjekkisk ungarsk chilensk
+    colombiansk peruviansk marokkansk algerisk tunesisk nordafrikansk afrikansk somalisk eritreisk afghansk
+    irakisk iransk syrisk libanesisk palæstinensisk tyrkisk arabisk østeuropæisk sydeuropæisk udenlandsk
+    sydlandsk slavisk spansk italiensk portugisisk fransk hollandsk tysk svensk norsk engelsk britisk irsk
+    vietnamesisk kinesisk""".split()
+_OFFENDER_NOUNS = """mand mænd kvinde kvinder dreng drenge pige piger fyr fyre unge person personer statsborger
+    statsborgere tyv tyve tyvene indbrudstyv indbrudstyve tricktyv tricktyve lommetyv lommetyve butikstyv butikstyve gerningsmand gerningsmænd gerningsmændene gerningsperson gerningspersoner svindler
+    svindlere bedrager bedragere kriminelle bande bander banden tyvebande tyvebander netværk klan""".split()
+_ORIGINS = """rumænien polen litauen letland estland bulgarien albanien serbien kosovo bosnien kroatien georgien
+    armenien moldova ukraine rusland hviderusland slovakiet tjekkiet ungarn chile colombia peru marokko algeriet
+    tunesien nordafrika afrika somalia eritrea afghanistan irak iran syrien libanon tyrkiet østeuropa
+    sydeuropa balkan udlandet spanien italien portugal frankrig holland tyskland sverige norge england
+    storbritannien irland vietnam kina sydamerika""".split()
+_ORIGIN_NOUNS = """mand mænd kvinde kvinder dreng drenge fyr unge person personer statsborger statsborgere tyv tyve tyvene indbrudstyve tricktyve lommetyve gerningsmand gerningsmændene
+    gerningsmænd svindlere bedragere kriminelle bande bander håndværkere folk tasketyve""".split()
+NATIONALITY_PHRASES: tuple[str, ...] = (
+    *(f"{adj}{ending} {noun}" for adj in _NATIONALITY_ADJECTIVES for ending in ("", "e") for noun in _OFFENDER_NOUNS),
+    *(f"{noun} fra {origin}" for noun in _ORIGIN_NOUNS for origin in _ORIGINS),
+    *(f"statsborger{ending} i {origin}" for ending in ("", "e") for origin in _ORIGINS),
+    *(f"{adj} udseende" for adj in ("udenlandsk", "sydlandsk", "østeuropæisk", "arabisk", "mellemøstligt",
+                                    "nordafrikansk", "afrikansk", "asiatisk", "østlandsk", "slavisk")),
+    *(f"{adj}{form}" for adj in ("udenlandsk", "sydlandsk", "østeuropæisk", "slavisk", "arabisk", "nordafrikansk")
+      for form in ("e af udseende", " af udseende", " sprog")),
+    *(f"så {adj} ud" for adj in ("udenlandsk", "udenlandske", "sydlandsk", "sydlandske", "østeuropæisk",
+                                 "østeuropæiske", "arabisk", "arabiske")),
+    *(f"{verb} fra {origin}" for verb in ("kommer", "stammer", "kom") for origin in (
+        "østeuropa", "balkan", "rumænien", "litauen", "polen", "bulgarien", "albanien", "nordafrika", "sydamerika",
+        "udlandet")),
+    "serber", "rumæner", "polak", "litauer", "bulgarer", "albaner", "georgier", "moldover", "chilener",
+    "marokkaner", "nordafrikaner", "østeuropæer", "slovakker", "slovakken", "ungarer", "spanier", "udlænding", "indvandrer",
+    "kommer fra østeuropa", "stammer fra østeuropa", "fra lande i østeuropa", "østeuropæiske bander",
 )
 
 # Crime-type cue words (prefixes): evidence a person can check, and features for the type model.

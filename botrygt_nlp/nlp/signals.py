@@ -22,7 +22,9 @@ from botrygt_nlp.nlp.text import ProcessedText, Sentence
 class Cue(StrEnum):
     ADVICE = "advice"
     VAGUE = "vague"
-    WITNESS = "witness"
+    WITNESS = "witness"  # what a witness has or who is sought; an appeal with a contact and an addressee
+    APPEAL = "appeal"  # a witness appeal on its own ("søger vidner", "vil gerne høre fra")
+    VICTIM = "victim"  # further victims of a case ("andre, der har været udsat for det samme")
     FORENSICS = "forensics"
     EXHORT = "exhort"
     NEVER_RULE = "never_rule"
@@ -34,6 +36,8 @@ _SENTENCE_INDEX: PhraseIndex[_SentenceLabel] = PhraseIndex(
     [(p, Cue.ADVICE, Mode.PREFIX) for p in lx.ADVICE_PHRASES]
     + [(p, Cue.VAGUE, Mode.PREFIX) for p in lx.VAGUE_PHRASES]
     + [(p, Cue.WITNESS, Mode.PREFIX) for p in lx.WITNESS_PHRASES]
+    + [(p, Cue.APPEAL, Mode.PREFIX) for p in lx.WITNESS_APPEAL_PHRASES]
+    + [(p, Cue.VICTIM, Mode.PREFIX) for p in lx.WITNESS_VICTIM_PHRASES]
     + [(p, Cue.FORENSICS, Mode.PREFIX) for p in lx.FORENSICS_PHRASES]
     + [(p, Cue.EXHORT, Mode.PREFIX) for p in lx.EXHORT_PHRASES]
     + [(p, Cue.NEVER_RULE, Mode.PREFIX) for p in lx.NEVER_RULE_PHRASES]
@@ -43,6 +47,7 @@ _SENTENCE_INDEX: PhraseIndex[_SentenceLabel] = PhraseIndex(
 _ALARM_INDEX: PhraseIndex[str] = PhraseIndex(
     [(p, "alarm", mode) for p, mode in starred(lx.ALARM_PHRASES)]
     + [(p, "strong", mode) for p, mode in starred(lx.ALARM_STRONG_PHRASES)]
+    + [(p, "nation", Mode.PREFIX) for p in lx.NATIONALITY_PHRASES]
 )
 # Danish compounds put the telling part last ("ladcykel", "villaindbrud"): long cues match inside words.
 _CRIME_INDEX: PhraseIndex[CrimeType] = PhraseIndex(
@@ -52,7 +57,36 @@ _CRIME_INDEX: PhraseIndex[CrimeType] = PhraseIndex(
 )
 _THEFT_INDEX: PhraseIndex[str] = PhraseIndex((c, "theft", Mode.PREFIX) for c in lx.GENERIC_THEFT_CUES)
 
-_CONTACT_RE = re.compile(r"114|politi|tlf|telefon|ring|kontakt|henvend|oplys|tip")
+_CONTACT_RE = re.compile(
+    r"114|1-1-4|\bpoliti|\btlf|\btelefon|\bring|kontakt|henvend|\btip|\bmelde sig|\bmeld dig|\bgive? besked|\banmeld"
+    r"|\d\d ?\d\d ?\d\d ?\d\d"
+)
+# A number to call, written as police and press write it ("114", "1-1-4", "tlf. 72 58 14 48").
+_APPEAL_NUMBER_RE = re.compile(r"(?<![\d-])(?:114|1-1-4|\d\d ?\d\d ?\d\d ?\d\d)(?![\d-])")
+# Words that turn a witness phrase into a request to someone: the reader, anyone, a condition, a polite passive.
+_APPEAL_ADDRESSEES = frozenset(
+    "du dig man nogen enhver eventuelle borgere borgerne jer bedes bes beder opfordrer opfordres opfordring "
+    "efterlyser gerne hvis".split()
+)
+# In a sentence with a negation ("vil ikke sige, om man ved, hvem …") only an explicit request makes an appeal.
+_NEGATIONS = frozenset(["ikke", "ingen", "intet", "aldrig"])
+_REQUESTS = frozenset("bedes bes beder opfordrer opfordres efterlyser hvis".split())
+# Further victims are asked about one case, not about fraud in general ("hvis du har været udsat for spoofing").
+_SAME_CASE_RE = re.compile(
+    r"\bsamme\b|lignende|\bandre\b|\bflere\b|\bogså\b|\bsag(?:en|erne)\b|\b(?:ham|hende|dem)\b|\bi området\b"
+    r"|\bsiden\b|\b(?:man|tirs|ons|tors|fre|lør|søn)dag|\bi nat\b|\bkl\."
+)
+# "Ring 114, hvis du ser noget mistænkeligt": watching in the present tense is prevention, not an appeal about a
+# case, unless the sentence also asks about something that happened (perfect tense, "sagen", "tyveriet" …).
+_GENERAL_WATCH_RE = re.compile(
+    r"(?:hvis|når)\s+(?:du|man|i)\s+(?:selv\s+)?(?:ser|oplever|bemærker|hører|møder|er vidne til|får øje på)"
+    r"|\b(?:ser|oplever|bemærker|hører)\s+(?:du|man)\b"
+)
+_CASE_RE = re.compile(
+    r"\bhar\s+(?:\w+\s+){0,3}?(?:set|hørt|bemærket|lagt mærke|observeret|oplysninger|optagelser|viden|video)"
+    r"|kan have|\bsag(?:en|erne)\b|indbruddet|indbruddene|tyveriet|tyverierne|episoden|hændelsen|eftersøgt"
+    r"|efterlyst|savnet|stjålne"
+)
 _MODAL_SUBJECTS = frozenset(
     "du man i vi borgerne alle folk beboerne ejere bilister cyklister håndværkere sommerhusejere ældre "
     "forældre virksomheder butikkerne".split()
@@ -89,6 +123,8 @@ class SentenceSignals:
     never_rule: bool = False  # a protective rule stated as a fact ("banken ringer aldrig …")
     boilerplate: bool = False  # page furniture left by scraping ("Læs også", "Foto:", subscription teasers)
     reported: bool = False  # closes with a verb of saying ("…, siger vagtchefen"): someone's words, reported
+    # A witness appeal worded as one on its own ("søger vidner", "vil gerne høre fra"); a document feature only.
+    witness_explicit: bool = False
 
     def names(self) -> list[str]:
         out = [name for name in _FLAG_NAMES if getattr(self, name)]
@@ -159,6 +195,24 @@ def _modal(words: list[str]) -> bool:
     return False
 
 
+def witness_sentence(low: str, words: list[str], labels: set[_SentenceLabel]) -> bool:
+    """A witness appeal: an appeal phrase, or a witness phrase with a way to reach the police and someone asked
+    (or a number to call); never a general "ring 114, hvis du ser noget mistænkeligt"."""
+    if Cue.BOILERPLATE in labels:  # "Læs også: Politiet søger vidner …", "Tip os: har du været udsat for …"
+        return False
+    if Cue.APPEAL in labels:
+        found = True
+    elif (Cue.WITNESS in labels or Cue.VICTIM in labels) and _CONTACT_RE.search(low):
+        if _NEGATIONS.isdisjoint(words):
+            asked = not _APPEAL_ADDRESSEES.isdisjoint(words) or bool(_APPEAL_NUMBER_RE.search(low))
+        else:
+            asked = not _REQUESTS.isdisjoint(words)
+        found = asked and (Cue.WITNESS in labels or bool(_SAME_CASE_RE.search(low)))
+    else:
+        return False
+    return found and not (_GENERAL_WATCH_RE.search(low) and not _CASE_RE.search(low))
+
+
 def sentence_signals(s: Sentence, labels: set[_SentenceLabel] | None = None) -> SentenceSignals:
     """Signals of one sentence; ``labels`` are its phrase hits when the caller searched the whole text."""
     low = s.lower
@@ -166,7 +220,7 @@ def sentence_signals(s: Sentence, labels: set[_SentenceLabel] | None = None) -> 
     if labels is None:
         labels = {h.label for h in _SENTENCE_INDEX.find(low)}
     has_phone = "11" in low and bool(_PHONE_RE.search(low))
-    witness = Cue.WITNESS in labels and bool(_CONTACT_RE.search(low))
+    witness = witness_sentence(low, words, labels)
     return SentenceSignals(
         imperative=looks_imperative(s.first, s.first_lemma),
         advice_phrase=Cue.ADVICE in labels,
@@ -188,6 +242,7 @@ def sentence_signals(s: Sentence, labels: set[_SentenceLabel] | None = None) -> 
         never_rule=Cue.NEVER_RULE in labels,
         boilerplate=Cue.BOILERPLATE in labels,
         reported=not lx.SPEECH_VERBS.isdisjoint(words[-6:]),
+        witness_explicit=witness and Cue.APPEAL in labels,
     )
 
 
@@ -208,27 +263,64 @@ class AlarmMatch(Span):
     strong: bool = False  # unmistakably alarmist by the rubric (see lexicon.ALARM_STRONG_PHRASES)
 
 
-# "Der er ingen indbrudsbølge", "det er ikke tale om en bølge": the word is named only to reject the framing.
-_ALARM_NEGATED_BEFORE = re.compile(r"(?:\bingen|\bintet|\bikke\s+(?:nogen|en|et|tale\s+om(?:\s+(?:en|et|nogen))?))\s+$")
+# "Der er ingen indbrudsbølge", "det er ikke tale om en bølge", "ikke voldsomt hærget", "ikke ramt af nogen
+# bølge", "aldrig været plaget": the word is named only to reject the framing.
+_ALARM_NEGATED_BEFORE = re.compile(
+    r"(?:\bingen(?:\s+grund\s+til(?:\s+at)?)?|\bintet|\blangtfra(?:\s+\w+){0,3}|\bafvis\w*[^.]{0,30}tale\s+om(?:\s+(?:en|et|nogen))?|\bikke(?:\s+\w+){0,3}\s+(?:nogen|en|et)"
+    r"|\bikke(?:\s+(?:tale\s+om|så|særlig|særligt|voldsomt|specielt|synderligt|ligefrem|just|helt|længere|mere|"
+    r"decideret|direkte|blevet|været|er|var|bliver|har|haft|hårdt|ramt\s+af|plaget\s+af)){0,3}"
+    r"|\baldrig(?:\s+(?:været|blevet|er|var))?)\s+$"
+)
+# National attribution inside a police description of a wanted person is a description, not framing.
+_DESCRIPTION_RE = re.compile(
+    r"beskr[ei]v|signalement|iført|klædt i|påklædning|\d\s*(?:cm|centimeter)\b|efterlys|eftersøg"
+    r"|(?:kraftig|spinkel|slank|normal|almindelig|muskuløs|tynd)\s+bygning"
+)
+# A record with its baseline ("tiårs rekord", "flest siden 2013") or a record low is a measure, not alarm.
+_BASELINE_RE = re.compile(
+    r"siden\s+(?:19|20)\d\d|tiår|årti|\b\d+\s+år\b|sammenlignet med|end\s+(?:i|sidste|året)|målingerne|opgørelse"
+)
+_RECORD_LOW = ("rekordlav", "rekordfå", "rekordlille", "rekordlidt", "rekordfærre")
+
+
+def _sentence_around(low: str, start: int, end: int) -> str:
+    """The sentence (roughly: between full stops or line breaks) that holds ``low[start:end]``."""
+    left = max(low.rfind(". ", 0, start), low.rfind("\n", 0, start), low.rfind("? ", 0, start))
+    stops = [i for i in (low.find(". ", end), low.find("\n", end)) if i >= 0]
+    return low[left + 1 : min(stops) if stops else len(low)]
+
+
+def _guarded(low: str, start: int, end: int, label: str) -> bool:
+    """Alarm wording that its sentence takes back: a police description, a record with its baseline."""
+    if label == "nation":
+        return bool(_DESCRIPTION_RE.search(_sentence_around(low, start, end)))
+    word = low[start:end]
+    if "rekord" in word:
+        return word.startswith(_RECORD_LOW) or bool(_BASELINE_RE.search(_sentence_around(low, start, end)))
+    return False
 
 
 def alarm_matches(text: str, lowered: str | None = None) -> list[AlarmMatch]:
     """Alarmist wording, one match per place; ``lowered`` (``lower_same_length(text)``) may be passed.
 
-    A phrase right after a negation ("ingen", "ikke tale om en") is not a match.
+    A phrase right after a negation ("ingen", "ikke tale om en") is not a match, nor national attribution in a
+    police description of a wanted person, nor a record with its baseline. Overlapping phrases ("det vrimler
+    med" and "vrimler med") make one match.
     """
     low = lower_same_length(text) if lowered is None else lowered
-    by_start: dict[int, AlarmMatch] = {}
-    for h in _ALARM_INDEX.find(low):
-        if _ALARM_NEGATED_BEFORE.search(low, max(0, h.start - 32), h.start):
+    out: list[AlarmMatch] = []
+    for h in _ALARM_INDEX.find(low):  # sorted by start
+        if _ALARM_NEGATED_BEFORE.search(low, max(0, h.start - 60), h.start) or _guarded(low, h.start, h.end, h.label):
             continue
-        strong = h.label == "strong"
-        known = by_start.get(h.start)
-        if known is None or (strong and not known.strong) or h.end > known.end:
-            by_start[h.start] = AlarmMatch(
-                h.start, h.end, text[h.start : h.end], strong or bool(known and known.strong)
-            )
-    return [by_start[k] for k in sorted(by_start)]
+        strong = h.label != "alarm"
+        last = out[-1] if out else None
+        if last is not None and h.start < last.end:
+            if h.end > last.end or (strong and not last.strong):
+                end = max(h.end, last.end)
+                out[-1] = AlarmMatch(last.start, end, text[last.start : end], strong or last.strong)
+            continue
+        out.append(AlarmMatch(h.start, h.end, text[h.start : h.end], strong))
+    return out
 
 
 def crime_cue_matches(text: str, lowered: str | None = None) -> list[tuple[CrimeType, Span]]:

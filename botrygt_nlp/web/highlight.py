@@ -1,4 +1,5 @@
-"""Cut a text into plain / advice / alarm pieces for highlighting. Pure; the template escapes each piece."""
+"""Cut a text into plain / advice / alarm / witness-appeal pieces for highlighting. Pure; the template escapes
+each piece."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ class PieceKind(StrEnum):
     PLAIN = "plain"
     ADVICE = "advice"
     ALARM = "alarm"
+    WITNESS = "witness"  # a witness appeal ("efterlysning"): helps the investigation, is not advice
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,12 +24,17 @@ class Piece:
 
 
 def pieces(text: str, assessment: Assessment | None) -> list[Piece]:
-    """Advice and alarm spans as pieces; alarm wins where the two overlap (it is the thing to fix)."""
+    """Advice, alarm and witness-appeal spans as pieces; alarm wins where they overlap (it is the thing to fix),
+    and advice wins over a witness appeal (an appeal sentence is shown as such only where it is not advice)."""
     if assessment is None or not text:
         return [Piece(text, PieceKind.PLAIN)] if text else []
     n = len(text)
     kinds: list[PieceKind] = [PieceKind.PLAIN] * n
     principles: list[Principle | None] = [None] * n
+    if assessment.witness_appeal:
+        for span in assessment.witness_spans:
+            for i in range(max(0, span.start), min(n, span.end)):
+                kinds[i] = PieceKind.WITNESS
     for span in assessment.advice_spans:
         for i in range(max(0, span.start), min(n, span.end)):
             kinds[i] = PieceKind.ADVICE

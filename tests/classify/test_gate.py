@@ -15,7 +15,7 @@ def _metrics(value: float) -> dict[str, Any]:
         "relevant": {"f1": value},
         "relevant_accuracy": {"accuracy": value},
         "constructive": {"f1": value, "precision": value, "recall": value},
-        "alarmist": {"f1": value},
+        "alarmist": {"f1": value, "recall": value},
         "witness_appeal": {"f1": value},
         "advice_spans": {"f1": value, "recall": value},
         "crime_type_accuracy_on_relevant": value,

@@ -112,3 +112,113 @@ def test_language_detection(text: str, lang: Language) -> None:
     doc = process(NLP, text)
     words = [w for s in doc.sentences for w in s.words]
     assert detect_language(words)[0] is lang
+
+
+# --- Issue 13: witness appeals and alarmist framing as real press words them -------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # The district as subject, in reported speech and police prose.
+        "Midt- og Vestjyllands Politi vil gerne høre fra alle, der har set noget på Kirkevej i nat.",
+        "- Har nogen set bilen, hører vi gerne fra dem, siger vagtchefen.",
+        "Politiet søger vidner til indbruddet på Algade.",
+        # The number written as "1-1-4" or a local number.
+        "Politiet beder eventuelle vidner om at kontakte dem på 1-1-4.",
+        "Vidner kan henvende sig til Sydøstjyllands Politi på tlf. 76 11 14 48.",
+        # An appeal folded into a condition.
+        "Har man oplysninger om tyveriet, opfordrer politiet til, at man ringer på 114.",
+        # Further victims of the same case.
+        "Politiet vil gerne i kontakt med andre, der har været udsat for det samme.",
+        "Er du også blevet ringet op af en falsk betjent, så kontakt politiet på 114.",
+        # A missing person.
+        "Politiet beder om offentlighedens hjælp til at finde en 16-årig pige, der er meldt savnet.",
+    ],
+)
+def test_witness_appeals_as_the_press_words_them(sentence: str) -> None:
+    s = first_signals(sentence)
+    assert s.witness and not s.preventive_call
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # General prevention: watching in the present tense is not an appeal about a case.
+        "Ring 114 hvis du ser noget mistænkeligt.",
+        "Ring 114, hvis du ser noget mistænkeligt i dit område.",
+        "Det er vigtigt, at du kontakter os, hvis du er vidne til et igangværende indbrud.",
+        # A witness in the story, and a police officer with nothing to tell.
+        "Et vidne så to mænd løbe fra stedet, og politiet kom kort efter.",
+        "Han har ikke flere oplysninger om den anholdte, oplyser politiet.",
+        # Page furniture and a statement that does not ask anyone.
+        "Læs også: Politiet søger vidner efter indbrud i Vejen",
+        "Udlevér aldrig oplysninger til personer, der ringer.",
+        "Vi beder dig anmelde det til politiet, hvis du har været udsat for spoofing.",
+    ],
+)
+def test_not_witness_appeals(sentence: str) -> None:
+    assert not first_signals(sentence).witness
+
+
+def test_ring_114_when_suspicious_stays_prevention() -> None:
+    s = first_signals("Ring 114 hvis du ser noget mistænkeligt.")
+    assert s.preventive_call and not s.witness and not s.witness_explicit
+
+
+def test_an_explicit_appeal_is_marked_as_such() -> None:
+    assert first_signals("Politiet søger vidner til indbruddet.").witness_explicit
+    conditional = first_signals("Har du set noget, så ring til politiet på 114.")
+    assert conditional.witness and not conditional.witness_explicit
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Det er blevet tyvenes fest i villakvartererne.", "tyvenes fest"),
+        ("Det vrimler med tyve i sommerhusområdet.", "Det vrimler med"),
+        ("Tyvene har fået blod på tanden.", "blod på tanden"),
+        ("Kvarteret er hårdt plaget af indbrud.", "hårdt plaget af"),
+        ("Det er som en tsunami af indbrud.", "som en tsunami af"),
+        ("Der kan ikke ændres ved det, siger formanden.", "kan ikke ændres ved"),
+        ("Beboerne står magtesløse.", "magtesløse"),
+        ("Det er omrejsende kriminelle, der står bag.", "omrejsende kriminelle"),
+        ("Udenlandske tyvebander tømmer varebilerne.", "Udenlandske tyvebander"),
+        ("To rumænske mænd blev anholdt i nat.", "rumænske mænd"),
+        ("En østeuropæisk mand ringede på hos kvinden.", "østeuropæisk mand"),
+        ("Tre mænd fra Rumænien stjal cyklerne.", "mænd fra Rumænien"),
+    ],
+)
+def test_alarmist_framing_the_press_uses(text: str, expected: str) -> None:
+    found = alarm_matches(text)
+    assert [m.text for m in found] == [expected]
+    assert found[0].strong
+    assert all(text[m.start : m.end] == m.text for m in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A neutral police description of a wanted person.
+        "Manden beskrives som østeuropæisk af udseende, ca. 180 cm høj og iført sort hættetrøje.",
+        "Politiet efterlyser en rumænsk mand på 34 år i forbindelse med sagen.",
+        "Signalement: ca. 30 år, 175 cm, slank, kort mørkt hår, grå jakke.",
+        # Negated wording.
+        "Byen har ikke været voldsomt hærget af indbrud i år.",
+        "Kommunen er ikke ramt af nogen indbrudsbølge.",
+        "Politiet afviser, at der er tale om en indbrudsbølge.",
+        # A record with its baseline, and a record low.
+        "Det er en tiårs rekord siden 2013.",
+        "Der var rekordfå indbrud i sommerferien.",
+        # A country or nationality named as a fact.
+        "Bilen havde polske nummerplader.",
+        "Opkaldet kom fra et nummer i Rumænien.",
+    ],
+)
+def test_guarded_look_alikes_are_not_alarmist(text: str) -> None:
+    assert alarm_matches(text) == []
+
+
+def test_overlapping_alarm_phrases_make_one_match() -> None:
+    found = alarm_matches("Det vrimler med tyve, og borgerne står magtesløse.")
+    assert [m.text for m in found] == ["Det vrimler med", "magtesløse"]
