@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING
 
 from botrygt_nlp.classify.features import (
     DocumentEvidence,
+    aggregate_features,
     document_features,
     principle_features,
     sentence_feature_lists,
+    without_furniture,
 )
 from botrygt_nlp.classify.linear import LinearModel
 from botrygt_nlp.classify.model import Backend, LinearBackend, LinearBundle, ModelMeta
@@ -41,43 +43,6 @@ STRONG_ALARM_PROBABILITY = 0.8
 PRINCIPLE_MIN_PROBABILITY = 0.3
 _RELEVANT_TYPES = [ct.value for ct in CrimeType if ct.is_relevant]
 _JUST_BELOW_HALF = math.nextafter(0.5, 0.0)
-
-
-def without_furniture(probs: list[float], sigs: list[SentenceSignals]) -> list[float]:
-    """Advice probabilities with page furniture ("Læs også", subscription and cookie lines) set to 0: it is
-    never evidence, for the spans or for the aggregator."""
-    return [0.0 if sig.boilerplate else p for p, sig in zip(probs, sigs, strict=True)]
-
-
-def aggregate_features(probs: list[float], sigs: list[SentenceSignals], list_items: list[bool]) -> list[str]:
-    """Document-level evidence for the calibrated constructive decision, from sentence probabilities."""
-    feats = ["bias"]
-    top = sorted(probs, reverse=True)
-    mx = top[0] if top else 0.0
-    second = top[1] if len(top) > 1 else 0.0
-    for cut in (0.2, 0.35, 0.5, 0.65, 0.8, 0.9):
-        if mx >= cut:
-            feats.append(f"max>={cut}")
-        if second >= cut:
-            feats.append(f"second>={cut}")
-    n50 = sum(p >= 0.5 for p in probs)
-    feats.append("n50=" + ("0" if n50 == 0 else "1" if n50 == 1 else "2" if n50 == 2 else "3+"))
-    if sum(1 for p, li in zip(probs, list_items, strict=True) if li and p >= 0.5) >= 2:
-        feats.append("advice_list")
-    for p, sig in zip(probs, sigs, strict=True):
-        if p >= 0.3:
-            if sig.nabohjaelp:
-                feats.append("nabohjaelp_advice")
-            if sig.preventive_call:
-                feats.append("preventive_call")
-    if mx < 0.5:
-        if any(s.vague for s in sigs):
-            feats.append("vague_only")
-        if any(s.witness for s in sigs):
-            feats.append("witness_only")
-        if any(s.forensics for s in sigs):
-            feats.append("forensics_only")
-    return feats
 
 
 _Scored = tuple[Sentence, SentenceSignals, float]

@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     fetch_min_host_delay_s: float = 1.0
     user_agent: str = "botrygt-nlp/0.1 (+https://botrygt.dk; press monitor for constructive crime communication)"
 
-    # HTTP edge (None = the defaults in botrygt_nlp/api/options.py).
+    # HTTP edge (None = the defaults in botrygt_nlp/service/options.py).
     api_max_body_bytes: int | None = None
     api_max_upload_bytes: int | None = None
     api_max_text_chars: int | None = None
@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     api_cors_origins: str | None = None  # comma-separated origins; empty = CORS off
     api_session_secret: str | None = None
     api_secure_cookies: bool | None = None
-    # Slow clients, big bodies and load (defaults and meaning in botrygt_nlp/api/options.py).
+    # Slow clients, big bodies and load (defaults and meaning in botrygt_nlp/service/options.py).
     api_header_timeout_s: float | None = None
     api_body_timeout_s: float | None = None
     api_body_min_rate: int | None = None

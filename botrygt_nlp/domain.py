@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Protocol
 
 
 class CrimeType(StrEnum):
@@ -193,3 +194,9 @@ class Assessment:
             "model_version": self.model_version,
             "language": self.language.value,
         }
+
+
+class Assessor(Protocol):
+    """Anything that turns a text into an :class:`Assessment` (the runtime ``analysis.Analyzer`` is one)."""
+
+    def assess(self, text: str, *, title: str | None = None) -> Assessment: ...

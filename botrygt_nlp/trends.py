@@ -22,7 +22,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from botrygt_nlp import csvout
-from botrygt_nlp.monitor.dates import COPENHAGEN
+from botrygt_nlp.news.dates import COPENHAGEN
 from botrygt_nlp.storage.types import TrendFact
 
 Z_95 = 1.959963984540054

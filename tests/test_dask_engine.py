@@ -18,10 +18,10 @@ import pyarrow.parquet as pq
 from botrygt_nlp.analysis import load_analyzer
 from botrygt_nlp.cli import app
 from botrygt_nlp.dask_engine import DaskMapper, dask_client, score_parts
+from botrygt_nlp.monitor.archive import ExportFormat, export_articles, import_jsonl
+from botrygt_nlp.monitor.rescore import rescore
 from botrygt_nlp.parallel import AnalyzerPool
 from botrygt_nlp.storage import Store
-from botrygt_nlp.storage.archive import ExportFormat, export_articles, import_jsonl
-from botrygt_nlp.storage.rescore import rescore
 from tests.monitor_poll.fakes import FakeAnalyzer
 from tests.test_parallel import TEXTS, _archive_lines, _import_record
 

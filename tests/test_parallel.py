@@ -18,10 +18,10 @@ from typer.testing import CliRunner
 
 from botrygt_nlp.cli import app
 from botrygt_nlp.config import get_settings
+from botrygt_nlp.monitor.archive import ExportFormat, export_articles, import_jsonl
+from botrygt_nlp.monitor.rescore import rescore
 from botrygt_nlp.parallel import AnalyzerPool, Progress, progress_wanted, usable_cores
 from botrygt_nlp.storage import Store
-from botrygt_nlp.storage.archive import ExportFormat, export_articles, import_jsonl
-from botrygt_nlp.storage.rescore import rescore
 from tests.monitor_poll.fakes import FakeAnalyzer
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,7 +1,10 @@
-"""HTTP edge of botrygt-nlp: ``create_app(settings, analyzer=None, store=None)`` builds the FastAPI app."""
+"""HTTP edge of botrygt-nlp: the /v1 API.
+
+``install(app, services)`` mounts it on an app; :mod:`botrygt_nlp.asgi` builds the app.
+"""
 
 from __future__ import annotations
 
-from botrygt_nlp.api.app import create_app
+from botrygt_nlp.api.router import install
 
-__all__ = ["create_app"]
+__all__ = ["install"]

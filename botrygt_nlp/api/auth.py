@@ -2,7 +2,7 @@
 
 Keys arrive as ``Authorization: Bearer <key>`` or ``X-API-Key: <key>``; the store keeps only their hash.
 Every unsafe method needs a key; safe methods need one only when ``require_key_for_reads`` is set. Wrong keys
-count against the caller's address (api/lockout.py): after a burst, keys from it get 429 until the lockout ends.
+count against the caller's address (service/lockout.py): after a burst, keys from it get 429 until the lockout ends.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
-from botrygt_nlp.api.problems import ProblemError
-from botrygt_nlp.api.services import Services, get_services
+from botrygt_nlp.service.problems import ProblemError
+from botrygt_nlp.service.services import Services, get_services
 
 # auto_error=False: a missing key is our own problem+json 401, not FastAPI's default body.
 _bearer = HTTPBearer(auto_error=False, description="API key as a bearer token")

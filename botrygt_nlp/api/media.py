@@ -12,7 +12,7 @@ import codecs
 
 from fastapi import Depends, Request
 
-from botrygt_nlp.api.problems import ProblemError
+from botrygt_nlp.service.problems import ProblemError
 
 
 def media_type(request: Request) -> str:

@@ -22,9 +22,9 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from botrygt_nlp.api.auth import reader
-from botrygt_nlp.api.methods import flat_routes, original
 from botrygt_nlp.api.routes.reports import ReportRequest
 from botrygt_nlp.api.schemas import ProblemOut
+from botrygt_nlp.service.methods import flat_routes, original
 
 REF_TEMPLATE = "#/components/schemas/{model}"
 EXTRA_MODELS: tuple[type[BaseModel], ...] = (ProblemOut, ReportRequest)

@@ -37,8 +37,8 @@ from uvicorn.config import Config
 from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.server import ServerState
 
-from botrygt_nlp.api.limits import problem_bytes, send_problem
-from botrygt_nlp.api.options import ApiOptions
+from botrygt_nlp.service.limits import problem_bytes, send_problem
+from botrygt_nlp.service.options import ApiOptions
 
 log = logging.getLogger("uvicorn.error")  # uvicorn's format and level
 

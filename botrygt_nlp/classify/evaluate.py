@@ -13,9 +13,8 @@ import random
 import re
 from collections.abc import Callable, Sequence
 
-from botrygt_nlp.analysis import Analyzer
 from botrygt_nlp.classify.corpus import Unit
-from botrygt_nlp.domain import Assessment, CrimeType
+from botrygt_nlp.domain import Assessment, Assessor, CrimeType
 
 # The naive approach the issue says reaches F1 ≈ 0.8 on real texts: a keyword list.
 _KEYWORDS = re.compile(r"\b(husk|råd|114|sørg for|undgå|lås|nabohjælp|tip|anbefal|opfordr)", re.IGNORECASE)
@@ -140,7 +139,7 @@ def calibration(gold: Sequence[bool], scores: Sequence[float], bins: int = 10) -
 
 
 def evaluate_units(
-    analyzer: Analyzer | None, units: Sequence[Unit], assess: Callable[[Unit], Assessment] | None = None
+    analyzer: Assessor | None, units: Sequence[Unit], assess: Callable[[Unit], Assessment] | None = None
 ) -> dict[str, object]:
     """Run the analyzer end to end on ``units`` and compare with their labels (``assess`` may supply the
     assessments instead, e.g. ones already made)."""

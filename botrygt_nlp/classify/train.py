@@ -9,17 +9,22 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from botrygt_nlp.analysis import Analyzer, aggregate_features, without_furniture
 from botrygt_nlp.classify.corpus import HELDOUT_FILE_PREFIX, Split, Unit, corpus_sha256, load_corpus
-from botrygt_nlp.classify.features import document_features, principle_features, sentence_feature_lists
+from botrygt_nlp.classify.features import (
+    aggregate_features,
+    document_features,
+    principle_features,
+    sentence_feature_lists,
+    without_furniture,
+)
 from botrygt_nlp.classify.linear import LinearModel, fit_linear
 from botrygt_nlp.classify.model import LinearBundle, ModelMeta
-from botrygt_nlp.domain import Assessment
+from botrygt_nlp.domain import Assessment, Assessor
 from botrygt_nlp.nlp.pipeline import LEMMA_TABLE_FILE, LemmaLookup, build_compact_lemma_table, build_nlp
 from botrygt_nlp.nlp.signals import SentenceSignals, document_signals
 from botrygt_nlp.nlp.text import ProcessedText, Sentence, process
@@ -233,9 +238,22 @@ def fit_bundle(train_units: list[PreparedUnit], cfg: TrainConfig) -> LinearBundl
     return LinearBundle(advice, principle, crime_type, alarm, witness, constructive)
 
 
-def train(corpus_dir: Path, out_dir: Path, cfg: TrainConfig | None = None, *, evaluate: bool = True) -> TrainReport:
+def train(
+    corpus_dir: Path,
+    out_dir: Path,
+    cfg: TrainConfig | None = None,
+    *,
+    evaluate: bool = True,
+    load: Callable[[Path], Assessor] | None = None,
+) -> TrainReport:
     """Train on the corpus' training split and write the model; with ``evaluate``, measure it on the authored
-    held-out split, each independent held-out file and the paraphrased development split."""
+    held-out split, each independent held-out file and the paraphrased development split.
+
+    ``load`` opens the written model folder as the runtime analyzer (``analysis.Analyzer``); it is passed in
+    so that training measures exactly what serving runs without this package importing ``analysis``.
+    """
+    if evaluate and load is None:
+        raise ValueError("train(evaluate=True) needs load=, e.g. botrygt_nlp.analysis.Analyzer")
     cfg = cfg or TrainConfig()
     units = load_corpus(corpus_dir)
     train_units = [u for u in units if u.split == Split.TRAIN]
@@ -285,7 +303,8 @@ def train(corpus_dir: Path, out_dir: Path, cfg: TrainConfig | None = None, *, ev
     if evaluate:
         from botrygt_nlp.classify.evaluate import evaluate_units
 
-        analyzer = Analyzer(out_dir)
+        assert load is not None  # checked above, before the long training
+        analyzer = load(out_dir)
         # Each unit is assessed once; the per-file and per-subset figures reuse those assessments.
         assessed = {u.id: analyzer.assess(u.text, title=u.title or None) for u in [*heldout_units, *dev_units]}
 

@@ -178,7 +178,7 @@ def train_transformers(
 ) -> None:
     """Fine-tune the encoder on 80 % of the training documents; re-fit the aggregator on the other 20 % (not for
     a cascade, where the linear probabilities, and so the linear aggregator, decide most sentences)."""
-    from botrygt_nlp.analysis import aggregate_features, without_furniture
+    from botrygt_nlp.classify.features import aggregate_features, without_furniture
     from botrygt_nlp.classify.linear import fit_linear
     from botrygt_nlp.classify.model import LinearBundle
 

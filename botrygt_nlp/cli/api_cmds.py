@@ -35,14 +35,15 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
 ) -> None:
     """Serve the HTTP API (/v1, docs at /docs) and the web pages on the embedded defaults."""
-    from botrygt_nlp.api import create_app, server
+    from botrygt_nlp.asgi import create_app
+    from botrygt_nlp.asgi import serve as serve_app
 
     app = create_app(get_settings())
     # Load the model now, not inside the first request.
     _ = app.state.services.analyzer
     typer.echo(f"botrygt-nlp serving on http://{host}:{port}/ (API docs: /docs)", err=True)
     # uvicorn with header/body timeouts, a connection cap and quiet accept errors (api/server.py).
-    server.run(app, host=host, port=port, options=app.state.services.options)
+    serve_app(app, host=host, port=port)
 
 
 keys_app = typer.Typer(help="API keys: needed for every write endpoint and the Kilder page.", no_args_is_help=True)
@@ -92,7 +93,7 @@ def feedback_export(
 ) -> None:
     """Write feedback as corpus units (models/corpus JSONL shape) for the next training round."""
     from botrygt_nlp import get_analyzer
-    from botrygt_nlp.api.training import ExportReport, export_feedback
+    from botrygt_nlp.service.training import ExportReport, export_feedback
 
     report = ExportReport()
     stream = out.open("w", encoding="utf-8") if out else sys.stdout

@@ -35,7 +35,7 @@ def start_web_server(settings: Settings, host: str = "127.0.0.1", port: int = 80
     """Serve the web app and API on the demo store until Ctrl-C."""
     import uvicorn
 
-    from botrygt_nlp.api import create_app
+    from botrygt_nlp.asgi import create_app
 
     typer.secho(f"\n4) botrygt serve — web app and API on http://{host}:{port}/ (Ctrl-C stops)", bold=True)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", server_header=False)

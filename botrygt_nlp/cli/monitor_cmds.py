@@ -64,7 +64,7 @@ def _when(value: str | None, name: str) -> datetime | None:
         _fail(InputError(f"--{name} must be an ISO date (YYYY-MM-DD), got {value!r}"))
     # Dates and zone-less times are Danish, like the trend periods (a UTC midnight would move the
     # first hour or two of a day into the previous period's range).
-    from botrygt_nlp.monitor.dates import COPENHAGEN
+    from botrygt_nlp.news.dates import COPENHAGEN
 
     if isinstance(d, datetime):
         return d.replace(tzinfo=COPENHAGEN) if d.tzinfo is None else d
@@ -311,7 +311,7 @@ def rescore_cmd(
     The assessing runs on --workers processes (or a Dask cluster); reading and writing the store stay in this
     process. Ctrl-C stops after the articles in hand (exit status 130); run it again to continue."""
     from botrygt_nlp.cli.scale import analyzer_mapper
-    from botrygt_nlp.storage.rescore import rescore
+    from botrygt_nlp.monitor.rescore import rescore
 
     with _errors(), _open_store() as store, analyzer_mapper(workers, quiet, engine, scheduler) as run:
         report = rescore(
@@ -412,7 +412,7 @@ def import_cmd(
     Bad lines are reported by number and the rest imported; the exit status is 1 when any line was refused
     (2 when the whole file was: a binary file, a .docx)."""
     from botrygt_nlp.cli.scale import analyzer_mapper, count_lines
-    from botrygt_nlp.storage.archive import archive_format, import_file
+    from botrygt_nlp.monitor.archive import archive_format, import_file
 
     with _errors():
         archive_format(path)  # a binary file is refused before the database is opened
@@ -441,7 +441,7 @@ def export_cmd(
     model_version: Annotated[str | None, typer.Option("--model-version")] = None,
 ) -> None:
     """Export articles with their assessments (latest model version unless given)."""
-    from botrygt_nlp.storage.archive import ExportFormat, export_articles
+    from botrygt_nlp.monitor.archive import ExportFormat, export_articles
 
     try:
         kind = ExportFormat(fmt)

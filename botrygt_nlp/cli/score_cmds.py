@@ -308,6 +308,7 @@ def train(
     card: Annotated[bool, typer.Option(help="Write MODEL_CARD.md into the model folder.")] = True,
 ) -> None:
     """Train a model from the authored corpus; prints held-out metrics. The held-out split is never trained on."""
+    from botrygt_nlp.analysis import Analyzer
     from botrygt_nlp.classify.card import write_model_card
     from botrygt_nlp.classify.train import TrainConfig
     from botrygt_nlp.classify.train import train as run_train
@@ -326,7 +327,7 @@ def train(
         learning_rate=learning_rate,
     )
     try:
-        report = run_train(corpus, target, cfg)
+        report = run_train(corpus, target, cfg, load=Analyzer)
     except BotrygtError as exc:
         raise _fail(exc.message) from None
     except ValueError as exc:

@@ -72,7 +72,7 @@ def import_cmd(
 ) -> None:
     """Import labels for sampled articles. Bad lines are reported by number; good lines are kept; the exit
     status is 1 when any line was refused."""
-    from botrygt_nlp.storage.archive import read_lines
+    from botrygt_nlp.monitor.archive import read_lines
     from botrygt_nlp.validation import import_labels
 
     if not path.is_file():

@@ -26,10 +26,10 @@ from bs4 import BeautifulSoup
 from bs4.element import Comment, NavigableString, Tag
 from lxml import etree
 
-from botrygt_nlp.monitor.dates import find_danish_date, parse_date
 from botrygt_nlp.monitor.feedtext import html_to_text
-from botrygt_nlp.monitor.types import ExtractedArticle, ExtractionMethod, ParsedEntry
 from botrygt_nlp.monitor.walls import consent_wall, json_ld, paywalled, walk
+from botrygt_nlp.news.dates import find_danish_date, parse_date
+from botrygt_nlp.news.types import ExtractedArticle, ExtractionMethod, ParsedEntry
 
 MAX_HTML_BYTES = 5 * 1024 * 1024
 MAX_TEXT_CHARS = 200_000

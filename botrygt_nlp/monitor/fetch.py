@@ -45,7 +45,7 @@ from botrygt_nlp.errors import BlockedURLError, PermanentFetchError
 from botrygt_nlp.monitor.deadline import DeadlineBackend, deadline
 from botrygt_nlp.monitor.netguard import AllowList, GuardedBackend, NetGuard, Resolver
 from botrygt_nlp.monitor.robots import ROBOTS_MAX_BYTES, RobotsCache
-from botrygt_nlp.monitor.types import FetchResult, FetchStatus
+from botrygt_nlp.news.types import FetchResult, FetchStatus
 
 MAX_REDIRECTS = 5
 _DECODE_STEP = 64 * 1024  # most decoded bytes produced per decompressor call

@@ -14,7 +14,6 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from botrygt_nlp.monitor.dates import parse_date
 from botrygt_nlp.monitor.feedtext import (
     MAX_CONTENT_CHARS,
     MAX_SUMMARY_CHARS,
@@ -24,7 +23,8 @@ from botrygt_nlp.monitor.feedtext import (
     clean_url,
     html_to_text,
 )
-from botrygt_nlp.monitor.types import ParsedEntry, ParsedFeed
+from botrygt_nlp.news.dates import parse_date
+from botrygt_nlp.news.types import ParsedEntry, ParsedFeed
 
 _VERSION = re.compile(r"^https?://jsonfeed\.org/version/(\d+(?:\.\d+)?)/?$")
 # Bounded like the XML path: json.loads on deep nesting raises RecursionError, caught below.

@@ -42,7 +42,6 @@ from urllib.parse import urlsplit
 import feedparser
 from lxml import etree
 
-from botrygt_nlp.monitor.dates import is_plausible, parse_date
 from botrygt_nlp.monitor.feedtext import (
     MAX_CONTENT_CHARS,
     MAX_SUMMARY_CHARS,
@@ -53,7 +52,8 @@ from botrygt_nlp.monitor.feedtext import (
     html_to_text,
 )
 from botrygt_nlp.monitor.jsonfeed import looks_like_json_feed, parse_json_feed
-from botrygt_nlp.monitor.types import ParsedEntry, ParsedFeed
+from botrygt_nlp.news.dates import is_plausible, parse_date
+from botrygt_nlp.news.types import ParsedEntry, ParsedFeed
 
 MAX_FEED_BYTES = 15 * 1024 * 1024
 MAX_ENTRIES = 5_000

@@ -19,10 +19,11 @@ from urllib.parse import urlsplit
 
 from botrygt_nlp.domain import Assessment
 from botrygt_nlp.errors import StorageError
-from botrygt_nlp.monitor import dedup, schedule
+from botrygt_nlp.monitor import schedule
 from botrygt_nlp.monitor.report import EntryError, FeedPollResult, PollReport, stage_shares
 from botrygt_nlp.monitor.schedule import PollPolicy
-from botrygt_nlp.monitor.types import (
+from botrygt_nlp.news import dedup
+from botrygt_nlp.news.types import (
     ExtractedArticle,
     ExtractionMethod,
     FetchResult,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from botrygt_nlp.errors import StorageError
-from botrygt_nlp.monitor.types import FetchStatus
+from botrygt_nlp.news.types import FetchStatus
 
 STAGES = ("fetch_feed", "parse", "dedup", "fetch_page", "extract", "assess", "store")
 

@@ -21,7 +21,7 @@ from enum import StrEnum
 from urllib.parse import urlsplit, urlunsplit
 from urllib.robotparser import RobotFileParser
 
-from botrygt_nlp.monitor.types import FetchResult
+from botrygt_nlp.news.types import FetchResult
 
 ROBOTS_MAX_BYTES = 512 * 1024  # Google reads the first 500 KiB; more is not a robots file
 

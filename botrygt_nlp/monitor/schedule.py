@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from botrygt_nlp.monitor.types import FetchResult, FetchStatus
+from botrygt_nlp.news.types import FetchResult, FetchStatus
 from botrygt_nlp.storage.types import FeedEventKind, FeedStateUpdate, FeedStatus
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from botrygt_nlp.monitor.dates import MONTH_NAMES
+from botrygt_nlp.news.dates import MONTH_NAMES
 from botrygt_nlp.reports.types import ReportHeader
 
 _UC = "A-ZÆØÅ"

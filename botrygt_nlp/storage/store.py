@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection, Engine
 from botrygt_nlp.config import Settings
 from botrygt_nlp.domain import Assessment
 from botrygt_nlp.errors import InputError, StorageError
-from botrygt_nlp.monitor.dedup import KnownKeys, url_variants
+from botrygt_nlp.news.dedup import KnownKeys, url_variants
 from botrygt_nlp.reference import resolve_district, resolve_municipality
 from botrygt_nlp.storage import migrations
 from botrygt_nlp.storage.access import AccessMixin

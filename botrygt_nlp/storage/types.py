@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from botrygt_nlp.domain import Assessment, CrimeType
-from botrygt_nlp.monitor.types import ExtractionMethod
+from botrygt_nlp.news.types import ExtractionMethod
 
 
 class FeedStatus(StrEnum):

@@ -7,8 +7,8 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 from starlette.staticfiles import StaticFiles
 
-from botrygt_nlp.api.problems import HtmlRenderer
-from botrygt_nlp.api.services import Services
+from botrygt_nlp.service.problems import HtmlRenderer
+from botrygt_nlp.service.services import Services
 from botrygt_nlp.web import audit, control, draft, pages, press, sources
 from botrygt_nlp.web.kit import WebKit
 from botrygt_nlp.web.render import PageRenderer

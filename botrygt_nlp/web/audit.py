@@ -15,14 +15,14 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from botrygt_nlp.api.feedurl import feed_url_problem
-from botrygt_nlp.api.problems import ProblemError
-from botrygt_nlp.api.services import Services
 from botrygt_nlp.csvout import rows_to_csv
 from botrygt_nlp.domain import Assessment
 from botrygt_nlp.errors import BlockedURLError, BotrygtError
 from botrygt_nlp.monitor.extract import extract_article
-from botrygt_nlp.monitor.types import FetchStatus
+from botrygt_nlp.news.types import FetchStatus
+from botrygt_nlp.service.feedurl import feed_url_problem
+from botrygt_nlp.service.problems import ProblemError
+from botrygt_nlp.service.services import Services
 from botrygt_nlp.web.contexts import Verdict
 from botrygt_nlp.web.documents import DocKind, read_document
 from botrygt_nlp.web.kit import checked_form, danish_message, get_kit, uploads

@@ -11,14 +11,14 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from botrygt_nlp.api import backend
-from botrygt_nlp.api.ports import AnalyzerPort
-from botrygt_nlp.api.problems import ProblemError
-from botrygt_nlp.api.services import Services
 from botrygt_nlp.domain import Assessment, Principle
 from botrygt_nlp.errors import BotrygtError
 from botrygt_nlp.reports import Incident, Report, ReportFormat, decode_report, detect_format, detect_newline
 from botrygt_nlp.rewrite import Style
+from botrygt_nlp.service import backend
+from botrygt_nlp.service.ports import AnalyzerPort
+from botrygt_nlp.service.problems import ProblemError
+from botrygt_nlp.service.services import Services
 from botrygt_nlp.web.contexts import DraftPage, FormatOption, IncidentView, MarkerChoice, NewlineStyle, Verdict
 from botrygt_nlp.web.highlight import pieces
 from botrygt_nlp.web.kit import checked_form, danish_message, field, get_kit, read_form, uploads

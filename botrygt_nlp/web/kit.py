@@ -8,9 +8,9 @@ from fastapi import Request
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 
-from botrygt_nlp.api.problems import ProblemError
-from botrygt_nlp.api.services import Services
 from botrygt_nlp.errors import BotrygtError
+from botrygt_nlp.service.problems import ProblemError
+from botrygt_nlp.service.services import Services
 from botrygt_nlp.web.render import PageRenderer
 from botrygt_nlp.web.security import CSRF_COOKIE, CSRF_FIELD, Signer
 from botrygt_nlp.web.sessions import cookie_session_id, resolve_session

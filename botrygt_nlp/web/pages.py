@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
-from botrygt_nlp.api.problems import Problem
+from botrygt_nlp.service.problems import Problem
 from botrygt_nlp.web.contexts import ErrorPage, HomePage, LoginPage
 from botrygt_nlp.web.kit import checked_form, field, get_kit
 from botrygt_nlp.web.render import Nav
@@ -48,7 +48,7 @@ async def login(request: Request) -> Response:
     form = await checked_form(request)
     target = _local_path(field(form, "next", "/kilder"))
     address = request.client.host if request.client else "unknown"
-    # Wrong keys count against the address, as on the API (api/lockout.py): locked out, the key is not checked.
+    # Wrong keys count against the address, as on the API (service/lockout.py): locked out, the key is not checked.
     wait_s = kit.services.auth_failures.retry_after(address)
     if not wait_s:
         decision = kit.services.limiter.check(f"login:{address}")

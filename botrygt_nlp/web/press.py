@@ -11,9 +11,9 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from botrygt_nlp.api.services import Services
 from botrygt_nlp.domain import CrimeType
 from botrygt_nlp.quantify import METHOD, Correction
+from botrygt_nlp.service.services import Services
 from botrygt_nlp.storage import ArticleFilter, ArticleRecord
 from botrygt_nlp.trends import UNKNOWN_GROUP, GroupBy, Period, TrendRow, after_bound, compute_trends, start_bound
 from botrygt_nlp.validation import CorrectedTrendRow, corrected_trends

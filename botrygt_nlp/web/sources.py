@@ -11,8 +11,8 @@ from fastapi import APIRouter, Path, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
-from botrygt_nlp.api.feedurl import feed_url_problem
 from botrygt_nlp.errors import BotrygtError
+from botrygt_nlp.service.feedurl import feed_url_problem
 from botrygt_nlp.storage import FeedRecord, FeedStatus, NewFeed
 from botrygt_nlp.web.kit import checked_form, danish_message, get_kit, require_user
 from botrygt_nlp.web.kit import field as form_field

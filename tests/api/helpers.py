@@ -9,12 +9,12 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from botrygt_nlp.api import create_app
-from botrygt_nlp.api.limits import RateLimiter
-from botrygt_nlp.api.options import ApiOptions
+from botrygt_nlp.asgi import create_app
 from botrygt_nlp.config import Settings
 from botrygt_nlp.domain import AdviceSpan, Assessment, CrimeType, Principle, Span
 from botrygt_nlp.monitor.fetch import Fetcher
+from botrygt_nlp.service.limits import RateLimiter
+from botrygt_nlp.service.options import ApiOptions
 from botrygt_nlp.storage import NewArticle, Store
 
 XSS_TITLE = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">Tyv "hærger" & co'

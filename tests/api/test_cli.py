@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from botrygt_nlp.api.training import ExportReport, export_feedback
 from botrygt_nlp.classify.corpus import parse_unit
 from botrygt_nlp.cli import app
 from botrygt_nlp.config import get_settings
 from botrygt_nlp.domain import CrimeType
+from botrygt_nlp.service.training import ExportReport, export_feedback
 from botrygt_nlp.storage import Store
 from tests.api.helpers import FakeAnalyzer, seed_articles
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from botrygt_nlp.api.lockout import AuthFailures
+from botrygt_nlp.service.lockout import AuthFailures
 from tests.api.conftest import Env
 from tests.api.helpers import build_app
 
-LOCKOUT_LOGGER = "botrygt_nlp.api.lockout"
+LOCKOUT_LOGGER = "botrygt_nlp.service.lockout"
 
 
 def test_a_burst_of_wrong_keys_gets_429_with_the_default_settings(env: Env) -> None:

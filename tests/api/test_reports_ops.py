@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from botrygt_nlp.api import create_app
-from botrygt_nlp.api.options import ApiOptions
+from botrygt_nlp.asgi import create_app
 from botrygt_nlp.config import Settings, get_settings
+from botrygt_nlp.service.options import ApiOptions
 from tests.api.conftest import Env
 from tests.api.helpers import FakeAnalyzer, make_store
 from tests.rewrite.test_publish import rebuild_from_json

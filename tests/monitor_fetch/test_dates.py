@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from botrygt_nlp.monitor.dates import COPENHAGEN, find_danish_date, parse_date
+from botrygt_nlp.news.dates import COPENHAGEN, find_danish_date, parse_date
 
 CPH = COPENHAGEN
 MONTHS = [

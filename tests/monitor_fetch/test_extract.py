@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from botrygt_nlp.monitor.dates import COPENHAGEN
 from botrygt_nlp.monitor.extract import article_from_feed_summary, extract_article, soup_extract
-from botrygt_nlp.monitor.types import ExtractionMethod, ParsedEntry
+from botrygt_nlp.news.dates import COPENHAGEN
+from botrygt_nlp.news.types import ExtractionMethod, ParsedEntry
 from tests.monitor_fetch.localserver import DATA
 
 URL = "https://nyheder.example.dk/krimi/artikel"

@@ -18,7 +18,7 @@ import pytest
 
 from botrygt_nlp.config import Settings
 from botrygt_nlp.monitor.fetch import Fetcher, HostThrottle, parse_retry_after
-from botrygt_nlp.monitor.types import FetchResult, FetchStatus
+from botrygt_nlp.news.types import FetchResult, FetchStatus
 from tests.monitor_fetch.localserver import DATA, LocalServer, Reply, Seen, drip
 
 UA = "botrygt-nlp/0.1 (+https://botrygt.dk; test)"
@@ -513,7 +513,7 @@ def test_garbage_urls_never_raise(make_fetcher: Callable[..., Fetcher]) -> None:
 
 def test_article_link_redirecting_to_a_consent_wall(server: LocalServer, make_fetcher: Callable[..., Fetcher]) -> None:
     from botrygt_nlp.monitor.extract import extract_article
-    from botrygt_nlp.monitor.types import ParsedEntry
+    from botrygt_nlp.news.types import ParsedEntry
 
     server.add("/krimi/indbrud", Reply(302, b"", {"Location": "/samtykke?continue=%2Fkrimi%2Findbrud"}))
     server.add(

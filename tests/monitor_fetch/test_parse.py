@@ -10,8 +10,8 @@ from urllib.parse import quote
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from botrygt_nlp.monitor.dates import COPENHAGEN
 from botrygt_nlp.monitor.parse import decode_feed_bytes, html_to_text, parse_feed, strip_dtd
+from botrygt_nlp.news.dates import COPENHAGEN
 from tests.monitor_fetch.localserver import DATA
 
 RSS = (DATA / "rss_politi.xml").read_bytes()

@@ -8,7 +8,7 @@ import pytest
 
 from botrygt_nlp.monitor.fetch import Fetcher
 from botrygt_nlp.monitor.robots import RobotsCache, robots_url
-from botrygt_nlp.monitor.types import FetchResult, FetchStatus
+from botrygt_nlp.news.types import FetchResult, FetchStatus
 from tests.monitor_fetch.localserver import LocalServer, Reply
 
 UA = "botrygt-nlp/0.1 (+https://botrygt.dk; test)"

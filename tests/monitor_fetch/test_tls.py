@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from botrygt_nlp.monitor.fetch import Fetcher
-from botrygt_nlp.monitor.types import FetchStatus
+from botrygt_nlp.news.types import FetchStatus
 from tests.monitor_fetch.localserver import LocalServer, Reply
 
 NAME = "nyheder.example.dk"

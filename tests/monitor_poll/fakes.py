@@ -11,7 +11,7 @@ from email.utils import format_datetime
 
 from botrygt_nlp.domain import Assessment, CrimeType
 from botrygt_nlp.errors import EmptyTextError
-from botrygt_nlp.monitor.types import FetchResult, FetchStatus
+from botrygt_nlp.news.types import FetchResult, FetchStatus
 from tests.storage.helpers import T0
 
 

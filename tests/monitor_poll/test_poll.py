@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from botrygt_nlp.monitor.poll import Poller
 from botrygt_nlp.monitor.schedule import PollPolicy
-from botrygt_nlp.monitor.types import ExtractionMethod, FetchStatus
+from botrygt_nlp.news.types import ExtractionMethod, FetchStatus
 from botrygt_nlp.storage import ArticleFilter, FeedEventKind, FeedStatus, NewFeed, Store
 from tests.monitor_poll.fakes import FakeAnalyzer, FakeFetcher, page, rss_doc
 from tests.storage.helpers import T0

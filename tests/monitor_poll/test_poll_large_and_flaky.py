@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from botrygt_nlp.domain import Assessment
 from botrygt_nlp.monitor.poll import Poller
 from botrygt_nlp.monitor.schedule import PollPolicy
-from botrygt_nlp.monitor.types import FetchStatus
+from botrygt_nlp.news.types import FetchStatus
 from botrygt_nlp.storage import NewFeed, Store
 from botrygt_nlp.storage.tables import feeds
 from tests.monitor_poll.fakes import FakeAnalyzer, FakeFetcher, page, rss_doc

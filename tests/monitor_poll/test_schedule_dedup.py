@@ -7,7 +7,8 @@ from datetime import timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from botrygt_nlp.monitor.dedup import (
+from botrygt_nlp.monitor.schedule import PollPolicy, after_fetch, backoff_delay_s
+from botrygt_nlp.news.dedup import (
     KnownKeys,
     entry_keys,
     looks_like_wire,
@@ -15,8 +16,7 @@ from botrygt_nlp.monitor.dedup import (
     normalise_url,
     select_new,
 )
-from botrygt_nlp.monitor.schedule import PollPolicy, after_fetch, backoff_delay_s
-from botrygt_nlp.monitor.types import FetchResult, FetchStatus, ParsedEntry
+from botrygt_nlp.news.types import FetchResult, FetchStatus, ParsedEntry
 from botrygt_nlp.storage import FeedEventKind, FeedStatus
 from tests.storage.helpers import T0
 
@@ -140,7 +140,7 @@ def test_select_new_checks_guid_url_and_title() -> None:
 
 
 def test_url_variants() -> None:
-    from botrygt_nlp.monitor.dedup import url_variants
+    from botrygt_nlp.news.dedup import url_variants
 
     assert set(url_variants("http://avis.example/a?id=1")) == {
         "https://avis.example/a?id=1",

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from botrygt_nlp.monitor.poll import DEFAULT_THREADS, Poller
 from botrygt_nlp.monitor.schedule import PollPolicy
-from botrygt_nlp.monitor.types import FetchResult
+from botrygt_nlp.news.types import FetchResult
 from botrygt_nlp.storage import NewFeed, Store
 from tests.monitor_poll.fakes import FakeAnalyzer, FakeFetcher, page, rss_doc
 

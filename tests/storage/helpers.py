@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from botrygt_nlp.domain import Assessment, CrimeType
-from botrygt_nlp.monitor.dedup import normalise_title, normalise_url
-from botrygt_nlp.monitor.types import ExtractionMethod
+from botrygt_nlp.news.dedup import normalise_title, normalise_url
+from botrygt_nlp.news.types import ExtractionMethod
 from botrygt_nlp.storage import ArticleSource, NewArticle
 
 T0 = datetime(2026, 9, 1, 12, 0, tzinfo=UTC)

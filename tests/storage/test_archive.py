@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 import json
 
+from botrygt_nlp.monitor.archive import ExportFormat, export_articles, import_jsonl
 from botrygt_nlp.storage import Store
-from botrygt_nlp.storage.archive import ExportFormat, export_articles, import_jsonl
 from tests.monitor_poll.fakes import FakeAnalyzer
 
 

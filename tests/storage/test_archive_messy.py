@@ -16,8 +16,8 @@ import pytest
 
 from botrygt_nlp.domain import Assessment
 from botrygt_nlp.errors import StorageError
+from botrygt_nlp.monitor.archive import ExportFormat, export_articles, import_jsonl, read_lines
 from botrygt_nlp.storage import NewArticle, Store
-from botrygt_nlp.storage.archive import ExportFormat, export_articles, import_jsonl, read_lines
 from tests.monitor_poll.fakes import FakeAnalyzer
 
 

@@ -13,8 +13,8 @@ import pytest
 
 import botrygt_nlp
 from botrygt_nlp import csvout
+from botrygt_nlp.monitor.archive import ExportFormat, export_articles, import_file
 from botrygt_nlp.storage import Store
-from botrygt_nlp.storage.archive import ExportFormat, export_articles, import_file
 from botrygt_nlp.trends import FIELDS, TrendRow, rows_to_csv
 from tests.monitor_poll.fakes import FakeAnalyzer
 from tests.storage.helpers import article, assessment

@@ -12,8 +12,8 @@ import pytest
 import sqlalchemy as sa
 
 from botrygt_nlp.errors import EmptyTextError, StorageError, StorageFullError
+from botrygt_nlp.monitor.archive import import_jsonl
 from botrygt_nlp.storage import Store
-from botrygt_nlp.storage.archive import import_jsonl
 from botrygt_nlp.storage.failures import is_disk_full, storage_failure
 from tests.monitor_poll.fakes import FakeAnalyzer
 from tests.storage.diskfull import disk_full, full_sqlite_error

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from botrygt_nlp.domain import CrimeType
+from botrygt_nlp.monitor.rescore import rescore
 from botrygt_nlp.storage import Store
-from botrygt_nlp.storage.rescore import rescore
 from botrygt_nlp.trends import (
     GroupBy,
     Period,

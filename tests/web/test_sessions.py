@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from botrygt_nlp.api.lockout import AuthFailures
 from botrygt_nlp.cli import app as cli
 from botrygt_nlp.config import get_settings
+from botrygt_nlp.service.lockout import AuthFailures
 from tests.web.conftest import CSRF_RE, Web
 
 SIGNED_OUT = "Log ind med en API-nøgle"
@@ -91,10 +91,10 @@ def test_wrong_keys_on_the_login_form_lock_the_address_out_logged_once(
         data = {"csrf_token": token, "api_key": key, "next": "/kilder"}
         return client.post("/login", data=data, follow_redirects=False).status_code
 
-    with caplog.at_level(logging.WARNING, logger="botrygt_nlp.api.lockout"):
+    with caplog.at_level(logging.WARNING, logger="botrygt_nlp.service.lockout"):
         codes = [attempt(web.client, f"btk_guess{i}") for i in range(40)]
     assert codes[:5] == [401] * 5 and set(codes[5:]) == {429}
-    assert len([r for r in caplog.records if r.name == "botrygt_nlp.api.lockout"]) == 1
+    assert len([r for r in caplog.records if r.name == "botrygt_nlp.service.lockout"]) == 1
     r = web.client.post("/login", data={"csrf_token": token, "api_key": web.secret}, follow_redirects=False)
     assert r.status_code == 429 and 1 <= int(r.headers["retry-after"]) <= 120
     assert "For mange forsøg" in r.text and web.client.cookies.get("botrygt_session") is None

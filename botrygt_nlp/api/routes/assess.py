@@ -8,14 +8,14 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from botrygt_nlp.api import backend
 from botrygt_nlp.api.auth import ReadCaller
 from botrygt_nlp.api.media import JSON_ONLY
-from botrygt_nlp.api.problems import ProblemError
 from botrygt_nlp.api.schemas import AssessRequest, AssessResponse, LabelSummary, problem_responses
-from botrygt_nlp.api.services import Services, get_services
 from botrygt_nlp.domain import Assessment
 from botrygt_nlp.errors import InputError
+from botrygt_nlp.service import backend
+from botrygt_nlp.service.problems import ProblemError
+from botrygt_nlp.service.services import Services, get_services
 
 # Paths are written out in full (not via include_router prefix) so the route template that metrics
 # label requests with is the public path.
@@ -80,7 +80,7 @@ async def assess(
         )
     pairs = [(i.text, i.title) for i in items]
     # Off the event loop and out of the shared thread pool: under load, inline assessments held every
-    # read (and the health check) behind them (issue 10, point 8). See api/analysis_pool.py.
+    # read (and the health check) behind them (issue 10, point 8). See service/analysis_pool.py.
     assessments = await services.analysis.run(assess_items, services, pairs)
     stored = False
     if body.store:

@@ -11,8 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 from botrygt_nlp.api.auth import WriteCaller
 from botrygt_nlp.api.media import JSON_ONLY
 from botrygt_nlp.api.schemas import problem_responses
-from botrygt_nlp.api.services import Services, get_services
 from botrygt_nlp.domain import CrimeType
+from botrygt_nlp.service.services import Services, get_services
 
 router = APIRouter(tags=["feedback"])
 

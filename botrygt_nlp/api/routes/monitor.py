@@ -13,15 +13,15 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from botrygt_nlp.api.auth import ReadCaller, WriteCaller
-from botrygt_nlp.api.feedurl import FEED_URL_PATTERN, feed_url_problem
 from botrygt_nlp.api.media import JSON_ONLY
-from botrygt_nlp.api.problems import ProblemError
 from botrygt_nlp.api.schemas import IsoDate, problem_responses
-from botrygt_nlp.api.services import Services, get_services
 from botrygt_nlp.csvout import CsvWriter
 from botrygt_nlp.domain import CrimeType
+from botrygt_nlp.monitor.archive import EXPORT_FIELDS, article_row
+from botrygt_nlp.service.feedurl import FEED_URL_PATTERN, feed_url_problem
+from botrygt_nlp.service.problems import ProblemError
+from botrygt_nlp.service.services import Services, get_services
 from botrygt_nlp.storage import ArticleFilter, ArticleRecord, FeedRecord, FeedStatus, NewFeed
-from botrygt_nlp.storage.archive import EXPORT_FIELDS, article_row
 from botrygt_nlp.trends import GroupBy, Period, TrendRow, compute_trends, start_bound
 from botrygt_nlp.validation import CorrectedTrendRow, ErrorRateScope, corrected_trends
 
@@ -281,7 +281,7 @@ EXPORT_PAGE = 500
 
 
 def export_rows(services: Services, flt: ArticleFilter) -> Iterator[str]:
-    """Same columns as `botrygt export` (storage.archive), filtered like /v1/articles, through the one
+    """Same columns as `botrygt export` (monitor.archive), filtered like /v1/articles, through the one
     formula-safe CSV writer. The first page is read before the response starts, so a store that fails is
     a 503 problem, not a 200 with a broken body."""
     records, cursor = services.store.list_articles(flt, limit=EXPORT_PAGE, cursor=None)

@@ -9,7 +9,7 @@ from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel
 
 from botrygt_nlp import __version__
-from botrygt_nlp.api.services import Services, get_services
+from botrygt_nlp.service.services import Services, get_services
 
 router = APIRouter(tags=["ops"])
 

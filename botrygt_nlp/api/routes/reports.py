@@ -13,16 +13,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
-from botrygt_nlp.api import backend
 from botrygt_nlp.api.auth import ReadCaller
 from botrygt_nlp.api.media import declared_charset, is_json, media_type
-from botrygt_nlp.api.problems import ProblemError
 from botrygt_nlp.api.schemas import IsoDate, problem_responses
-from botrygt_nlp.api.services import Services, get_services
 from botrygt_nlp.domain import CrimeType, Principle
 from botrygt_nlp.errors import TemplateError
 from botrygt_nlp.reports import Report, ReportFormat, decode_report, detect_format
 from botrygt_nlp.rewrite import Season, Style, TemplateInfo, TemplateSource, TemplateStore, Topic, list_templates
+from botrygt_nlp.service import backend
+from botrygt_nlp.service.problems import ProblemError
+from botrygt_nlp.service.services import Services, get_services
 
 router = APIRouter(tags=["reports"])
 templates_router = APIRouter(tags=["templates"])  # its own router, so the templates are listed under one tag

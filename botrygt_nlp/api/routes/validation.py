@@ -10,11 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from botrygt_nlp.api.auth import ReadCaller, WriteCaller
 from botrygt_nlp.api.media import JSON_ONLY
-from botrygt_nlp.api.problems import ProblemError
 from botrygt_nlp.api.schemas import problem_responses
-from botrygt_nlp.api.services import Services, get_services
 from botrygt_nlp.domain import CrimeType
 from botrygt_nlp.errors import InputError
+from botrygt_nlp.service.problems import ProblemError
+from botrygt_nlp.service.services import Services, get_services
 from botrygt_nlp.storage.validation import LabelSource, UnknownSampleArticle, ValidationLabel
 from botrygt_nlp.validation import validation_report
 

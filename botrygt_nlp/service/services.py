@@ -1,6 +1,6 @@
 """What every route and page reaches through ``request.app.state.services``: analyzer, store, limits, metrics.
 
-Built once by ``create_app``; the analyzer and the store open lazily so the app starts fast and a store
+Built once by ``botrygt_nlp.asgi.create_app``; the analyzer and the store open lazily so the app starts fast and a store
 problem surfaces as a 503 problem on the endpoints that need it, not as a crash at start-up.
 """
 
@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING
 
 from fastapi import Request
 
-from botrygt_nlp.api.analysis_pool import AnalysisPool, ReadsFirst
-from botrygt_nlp.api.limits import RateLimiter
-from botrygt_nlp.api.lockout import AuthFailures
-from botrygt_nlp.api.metrics import Metrics, Sample
-from botrygt_nlp.api.options import ApiOptions
-from botrygt_nlp.api.ports import AnalyzerPort
 from botrygt_nlp.config import Settings
+from botrygt_nlp.service.analysis_pool import AnalysisPool, ReadsFirst
+from botrygt_nlp.service.limits import RateLimiter
+from botrygt_nlp.service.lockout import AuthFailures
+from botrygt_nlp.service.metrics import Metrics, Sample
+from botrygt_nlp.service.options import ApiOptions
+from botrygt_nlp.service.ports import AnalyzerPort
 from botrygt_nlp.storage import FeedStatus, Store
 
 if TYPE_CHECKING:

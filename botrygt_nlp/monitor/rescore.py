@@ -8,7 +8,7 @@ from typing import Any
 
 from botrygt_nlp.domain import Assessment
 from botrygt_nlp.errors import BotrygtError
-from botrygt_nlp.storage.archive import Assessor, LineError
+from botrygt_nlp.monitor.archive import Assessor, LineError
 from botrygt_nlp.storage.store import Store
 
 

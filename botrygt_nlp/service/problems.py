@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 
 from botrygt_nlp import errors
-from botrygt_nlp.api.methods import allowed_methods
+from botrygt_nlp.service.methods import allowed_methods
 from botrygt_nlp.storage.failures import driver_reason, storage_failure
 
 log = logging.getLogger(__name__)

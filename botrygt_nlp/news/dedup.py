@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from botrygt_nlp.monitor.types import ParsedEntry
+from botrygt_nlp.news.types import ParsedEntry
 
 TITLE_WINDOW_DAYS = 3
 

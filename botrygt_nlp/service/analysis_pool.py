@@ -23,7 +23,7 @@ from typing import TypeVar
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from botrygt_nlp.api.problems import ProblemError
+from botrygt_nlp.service.problems import ProblemError
 
 T = TypeVar("T")
 SAFE_METHODS = ("GET", "HEAD")

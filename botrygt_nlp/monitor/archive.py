@@ -31,8 +31,8 @@ from botrygt_nlp import csvout
 from botrygt_nlp.csvout import CsvWriter
 from botrygt_nlp.domain import Assessment
 from botrygt_nlp.errors import BinaryInputError, BotrygtError, InputError, MalformedRecordError
-from botrygt_nlp.monitor.dates import COPENHAGEN, is_plausible, parse_date
-from botrygt_nlp.monitor.dedup import looks_like_wire, normalise_title, normalise_url
+from botrygt_nlp.news.dates import COPENHAGEN, is_plausible, parse_date
+from botrygt_nlp.news.dedup import looks_like_wire, normalise_title, normalise_url
 from botrygt_nlp.reference import resolve_municipality
 from botrygt_nlp.storage.failures import as_storage_error, is_disk_full
 from botrygt_nlp.storage.types import ArticleRecord, ArticleSource, NewArticle

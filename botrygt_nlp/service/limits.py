@@ -21,7 +21,7 @@ import anyio
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from botrygt_nlp.api.problems import PROBLEM_MEDIA_TYPE, HtmlRenderer, Problem, wants_html
+from botrygt_nlp.service.problems import PROBLEM_MEDIA_TYPE, HtmlRenderer, Problem, wants_html
 
 Clock = Callable[[], float]
 
