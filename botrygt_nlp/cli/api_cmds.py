@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from botrygt_nlp.cli.failure import fail
 from botrygt_nlp.config import get_settings
 from botrygt_nlp.errors import BotrygtError
 
@@ -23,11 +24,6 @@ def _store() -> Store:
     if settings.database_url is None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     return Store.from_settings(settings)
-
-
-def _fail(exc: BotrygtError) -> typer.Exit:
-    typer.echo(f"error [{exc.code}]: {exc.message}", err=True)
-    return typer.Exit(2)
 
 
 def serve(
@@ -57,7 +53,7 @@ def keys_create(
     try:
         key_id, secret = _store().create_api_key(name)
     except BotrygtError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     typer.echo(f"key id: {key_id}", err=True)
     typer.echo(secret)
 
@@ -75,8 +71,7 @@ def keys_list() -> None:
 def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key id shown by `keys list`")]) -> None:
     """Revoke a key; requests with it fail from now on."""
     if not _store().revoke_api_key(key_id):
-        typer.echo(f"error: no active key with id {key_id}", err=True)
-        raise typer.Exit(1)
+        raise fail(f"no active key with id {key_id}", status=1)
     typer.echo(f"revoked {key_id}", err=True)
 
 
@@ -101,7 +96,7 @@ def feedback_export(
         for unit in export_feedback(_store(), get_analyzer(), report, include_validation=include_validation):
             stream.write(json.dumps(unit, ensure_ascii=False) + "\n")
     except BotrygtError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     finally:
         if out:
             stream.close()

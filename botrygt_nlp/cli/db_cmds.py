@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from botrygt_nlp.cli.failure import fail
 from botrygt_nlp.config import get_settings
-from botrygt_nlp.errors import BotrygtError, InputError
+from botrygt_nlp.errors import BotrygtError
 
 if TYPE_CHECKING:
     from botrygt_nlp.storage import Store
@@ -31,11 +32,6 @@ def _store() -> Store:
     if settings.database_url is None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     return Store.from_settings(settings)
-
-
-def _fail(exc: BotrygtError) -> typer.Exit:
-    typer.echo(f"error [{exc.code}]: {exc.message}", err=True)
-    return typer.Exit(2 if isinstance(exc, InputError) else 1)
 
 
 def _rows(rows: dict[str, int]) -> str:
@@ -61,12 +57,12 @@ def backup_cmd(
     try:
         kind = BackupFormat(fmt) if fmt is not None else None
     except ValueError:
-        raise _fail(InputError(f"--format must be sqlite or portable, not {fmt!r}")) from None
+        raise fail(f"--format must be sqlite or portable, not {fmt!r}") from None
     try:
         with _store() as store:
             report = backup(store, file, fmt=kind)
     except BotrygtError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     typer.echo(f"backed up {_rows(report.rows)} (schema {report.schema_version}, {report.format}) to {file}")
 
 
@@ -89,7 +85,7 @@ def restore_cmd(
         with _store() as store:
             report = restore(store, file, force=force)
     except BotrygtError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     upgraded = f", migrated from schema {report.backup_version} to {report.schema_version}" if report.migrated else ""
     replaced = " (the store's previous data was replaced)" if report.replaced else ""
     typer.echo(f"restored {_rows(report.rows)} from {file} ({report.format}{upgraded}){replaced}")

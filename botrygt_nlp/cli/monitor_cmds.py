@@ -1,7 +1,7 @@
 """Press-monitor commands: feeds, monitor poll/run, rescore, trends, import, export.
 
 Thin edges: parse options, build the Store/Fetcher/analyzer from Settings, call one core function, format.
-Library errors are turned into CLI errors in one place (``_fail``).
+Library errors are turned into CLI errors in one place (``cli.failure``).
 """
 
 from __future__ import annotations
@@ -14,39 +14,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 
+from botrygt_nlp.cli.failure import cli_errors, fail
 from botrygt_nlp.cli.scale import EngineOption, QuietOption, SchedulerOption, WorkersOption
 from botrygt_nlp.config import Settings, get_settings
-from botrygt_nlp.errors import BotrygtError, InputError
+from botrygt_nlp.errors import BotrygtError
 from botrygt_nlp.parallel import INTERRUPTED_EXIT, Engine
 
 DEFAULT_POLL_THREADS = 16  # = botrygt_nlp.monitor.poll.DEFAULT_THREADS (not imported: the CLI starts fast)
 
 feeds_app = typer.Typer(help="Manage the press feeds the monitor polls.", no_args_is_help=True)
 monitor_app = typer.Typer(help="Poll feeds: fetch, extract, assess and store new articles.", no_args_is_help=True)
-
-
-def _fail(exc: BotrygtError) -> NoReturn:
-    typer.echo(f"error: {exc.message}", err=True)
-    raise typer.Exit(2 if isinstance(exc, InputError) else 1)
-
-
-@contextmanager
-def _errors() -> Iterator[None]:
-    try:
-        yield
-    except BotrygtError as exc:
-        _fail(exc)
-    except Exception as exc:  # a raw driver error from a read: the storage failing, said in words
-        from botrygt_nlp.storage.failures import storage_failure
-
-        failure = storage_failure(exc)
-        if failure is None:
-            raise
-        _fail(failure)
 
 
 def _open_store(settings: Settings | None = None) -> Any:
@@ -61,7 +42,7 @@ def _when(value: str | None, name: str) -> datetime | None:
     try:
         d = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
     except ValueError:
-        _fail(InputError(f"--{name} must be an ISO date (YYYY-MM-DD), got {value!r}"))
+        raise fail(f"--{name} must be an ISO date (YYYY-MM-DD), got {value!r}") from None
     # Dates and zone-less times are Danish, like the trend periods (a UTC midnight would move the
     # first hour or two of a day into the previous period's range).
     from botrygt_nlp.news.dates import COPENHAGEN
@@ -89,7 +70,7 @@ def feeds_add(
     """Add a feed; municipality names are checked against the 98 municipalities."""
     from botrygt_nlp.storage import NewFeed
 
-    with _errors(), _open_store() as store:
+    with cli_errors(), _open_store() as store:
         feed = store.add_feed(NewFeed(url, outlet, tuple(municipality or ()), district))
     typer.echo(
         f"added feed {feed.id}: {feed.outlet} {feed.url} "
@@ -102,7 +83,7 @@ def feeds_list(
     fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
 ) -> None:
     """Feeds with status, failures, last error and next poll."""
-    with _errors(), _open_store() as store:
+    with cli_errors(), _open_store() as store:
         feeds = store.list_feeds()
     if fmt == "json":
         typer.echo(
@@ -146,17 +127,17 @@ def feeds_list(
 @feeds_app.command("remove")
 def feeds_remove(feed: Annotated[str, typer.Argument(help="Feed id or URL.")]) -> None:
     """Remove a feed (its stored articles stay in the trends)."""
-    with _errors(), _open_store() as store:
+    with cli_errors(), _open_store() as store:
         removed = store.remove_feed(int(feed) if feed.isdigit() else feed)
     if not removed:
-        _fail(InputError(f"no such feed: {feed}"))
+        raise fail(f"no such feed: {feed}")
     typer.echo(f"removed feed {feed}")
 
 
 @feeds_app.command("resume")
 def feeds_resume(feed_id: Annotated[int, typer.Argument(help="Feed id.")]) -> None:
     """Resume a paused feed (clears the failure count; polled at the next pass)."""
-    with _errors(), _open_store() as store:
+    with cli_errors(), _open_store() as store:
         feed = store.resume_feed(feed_id)
     typer.echo(f"resumed feed {feed.id}: {feed.url}")
 
@@ -170,7 +151,7 @@ def feeds_import(
     from botrygt_nlp.storage import FeedExistsError
 
     added = skipped = failed = 0
-    with _errors(), _open_store() as store:
+    with cli_errors(), _open_store() as store:
         feeds, errors = read_feed_list(path)
         for e in errors:
             typer.echo(f"{path}: {e.where}: {e.error}", err=True)
@@ -261,7 +242,7 @@ def monitor_poll(
 ) -> None:
     """Poll every due feed once."""
     settings = get_settings()
-    with _errors(), _open_store(settings) as store, _stop_on_signals() as stop:
+    with cli_errors(), _open_store(settings) as store, _stop_on_signals() as stop:
         poller = build_poller(settings, store)
         try:
             report = poller.poll_due(stop=stop, threads=threads)
@@ -284,7 +265,7 @@ def monitor_run(
 ) -> None:
     """Keep polling due feeds until SIGINT/SIGTERM (the current feed is finished cleanly)."""
     settings = get_settings()
-    with _errors(), _open_store(settings) as store, _stop_on_signals() as stop:
+    with cli_errors(), _open_store(settings) as store, _stop_on_signals() as stop:
         poller = build_poller(settings, store)
         try:
             poller.run_forever(
@@ -313,7 +294,7 @@ def rescore_cmd(
     from botrygt_nlp.cli.scale import analyzer_mapper
     from botrygt_nlp.monitor.rescore import rescore
 
-    with _errors(), _open_store() as store, analyzer_mapper(workers, quiet, engine, scheduler) as run:
+    with cli_errors(), _open_store() as store, analyzer_mapper(workers, quiet, engine, scheduler) as run:
         report = rescore(
             store,
             None,
@@ -359,12 +340,12 @@ def trends_cmd(
         return
 
     if fmt not in ("table", "csv", "json"):
-        _fail(InputError(f"--format must be table, csv or json, not {fmt!r}"))
+        raise fail(f"--format must be table, csv or json, not {fmt!r}")
     try:
         group, per = trends.GroupBy(by), trends.Period(period)
     except ValueError as exc:
-        _fail(InputError(str(exc)))
-    with _errors(), _open_store() as store:
+        raise fail(str(exc)) from None
+    with cli_errors(), _open_store() as store:
         rows = trends.compute_trends(
             store, group, per, _when(since, "since"), _when(until, "until"), model_version=model_version
         )
@@ -378,12 +359,12 @@ def _corrected_trends(
     from botrygt_nlp import trends, validation
 
     if fmt not in ("table", "csv", "json"):
-        _fail(InputError(f"--format must be table, csv or json, not {fmt!r}"))
+        raise fail(f"--format must be table, csv or json, not {fmt!r}")
     try:
         group, per, rates = trends.GroupBy(by), trends.Period(period), validation.ErrorRateScope(scope)
     except ValueError as exc:
-        _fail(InputError(str(exc)))
-    with _errors(), _open_store() as store:
+        raise fail(str(exc)) from None
+    with cli_errors(), _open_store() as store:
         rows = validation.corrected_trends(
             store, group, per, _when(since, "since"), _when(until, "until"), model_version, error_rates=rates
         )
@@ -414,10 +395,10 @@ def import_cmd(
     from botrygt_nlp.cli.scale import analyzer_mapper, count_lines
     from botrygt_nlp.monitor.archive import archive_format, import_file
 
-    with _errors():
+    with cli_errors():
         archive_format(path)  # a binary file is refused before the database is opened
     total = count_lines(path) if not quiet else None
-    with _errors(), _open_store() as store, analyzer_mapper(workers, quiet, Engine.LOCAL, None, total=total) as run:
+    with cli_errors(), _open_store() as store, analyzer_mapper(workers, quiet, Engine.LOCAL, None, total=total) as run:
         report = import_file(path, store, None, mapper=run.map)
     for e in report.errors:
         typer.echo(f"{path}:{e.line}: {e.error}", err=True)
@@ -446,8 +427,8 @@ def export_cmd(
     try:
         kind = ExportFormat(fmt)
     except ValueError:
-        _fail(InputError(f"--format must be csv, jsonl or parquet, not {fmt!r}"))
-    with _errors(), _open_store() as store:
+        raise fail(f"--format must be csv, jsonl or parquet, not {fmt!r}") from None
+    with cli_errors(), _open_store() as store:
         n = export_articles(store, kind, output if output is not None else sys.stdout, model_version=model_version)
     if output is not None:
         typer.echo(f"wrote {n} articles to {output}", err=True)

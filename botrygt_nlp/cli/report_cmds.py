@@ -17,6 +17,7 @@ from typing import Annotated
 
 import typer
 
+from botrygt_nlp.cli.failure import fail
 from botrygt_nlp.config import get_settings
 from botrygt_nlp.errors import BotrygtError, TextTooLargeError
 from botrygt_nlp.reports import DecodedReport, Report, ReportFormat, detect_format, parse_report, read_report
@@ -43,11 +44,6 @@ class InputFormat(StrEnum):
     HTML = "html"
 
 
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    typer.secho(f"botrygt: {message}", err=True, fg=typer.colors.RED)
-    return typer.Exit(code)
-
-
 def _read(path: str, encoding: str | None = None) -> tuple[DecodedReport, str | None]:
     limit = get_settings().max_file_bytes
     if path == "-":
@@ -56,13 +52,13 @@ def _read(path: str, encoding: str | None = None) -> tuple[DecodedReport, str | 
     else:
         p = Path(path)
         if not p.is_file():
-            raise _fail(f"{path}: no such file")
+            raise fail(f"{path}: no such file")
         if p.stat().st_size > limit:
-            raise _fail(TextTooLargeError(f"{path} is larger than {limit:,} bytes.").message)
+            raise fail(TextTooLargeError(f"{path} is larger than {limit:,} bytes."))
         data = p.read_bytes()
         name = p.name
     if len(data) > limit:
-        raise _fail(f"{path} is larger than {limit:,} bytes.")
+        raise fail(f"{path} is larger than {limit:,} bytes.")
     return read_report(data, encoding), name
 
 
@@ -135,7 +131,7 @@ def register(app: typer.Typer) -> None:
             text = decoded.text
             report = parse_report(text, _fmt(text, name, input_format))
         except BotrygtError as exc:
-            raise _fail(exc.message) from exc
+            raise fail(exc) from exc
         if output is ParseOutput.JSON:
             _write(json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n")
         else:
@@ -172,7 +168,7 @@ def register(app: typer.Typer) -> None:
         try:
             report_date = date.fromisoformat(day) if day else None
         except ValueError as exc:
-            raise _fail(f"--date must be YYYY-MM-DD, not {day!r}") from exc
+            raise fail(f"--date must be YYYY-MM-DD, not {day!r}") from exc
         settings = get_settings()
         try:
             decoded, name = _read(path, encoding)
@@ -188,7 +184,7 @@ def register(app: typer.Typer) -> None:
             )
             result = rewrite_report(text, options)
         except BotrygtError as exc:
-            raise _fail(exc.message) from exc
+            raise fail(exc) from exc
         if as_json:
             _write(json.dumps(result.changes.to_json(), ensure_ascii=False, indent=2) + "\n")
         elif diff:
@@ -205,7 +201,7 @@ def register(app: typer.Typer) -> None:
         try:
             results = check_templates(get_store(settings.templates_dir, settings.template_override_dir))
         except BotrygtError as exc:
-            raise _fail(exc.message) from exc
+            raise fail(exc) from exc
         if as_json:
             _write(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=2) + "\n")
         else:

@@ -14,6 +14,7 @@ import typer
 
 from botrygt_nlp.batch import ScoreJob, Shape, score_job
 from botrygt_nlp.classify.corpus import Split, Unit
+from botrygt_nlp.cli.failure import fail
 from botrygt_nlp.config import PROJECT_ROOT, get_settings
 from botrygt_nlp.domain import Assessment
 from botrygt_nlp.errors import BotrygtError, InputError
@@ -64,11 +65,6 @@ class EvaluationSet(StrEnum):
         return unit.split == Split(self.value)
 
 
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    typer.secho(f"botrygt: {message}", err=True, fg=typer.colors.RED)
-    return typer.Exit(code)
-
-
 def _records(path: str, fmt: OutputFormat, encoding: str | None) -> Iterator[InputRecord]:
     settings = get_settings()
     if path == "-":
@@ -87,7 +83,7 @@ def _records(path: str, fmt: OutputFormat, encoding: str | None) -> Iterator[Inp
                 yield InputRecord(str(f), None, error=exc)
         return
     if not p.exists():
-        raise _fail(f"{path}: no such file or directory")
+        raise fail(f"{path}: no such file or directory")
     if p.suffix.lower() == ".parquet":
         from botrygt_nlp.parts import iter_parquet
 
@@ -96,7 +92,7 @@ def _records(path: str, fmt: OutputFormat, encoding: str | None) -> Iterator[Inp
     if p.suffix.lower() == ".jsonl":
         size = p.stat().st_size
         if size > settings.max_file_bytes * 20:
-            raise _fail(f"{path} has {size:,} bytes; split it into smaller JSONL files.")
+            raise fail(f"{path} has {size:,} bytes; split it into smaller JSONL files.")
         with p.open("rb") as fh:
             yield from iter_jsonl(iter(fh), str(p), encoding)
         return
@@ -197,7 +193,7 @@ def score(
         _score_dask(path, output, scheduler, workers, model, encoding, quiet)
         return
     if output is not None or scheduler is not None:
-        raise _fail("--output and --scheduler belong to --engine dask.")
+        raise fail("--output and --scheduler belong to --engine dask.")
     from botrygt_nlp.analysis import load_analyzer
 
     shape = Shape(format.value)
@@ -238,7 +234,7 @@ def score(
             sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     except BotrygtError as exc:
         progress.clear()
-        raise _fail(exc.message) from None
+        raise fail(exc) from None
     if errors:
         raise typer.Exit(1)
 
@@ -265,17 +261,17 @@ def _score_dask(
     quiet: bool,
 ) -> None:
     if output is None:
-        raise _fail("--engine dask writes Parquet parts: give --output FOLDER.")
+        raise fail("--engine dask writes Parquet parts: give --output FOLDER.")
     try:
         from botrygt_nlp.dask_engine import score_parts
     except ImportError as exc:
-        raise _fail(f"--engine dask needs the dask extra (pip install 'botrygt-nlp[dask]'): {exc}") from None
+        raise fail(f"--engine dask needs the dask extra (pip install 'botrygt-nlp[dask]'): {exc}") from None
     try:
         summary = score_parts(
             Path(path), output, scheduler=scheduler, workers=workers, model_dir=model, encoding=encoding, quiet=quiet
         )
     except BotrygtError as exc:
-        raise _fail(exc.message) from None
+        raise fail(exc) from None
     for failure in summary.failures[:20]:
         typer.echo(f"botrygt: {failure}", err=True)
     if len(summary.failures) > 20:
@@ -314,9 +310,9 @@ def train(
     from botrygt_nlp.classify.train import train as run_train
 
     if backend is not TrainBackend.LINEAR and base_model is None:
-        raise _fail(f"--backend {backend.value} needs --base-model DIR (a local Hugging Face encoder folder).")
+        raise fail(f"--backend {backend.value} needs --base-model DIR (a local Hugging Face encoder folder).")
     if base_model is not None and not (base_model / "config.json").is_file():
-        raise _fail(f"{base_model} is not a Hugging Face model folder (config.json is missing).")
+        raise fail(f"{base_model} is not a Hugging Face model folder (config.json is missing).")
     target = out or get_settings().models_dir / "default"
     cfg = TrainConfig(
         backend=backend.value,
@@ -329,9 +325,9 @@ def train(
     try:
         report = run_train(corpus, target, cfg, load=Analyzer)
     except BotrygtError as exc:
-        raise _fail(exc.message) from None
+        raise fail(exc) from None
     except ValueError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     if card:
         write_model_card(target, report)
     typer.echo(json.dumps({"version": report.version, "counts": report.counts, "heldout": report.heldout}, indent=2))

@@ -10,8 +10,8 @@ from typing import Annotated
 
 import typer
 
-from botrygt_nlp.cli.monitor_cmds import _errors, _fail, _open_store, _when
-from botrygt_nlp.errors import InputError
+from botrygt_nlp.cli.failure import cli_errors, fail
+from botrygt_nlp.cli.monitor_cmds import _open_store, _when
 
 validate_app = typer.Typer(
     help="Validation sample: draw articles to label, import the labels, and report the model's accuracy.",
@@ -41,8 +41,8 @@ def sample_cmd(
     try:
         strat = Stratify(stratify)
     except ValueError:
-        _fail(InputError(f"--stratify must be outlet or none, not {stratify!r}"))
-    with _errors(), _open_store() as store:
+        raise fail(f"--stratify must be outlet or none, not {stratify!r}") from None
+    with cli_errors(), _open_store() as store:
         sample_id, sample = create_sample(
             store, size=size, seed=seed, stratify=strat, since=_when(since, "since"), until=_when(until, "until")
         )
@@ -54,7 +54,7 @@ def sample_cmd(
         try:
             output.write_text(body, encoding="utf-8")
         except OSError as exc:
-            _fail(InputError(f"cannot write {output}: {exc.strerror or exc}"))
+            raise fail(f"cannot write {output}: {exc.strerror or exc}") from None
     strata = len(sample.design["strata"])
     typer.echo(
         f"sample {sample_id}: drew {len(sample.items)} of {sample.population} articles "
@@ -76,8 +76,8 @@ def import_cmd(
     from botrygt_nlp.validation import import_labels
 
     if not path.is_file():
-        _fail(InputError(f"{path}: no such file"))
-    with _errors(), _open_store() as store:
+        raise fail(f"{path}: no such file")
+    with cli_errors(), _open_store() as store:
         report = import_labels(store, enumerate(read_lines(path), start=1))
     for e in report.errors:
         typer.echo(f"{path}:{e.line}: {e.error}", err=True)
@@ -96,8 +96,8 @@ def report_cmd(
     from botrygt_nlp.validation import report_text, validation_report
 
     if fmt not in (_Format.TEXT, _Format.JSON):
-        _fail(InputError(f"--format must be text or json, not {fmt!r}"))
-    with _errors(), _open_store() as store:
+        raise fail(f"--format must be text or json, not {fmt!r}")
+    with cli_errors(), _open_store() as store:
         report = validation_report(store, model_version=model_version)
     if fmt == _Format.JSON:
         typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))

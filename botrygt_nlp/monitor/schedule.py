@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from botrygt_nlp.news.types import FetchResult, FetchStatus
-from botrygt_nlp.storage.types import FeedEventKind, FeedStateUpdate, FeedStatus
+from botrygt_nlp.storage.types import FeedEventKind, FeedPause, FeedStateUpdate, FeedStatus, PauseReason
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,13 +81,13 @@ def after_fetch(
             failure_count=failures,
             event=FeedEventKind.SOFT_FAILURE,
             message=reason,
-            pause_reason=f"{failures} soft failures in a row; last: {reason}" if dead else None,
+            pause=FeedPause(PauseReason.SOFT_FAILURES, reason, failures) if dead else None,
             http_status=result.http_status,
             last_error=reason,
             keep_validators=True,
         )
     kind = FeedEventKind.BLOCKED if result.status is FetchStatus.BLOCKED else FeedEventKind.HARD_FAILURE
-    label = "blocked" if kind is FeedEventKind.BLOCKED else "hard failure"
+    why = PauseReason.BLOCKED if kind is FeedEventKind.BLOCKED else PauseReason.HARD_FAILURE
     return FeedStateUpdate(
         status=FeedStatus.PAUSED,
         next_poll_at=now + timedelta(seconds=backoff_delay_s(failures, policy, result.retry_after_s)),
@@ -95,7 +95,7 @@ def after_fetch(
         failure_count=failures,
         event=kind,
         message=reason,
-        pause_reason=f"{label}: {reason}",
+        pause=FeedPause(why, reason),
         http_status=result.http_status,
         last_error=reason,
         keep_validators=True,
@@ -113,7 +113,7 @@ def after_parse_error(error: str, *, failure_count: int, now: datetime, policy: 
         failure_count=failures,
         event=FeedEventKind.SOFT_FAILURE,
         message=f"unparseable feed: {error}",
-        pause_reason=f"{failures} soft failures in a row; last: unparseable feed: {error}" if dead else None,
+        pause=FeedPause(PauseReason.SOFT_FAILURES, f"unparseable feed: {error}", failures) if dead else None,
         last_error=f"unparseable feed: {error}",
         keep_validators=True,
     )

@@ -21,6 +21,7 @@ import anyio
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from botrygt_nlp.errors import CATALOGUE
 from botrygt_nlp.service.problems import PROBLEM_MEDIA_TYPE, HtmlRenderer, Problem, wants_html
 
 Clock = Callable[[], float]
@@ -125,10 +126,10 @@ class BodyLimitMiddleware:
         if self.html_renderer is not None and wants_html(request):
             if status == 413:
                 detail = f"Det sendte fylder mere end {_size_da(limit)}. Send færre eller mindre filer ad gangen."
-                problem = Problem(413, "too_large", "Too large", "For stor", detail)
+                problem = _page_problem("too_large", detail)
             else:
                 detail = "Det sendte kom for langsomt frem. Prøv igen."
-                problem = Problem(408, "request_timeout", "Request timeout", "For langsom forespørgsel", detail)
+                problem = _page_problem("request_timeout", detail)
             page = self.html_renderer(request, problem)
             page.headers["Connection"] = "close"
             await page(scope, receive, send)
@@ -137,6 +138,11 @@ class BodyLimitMiddleware:
             await _send_too_large(send, path, limit)
         else:
             await _send_timeout(send, path)
+
+
+def _page_problem(code: str, detail: str) -> Problem:
+    info = CATALOGUE[code]
+    return Problem(info.status, code, info.title, info.title_da, detail)
 
 
 def _size_da(n: int) -> str:

@@ -1,7 +1,8 @@
 """The one place where errors become HTTP responses (RFC 9457 problem+json, or an HTML page for browsers).
 
-Core errors (:mod:`botrygt_nlp.errors`) carry a stable ``code``; here each code gets a status and a short
-title in English and Danish. Routes never build error responses themselves: they raise.
+Core errors (:mod:`botrygt_nlp.errors`) carry a stable ``code``; its status and its English and Danish titles
+come from the one catalogue there (``errors.CATALOGUE``). Routes never build error responses themselves: they
+raise.
 """
 
 from __future__ import annotations
@@ -73,40 +74,6 @@ class ProblemError(Exception):
         self.extra = extra or {}
 
 
-# code -> (status, English title, Danish title)
-_TABLE: dict[str, tuple[int, str, str]] = {
-    "bad_input": (422, "Unusable input", "Inddata kan ikke bruges"),
-    "empty_text": (422, "Empty text", "Teksten er tom"),
-    "bad_encoding": (422, "Text is not UTF-8", "Teksten er ikke UTF-8"),
-    "binary_input": (422, "Binary input", "Filen er ikke tekst"),
-    "too_large": (413, "Too large", "For stor"),
-    "not_danish": (422, "Text is not Danish", "Teksten er ikke dansk"),
-    "malformed_record": (422, "Malformed record", "Ugyldig post"),
-    "model_error": (503, "Model unavailable", "Modellen kan ikke bruges"),
-    "template_error": (500, "Advice template failed", "Rådskabelonen fejlede"),
-    "fetch_error": (502, "Fetching failed", "Hentning mislykkedes"),
-    "blocked_url": (422, "URL refused", "Adressen er afvist"),
-    "fetch_transient": (502, "Temporary fetch failure", "Midlertidig fejl ved hentning"),
-    "fetch_permanent": (422, "URL could not be fetched", "Adressen kunne ikke hentes"),
-    "feed_exists": (409, "Feed already added", "Kilden er allerede tilføjet"),
-    "unknown_feed": (404, "No such feed", "Kilden findes ikke"),
-    "storage_error": (503, "Storage unavailable", "Databasen er ikke tilgængelig"),
-    "storage_full": (503, "Storage full", "Lageret er fuldt"),
-    "validation_error": (422, "Invalid request", "Ugyldig forespørgsel"),
-    "unauthorized": (401, "API key required", "API-nøgle mangler eller er ugyldig"),
-    "forbidden": (403, "Forbidden", "Adgang nægtet"),
-    "csrf_failed": (403, "CSRF check failed", "Formularen er udløbet; prøv igen"),
-    "not_found": (404, "Not found", "Findes ikke"),
-    "method_not_allowed": (405, "Method not allowed", "Metoden er ikke tilladt"),
-    "conflict": (409, "Conflict", "Konflikt"),
-    "unsupported_media_type": (415, "Unsupported media type", "Filtypen understøttes ikke"),
-    "rate_limited": (429, "Too many requests", "For mange forespørgsler"),
-    "busy": (503, "Server busy", "Serveren har travlt"),
-    "request_timeout": (408, "Request not received in time", "Forespørgslen kom ikke frem i tide"),
-    "not_available": (501, "Not available in this installation", "Ikke tilgængelig i denne installation"),
-    "internal_error": (500, "Internal error", "Intern fejl"),
-}
-
 _HTTP_CODES = {
     400: "bad_input",
     401: "unauthorized",
@@ -130,8 +97,10 @@ def _make(
     extra: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Problem:
-    default_status, title, title_da = _TABLE.get(code) or _TABLE[_HTTP_CODES.get(status or 500, "internal_error")]
-    return Problem(status or default_status, code, title, title_da, detail, retryable, extra or {}, headers or {})
+    info = errors.CATALOGUE.get(code) or errors.CATALOGUE[_HTTP_CODES.get(status or 500, "internal_error")]
+    return Problem(
+        status or info.status, code, info.title, info.title_da, detail, retryable, extra or {}, headers or {}
+    )
 
 
 _RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
@@ -165,9 +134,8 @@ def problem_for(exc: BaseException) -> Problem:
         if isinstance(exc, errors.NotDanishError):
             extra["language"] = exc.language
         headers = {"Retry-After": "30"} if exc.retryable else {}
-        # A subclass with a code this table does not know yet gets its nearest known ancestor's status.
-        codes = (getattr(c, "code", None) for c in type(exc).__mro__)
-        status = next((_TABLE[c][0] for c in codes if isinstance(c, str) and c in _TABLE), 500)
+        # A subclass with a code the catalogue does not know yet gets its nearest known ancestor's status.
+        status = errors.error_info(exc).status
         return _make(exc.code, exc.message, status=status, retryable=exc.retryable, extra=extra, headers=headers)
     if isinstance(exc, RequestValidationError):
         # pydantic's own messages are clear English; keep only location + message (never echo input).

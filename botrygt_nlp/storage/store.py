@@ -33,6 +33,7 @@ from botrygt_nlp.storage.tables import feed_events, feeds
 from botrygt_nlp.storage.types import (
     FeedEvent,
     FeedEventKind,
+    FeedPause,
     FeedRecord,
     FeedStateUpdate,
     FeedStatus,
@@ -363,7 +364,7 @@ class Store(ArticlesMixin, AccessMixin, ValidationMixin):
             failure_count=update.failure_count,
             last_http_status=update.http_status,
             last_error=update.last_error,
-            pause_reason=update.pause_reason,
+            pause_reason=update.pause.encode() if update.pause is not None else None,
             lease_owner=None,
             lease_until=None,
         )
@@ -427,7 +428,7 @@ def _feed_record(row: Any) -> FeedRecord:
         municipalities=tuple(json.loads(row["municipalities"] or "[]")),
         district=row["district"],
         status=FeedStatus(row["status"]),
-        pause_reason=row["pause_reason"],
+        pause=FeedPause.decode(row["pause_reason"]) if row["pause_reason"] else None,
         etag=row["etag"],
         last_modified=row["last_modified"],
         body_sha256=row["body_sha256"],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -27,6 +29,65 @@ class FeedEventKind(StrEnum):
     ENTRY_ERROR = "entry_error"
 
 
+class PauseReason(StrEnum):
+    """Why the monitor paused a feed."""
+
+    SOFT_FAILURES = "soft_failures"  # N soft failures (404, 429, 5xx, timeouts, unparseable body) in a row
+    HARD_FAILURE = "hard_failure"  # a permanent failure (410, 403, bad scheme, too large)
+    BLOCKED = "blocked"  # refused by the SSRF guard or robots.txt
+    OTHER = "other"  # a free text (an operator's, or an old stored value in no known form)
+
+
+_SOFT_PROSE = re.compile(r"(\d+) soft failures in a row; last: (.*)", re.S)
+_HARD_PROSE = re.compile(r"(hard failure|blocked): (.*)", re.S)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPause:
+    """A feed's pause: the reason, the technical detail (an HTTP status, a parser message) and, for soft
+    failures, how many came in a row. Stored as JSON in ``feeds.pause_reason``; :meth:`english` is the text
+    the CLI, the API and the feed log show, the web page renders it in Danish from the fields."""
+
+    reason: PauseReason
+    detail: str
+    count: int | None = None
+
+    def english(self) -> str:
+        """The English sentence (the exact prose stored before the reason was typed)."""
+        if self.reason is PauseReason.SOFT_FAILURES:
+            return f"{self.count} soft failures in a row; last: {self.detail}"
+        if self.reason is PauseReason.HARD_FAILURE:
+            return f"hard failure: {self.detail}"
+        if self.reason is PauseReason.BLOCKED:
+            return f"blocked: {self.detail}"
+        return self.detail
+
+    def encode(self) -> str:
+        """The text stored in ``feeds.pause_reason``."""
+        data: dict[str, object] = {"reason": self.reason.value, "detail": self.detail}
+        if self.count is not None:
+            data["count"] = self.count
+        return json.dumps(data, ensure_ascii=False)
+
+    @classmethod
+    def decode(cls, stored: str) -> FeedPause:
+        """Read ``feeds.pause_reason``: the JSON :meth:`encode` writes, or the English prose that databases
+        written before the typed reason hold (and that old backups restore)."""
+        if stored.startswith("{"):
+            try:
+                data = json.loads(stored)
+                count = data.get("count")
+                return cls(PauseReason(data["reason"]), str(data["detail"]), int(count) if count is not None else None)
+            except (ValueError, KeyError, TypeError, AttributeError):
+                pass  # not ours: a free text that happens to start with a brace
+        if m := _SOFT_PROSE.fullmatch(stored):
+            return cls(PauseReason.SOFT_FAILURES, m.group(2), int(m.group(1)))
+        if m := _HARD_PROSE.fullmatch(stored):
+            reason = PauseReason.BLOCKED if m.group(1) == "blocked" else PauseReason.HARD_FAILURE
+            return cls(reason, m.group(2))
+        return cls(PauseReason.OTHER, stored)
+
+
 class ArticleSource(StrEnum):
     FEED = "feed"
     IMPORT = "import"
@@ -48,7 +109,7 @@ class FeedRecord:
     municipalities: tuple[str, ...]
     district: str | None
     status: FeedStatus
-    pause_reason: str | None
+    pause: FeedPause | None
     etag: str | None
     last_modified: str | None
     body_sha256: str | None
@@ -60,6 +121,11 @@ class FeedRecord:
     next_poll_at: datetime
     created_at: datetime
     title: str | None = None
+
+    @property
+    def pause_reason(self) -> str | None:
+        """Why the feed is paused, in English (the CLI's and the API's text); None when it is not."""
+        return self.pause.english() if self.pause is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +147,9 @@ class FeedStateUpdate:
     failure_count: int
     event: FeedEventKind
     message: str | None = None
+    pause: FeedPause | None = None
+    # The pause in English. Give either: the other is derived (a free text becomes a PauseReason.OTHER
+    # pause unless it is in one of the monitor's own forms).
     pause_reason: str | None = None
     etag: str | None = None
     last_modified: str | None = None
@@ -90,6 +159,12 @@ class FeedStateUpdate:
     success: bool = False
     keep_validators: bool = False  # failures leave ETag/Last-Modified/hash as they were
     title: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.pause is not None and self.pause_reason is None:
+            object.__setattr__(self, "pause_reason", self.pause.english())
+        elif self.pause is None and self.pause_reason is not None:
+            object.__setattr__(self, "pause", FeedPause.decode(self.pause_reason))
 
 
 @dataclass(frozen=True, slots=True)

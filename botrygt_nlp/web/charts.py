@@ -28,6 +28,9 @@ class ChartPoint:
     y_high: float | None
     href: str
     label: str  # text for the point's <title> and its accessible name
+    # With the correction shown: the corrected share, drawn as a hollow marker on the dashed line, which is what
+    # the whisker (then the corrected interval) belongs to.
+    y_corrected: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +183,7 @@ def build_chart(
                 y_high=round(y_of(hi), 1) if (hi := interval(r)[1]) is not None else None,
                 href=href(group, r.period),
                 label=_point_label(group, period_label(r.period), r, corrections),
+                y_corrected=round(y_of(c), 1) if (c := corrected(r)) is not None else None,
             )
             for r in pts
         ]

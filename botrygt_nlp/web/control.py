@@ -260,5 +260,6 @@ async def answer(request: Request, article_id: Annotated[int, Path(ge=1, le=2**6
         await run_in_threadpool(lambda: store.add_validation_labels([label], source=LabelSource.WEB))
     except UnknownSampleArticle:
         return await _page(request, error="Artiklen er ikke med i en kontrolstikprøve.")
-    # Post/redirect/get: a reload does not answer twice; the next page reveals the model's verdict.
-    return RedirectResponse(f"/kontrol?svar={article_id}#afsloret", status_code=303)
+    # Post/redirect/get: a reload does not answer twice; the next page reveals the model's verdict and moves
+    # focus to it (autofocus). No #fragment: a fragment that names an element switches autofocus off.
+    return RedirectResponse(f"/kontrol?svar={article_id}", status_code=303)

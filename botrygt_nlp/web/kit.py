@@ -8,7 +8,8 @@ from fastapi import Request
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 
-from botrygt_nlp.errors import BotrygtError
+# The pages' Danish sentences for core errors come from the one error catalogue; re-exported for the pages.
+from botrygt_nlp.errors import danish_message as danish_message
 from botrygt_nlp.service.problems import ProblemError
 from botrygt_nlp.service.services import Services
 from botrygt_nlp.web.render import PageRenderer
@@ -94,28 +95,3 @@ async def require_user(request: Request) -> str:
             )
         raise ProblemError(401, "unauthorized", "Log ind med en API-nøgle for at ændre kilderne.")
     return session.name
-
-
-# Core errors carry English messages (they are shared with the CLI and the API); the pages speak Danish.
-_DANISH = {
-    "empty_text": "teksten er tom",
-    "bad_encoding": "teksten er ikke UTF-8; gem filen som UTF-8, og prøv igen",
-    "binary_input": "filen ser ud til at være binær og ikke tekst",
-    "too_large": "teksten er for lang",
-    "not_danish": "teksten ser ikke ud til at være på dansk",
-    "feed_exists": "kilden er allerede tilføjet",
-    "unknown_feed": "kilden findes ikke (længere)",
-    "unknown_place": "kommunen eller politikredsen kendes ikke; skriv en af de 98 kommuner eller 12 politikredse",
-    "storage_error": "databasen svarer ikke lige nu; prøv igen om lidt",
-    "storage_full": "lageret er fuldt, så intet kunne gemmes; der skal frigøres plads på disken",
-    "model_error": "modellen kan ikke bruges lige nu",
-    "template_error": "rådskabelonen fejlede",
-}
-
-
-def danish_message(exc: BotrygtError, subject: str | None = None) -> str:
-    """A Danish message for the page; the core's own message where no translation is known."""
-    text = _DANISH.get(exc.code)
-    if text is None:
-        return exc.message
-    return f"{subject}: {text}." if subject else text[:1].upper() + text[1:] + "."

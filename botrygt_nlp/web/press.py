@@ -216,9 +216,10 @@ def _correction_note(fixed: list[CorrectedTrendRow]) -> str:
             "korrektionen kræver mindst 30 og mindst 5 af hver slags. Kontrollér flere på siden Kontrol."
         )
     return (
-        f"Korrigeret for modellens fejl ud fra {labels} kontrollerede artikler (metode: {METHOD}). Båndet er "
-        "et 95 %-interval, der også rummer usikkerheden på selve korrektionen. Det forudsætter, at modellen "
-        "fejler lige så ofte i hver gruppe og periode som i kontrolstikprøven."
+        f"Korrigeret for modellens fejl ud fra {labels} kontrollerede artikler: de fejl, modellen gjorde i "
+        "kontrollen, regnes ud af dens tal (metoden hedder "
+        f"{METHOD}). Båndet er et 95 %-interval, der også rummer usikkerheden på selve korrektionen. Det "
+        "forudsætter, at modellen fejler lige så ofte i hver gruppe og periode som i kontrolstikprøven."
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Annotated
@@ -13,7 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from botrygt_nlp.errors import BotrygtError
 from botrygt_nlp.service.feedurl import feed_url_problem
-from botrygt_nlp.storage import FeedRecord, FeedStatus, NewFeed
+from botrygt_nlp.storage import FeedPause, FeedRecord, FeedStatus, NewFeed, PauseReason
 from botrygt_nlp.web.kit import checked_form, danish_message, get_kit, require_user
 from botrygt_nlp.web.kit import field as form_field
 from botrygt_nlp.web.render import Nav
@@ -53,26 +52,25 @@ def _when(d: datetime | None) -> str:
     return d.astimezone(UTC).strftime("%d.%m.%Y %H:%M UTC") if d else "aldrig"
 
 
-_SOFT = re.compile(r"(\d+) soft failures in a row; last: (.*)", re.S)
-_HARD = re.compile(r"(hard failure|blocked): (.*)", re.S)
-
-
-def pause_reason_da(reason: str) -> str:
-    """The monitor's pause reasons (English, shared with the CLI and the API) in Danish for the page; the
-    technical part after the colon (an HTTP status, a parser message) is kept as it is."""
-    if m := _SOFT.fullmatch(reason):
-        return f"{m.group(1)} fejl i træk, senest: {m.group(2)}"
-    if m := _HARD.fullmatch(reason):
-        what = "afvist af sikkerhedsreglerne" if m.group(1) == "blocked" else "varig fejl"
-        return f"{what}: {m.group(2)}"
-    return reason
+def pause_reason_da(pause: FeedPause) -> str:
+    """A feed's pause in Danish for the page; the technical detail (an HTTP status, a parser message) is kept
+    as it is."""
+    match pause.reason:
+        case PauseReason.SOFT_FAILURES:
+            return f"{pause.count} fejl i træk, senest: {pause.detail}"
+        case PauseReason.HARD_FAILURE:
+            return f"varig fejl: {pause.detail}"
+        case PauseReason.BLOCKED:
+            return f"afvist af sikkerhedsreglerne: {pause.detail}"
+        case PauseReason.OTHER:
+            return pause.detail
 
 
 def _view(f: FeedRecord) -> FeedView:
     # Green only for a feed that has worked: one never fetched is not yet known to be healthy.
     healthy = f.status is FeedStatus.ACTIVE and f.failure_count == 0 and f.last_success_at is not None
     if f.status is FeedStatus.PAUSED:
-        label = "Sat på pause" + (f": {pause_reason_da(f.pause_reason)}" if f.pause_reason else "")
+        label = "Sat på pause" + (f": {pause_reason_da(f.pause)}" if f.pause is not None else "")
     elif f.failure_count:
         label = f"Fejler ({f.failure_count} gange i træk)"
     else:

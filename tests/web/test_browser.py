@@ -17,6 +17,7 @@ import pytest
 
 from tests.api.helpers import XSS_TITLE, build_app, seed_articles
 from tests.conftest import require_or_skip
+from tests.validation.test_validation_flow import fill, label_truthfully
 from tests.web.conftest import seed_hostile
 
 pytestmark = pytest.mark.browser
@@ -190,7 +191,7 @@ def test_trends_page_shows_a_chart(page: Any, site: tuple[str, Any, Any, str]) -
     page.click("form[action='/pressen'] button[type=submit]")
     chart = page.locator("svg#trend-chart")
     assert chart.is_visible()
-    assert chart.locator("polyline").count() == 2 and chart.locator("polygon").count() == 2
+    assert chart.locator("polyline:not(.halo)").count() == 2 and chart.locator("polygon").count() == 2
     assert chart.bounding_box()["width"] > 200
     chart.locator("a").first.click()
     assert page.locator("#artikler li.card").count() >= 1
@@ -319,3 +320,97 @@ def test_api_docs_run_under_their_own_csp(page: Any) -> None:
     page.goto("/docs")
     page.wait_for_selector(".opblock-tag", timeout=15_000)
     assert page.locator(".opblock-tag").count() >= 5  # the page fixture fails on any CSP violation or error
+
+
+def _sign_in_with_the_keyboard(page: Any, secret: str, then: str) -> None:
+    page.goto(f"/login?next={then}")
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "api_key":
+            break
+    page.keyboard.insert_text(secret)
+    with page.expect_navigation(url=lambda u: urlsplit(u).path == then):
+        page.keyboard.press("Enter")
+
+
+def _tab_to(page: Any, test: str, limit: int = 40) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(test):
+            return
+    raise AssertionError(f"Tab never reached {test}")
+
+
+@pytest.mark.parametrize("width", [1280, 375], ids=["desktop", "phone"])
+def test_kontrol_answer_with_the_keyboard_reveals_the_verdict(
+    page: Any, site: tuple[str, Any, Any, str], width: int
+) -> None:
+    from botrygt_nlp.validation import create_sample
+
+    _, store, _, secret = site
+    fill(store, per_outlet=10)
+    _, sample = create_sample(store, size=6, seed=2)
+    first = store.get_article(sample.items[0].article_id)
+    assert first is not None
+    page.set_viewport_size({"width": width, "height": 800})
+    _sign_in_with_the_keyboard(page, secret, "/kontrol")
+    assert "0 af 6" in page.locator("#progress").inner_text()
+    assert page.locator("#afsloret").count() == 0  # the model's verdict stays hidden until the answer
+    _tab_to(page, "document.activeElement.name === 'relevant'")
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"  # focus is visible
+    page.keyboard.press("Space")  # "Ja"
+    page.keyboard.press("Tab")  # into the second group
+    assert page.evaluate("document.activeElement.name") == "constructive"
+    page.keyboard.press("ArrowRight")  # "Nej": arrows move within a radio group
+    assert page.is_checked("input[name=relevant][value=ja]") and page.is_checked("input[name=constructive][value=nej]")
+    # Each radio is labelled by its text and its group by the question.
+    assert page.get_by_role("group", name="Handler teksten om indbrud, tyveri eller bedrageri?").is_visible()
+    assert page.get_by_role("radio", name="Ja").count() == 2
+    box = page.locator("input[name=relevant][value=ja]").bounding_box()
+    assert box["width"] >= 20 and box["height"] >= 20  # a target a thumb can hit
+    _tab_to(page, "document.activeElement.id === 'answer'")
+    with page.expect_navigation(url=lambda u: "svar=" in u):
+        page.keyboard.press("Enter")
+    revealed = page.locator("#afsloret")
+    assert "Du: relevant, ikke konstruktiv" in revealed.inner_text() and "Modellen:" in revealed.inner_text()
+    assert first.title in revealed.inner_text()
+    # Focus moved to the verdict, so a screen reader reads it and the keyboard goes on from there.
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'afsloret'")
+    assert revealed.is_visible() and page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
+    assert "1 af 6" in page.locator("#progress").inner_text()
+    assert page.locator("progress").get_attribute("value") == "1"
+    nxt = store.get_article(sample.items[1].article_id)
+    assert nxt is not None and nxt.title in page.locator("#judge-form").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    label = store.latest_labels()[0]
+    assert (label.article_id, label.relevant, label.constructive) == (first.id, True, False)
+
+
+def test_pressen_correction_toggle_draws_the_dashed_line(page: Any, site: tuple[str, Any, Any, str]) -> None:
+    _, store, _, _ = site
+    label_truthfully(store, seed=4)
+    page.goto("/pressen?by=outlet&period=month")
+    chart = page.locator("svg#trend-chart")
+    assert chart.locator("polyline.corrected").count() == 0
+    box = page.locator("#korrigeret")
+    assert not box.is_checked()
+    box.focus()
+    page.keyboard.press("Space")  # the toggle works from the keyboard
+    assert box.is_checked()
+    _tab_to(page, "document.activeElement.type === 'submit' && document.activeElement.textContent === 'Vis'", 5)
+    with page.expect_navigation(url=lambda u: "korrigeret=1" in u):
+        page.keyboard.press("Enter")
+    assert page.locator("#korrigeret").is_checked()  # the state stays visible after the reload
+    dashed = chart.locator("polyline.corrected")
+    assert dashed.count() >= 1 and dashed.first.is_visible()
+    assert dashed.first.get_attribute("stroke-dasharray")
+    assert "modellens fejl" in page.locator("#correction-note").inner_text()
+    assert "Korrigeret for modellens fejl" in page.locator("#line-key").inner_text()  # the key names the dashes
+    headers = page.locator("#trend-table thead th").all_inner_texts()
+    assert "Korrigeret andel" in headers and "95 %-interval (korrigeret)" in headers
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    cell = page.locator("#trend-table tbody tr").first.locator("td[data-label='Korrigeret andel']")
+    assert page.evaluate("(el) => getComputedStyle(el, '::before').content", cell.element_handle()) == (
+        '"Korrigeret andel: "'
+    )

@@ -94,6 +94,7 @@ def test_report_and_corrected_trends_on_the_pages(web: Web) -> None:
     assert r.status_code == 200
     assert "Korrigeret andel" in r.text and "ud fra 120 kontrollerede artikler" in r.text
     assert 'class="corrected"' in r.text  # the dashed corrected line beside the raw one
+    assert 'class="corrected-point"' in r.text  # the corrected share the corrected whisker belongs to
     assert "korrigeret for modellens fejl" in r.text  # in the points' accessible names
     assert 'name="korrigeret" value="1" checked' in r.text
     assert "korrigeret=1" in r.text  # drill-down links keep the toggle

@@ -186,7 +186,7 @@ def _audit(web: Web) -> tuple[str, str]:
 def test_audit_counts_and_marks_texts_that_failed(web: Web) -> None:
     _, page = _audit(web)
     summary = " ".join(page.split("<p>4 tekster:", 1)[1].split("</p>", 1)[0].split())
-    assert summary == "1 konstruktive, 1 ikke konstruktive, 0 ikke relevante; 2 kunne ikke vurderes."
+    assert summary == "1 konstruktiv, 1 ikke konstruktiv, 0 ikke relevante; 2 kunne ikke vurderes."
     failed = [row for row in re.findall(r"<tr>(.*?)</tr>", page, re.S) if "Fejl</span>" in row]
     assert len(failed) == 2
     for row in failed:

@@ -91,4 +91,4 @@ def test_press_page_marks_articles_with_an_appeal(web: Web) -> None:
     link = re.search(r'href="(/pressen\?[^"]*#artikler)"', page)
     assert link, "the trends page links to the articles behind a point"
     articles = web.client.get(link.group(1).replace("&amp;", "&")).text
-    assert ">efterlysning</span>" in articles
+    assert ">efterlysning (ikke råd)</span>" in articles
