@@ -23,8 +23,8 @@ from botrygt_nlp.classify.features import (
     without_furniture,
 )
 from botrygt_nlp.classify.linear import LinearModel
-from botrygt_nlp.classify.model import Backend, LinearBackend, LinearBundle, ModelMeta
-from botrygt_nlp.config import get_settings
+from botrygt_nlp.classify.model import Backend, BackendKind, LinearBackend, LinearBundle, ModelMeta
+from botrygt_nlp.config import DEFAULT_MAX_TEXT_CHARS
 from botrygt_nlp.domain import AdviceSpan, Assessment, CrimeType, Language, Principle, Span
 from botrygt_nlp.errors import EmptyTextError, ModelError, TextTooLargeError
 from botrygt_nlp.nlp.pipeline import LEMMA_TABLE_FILE, LemmaLookup, build_nlp
@@ -88,7 +88,7 @@ class Analyzer:
         model_dir: Path,
         *,
         nlp: SpacyLanguage | None = None,
-        max_chars: int | None = None,
+        max_chars: int = DEFAULT_MAX_TEXT_CHARS,
     ) -> None:
         self.model_dir = model_dir
         self.meta = ModelMeta.read(model_dir)
@@ -97,16 +97,16 @@ class Analyzer:
         lookup = LemmaLookup.from_file(lemma_file) if lemma_file.is_file() else None
         self.nlp = nlp or build_nlp(lookup, doc_lemmas=False)
         self.backend: Backend = self._load_backend()
-        self.max_chars = max_chars if max_chars is not None else get_settings().max_text_chars
+        self.max_chars = max_chars
 
     def _load_backend(self) -> Backend:
-        if self.meta.backend == "linear":
+        if self.meta.backend is BackendKind.LINEAR:
             return LinearBackend(self.bundle)
-        if self.meta.backend == "transformers":
+        if self.meta.backend is BackendKind.TRANSFORMERS:
             from botrygt_nlp.classify.transformers_backend import TransformersBackend
 
             return TransformersBackend.load(self.model_dir, fallback=LinearBackend(self.bundle))
-        if self.meta.backend == "cascade":
+        if self.meta.backend is BackendKind.CASCADE:
             from botrygt_nlp.classify.transformers_backend import CascadeBackend
 
             return CascadeBackend.load(self.model_dir, fallback=LinearBackend(self.bundle))
@@ -246,14 +246,14 @@ def _principles(model: LinearModel, feature_lists: list[list[str]]) -> list[Prin
 
 
 @lru_cache(maxsize=4)
-def _cached_analyzer(model_dir: str) -> Analyzer:
-    return Analyzer(Path(model_dir))
+def _cached_analyzer(model_dir: str, max_chars: int) -> Analyzer:
+    return Analyzer(Path(model_dir), max_chars=max_chars)
 
 
-def load_analyzer(model_dir: Path | None = None) -> Analyzer:
-    """The analyzer for ``model_dir`` (default: the configured model), loaded once per process."""
-    return _cached_analyzer(str(model_dir or get_settings().model_dir))
+def load_analyzer(model_dir: Path, *, max_chars: int = DEFAULT_MAX_TEXT_CHARS) -> Analyzer:
+    """The analyzer for ``model_dir``, loaded once per process (per folder and text limit).
 
-
-def default_analyzer() -> Analyzer:
-    return load_analyzer()
+    The core reads no settings: the edges pass ``settings.model_dir`` and ``settings.max_text_chars``, or use
+    ``botrygt_nlp.load_analyzer()`` / ``botrygt_nlp.get_analyzer()``, which do that for them.
+    """
+    return _cached_analyzer(str(model_dir), max_chars)

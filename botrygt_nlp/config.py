@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_MAX_TEXT_CHARS = 1_000_000  # the longest text the analyzer takes unless told otherwise
 
 
 def _default_models_dir() -> Path:
@@ -21,7 +22,8 @@ def _default_models_dir() -> Path:
     return checkout if checkout.is_dir() else PACKAGE_DIR / "_models"
 
 
-def _default_templates_dir() -> Path:
+def default_templates_dir() -> Path:
+    """The shipped advice and page templates (the default of ``Settings.templates_dir``)."""
     checkout = PROJECT_ROOT / "templates"
     return checkout if checkout.is_dir() else PACKAGE_DIR / "_templates"
 
@@ -31,11 +33,11 @@ class Settings(BaseSettings):
 
     models_dir: Path = Field(default_factory=_default_models_dir)
     model_name: str = "default"
-    templates_dir: Path = Field(default_factory=_default_templates_dir)
+    templates_dir: Path = Field(default_factory=default_templates_dir)
     template_override_dir: Path | None = None
     data_dir: Path = Field(default_factory=lambda: Path.cwd() / "data")
     database_url: str | None = None
-    max_text_chars: int = 1_000_000
+    max_text_chars: int = DEFAULT_MAX_TEXT_CHARS
     max_file_bytes: int = 60 * 1024 * 1024
     fetch_allow_hosts: str = ""
     fetch_timeout_s: float = 20.0

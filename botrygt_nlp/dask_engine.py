@@ -42,7 +42,7 @@ CHUNK = 32  # articles per rescore task: a task costs the scheduler ~1 ms, a tex
 
 
 def _analyzer(model_dir: str | None) -> Any:
-    from botrygt_nlp.analysis import load_analyzer
+    from botrygt_nlp import load_analyzer
 
     return load_analyzer(Path(model_dir) if model_dir else None)  # cached: once per worker process
 

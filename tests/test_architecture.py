@@ -125,6 +125,43 @@ def test_the_core_imports_no_edge_no_service_and_no_framework() -> None:
     assert bad == [], "the core must know nothing of the edges nor of HTTP/CLI frameworks:\n" + "\n".join(bad)
 
 
+# Settings and the default analyzer are resolved at the edges (and in the package's convenience helpers) and
+# passed into the core as arguments; only config.py, which defines get_settings, may name it in the core.
+EDGE_RESOLVED = frozenset({"get_settings", "get_analyzer"})
+MAY_RESOLVE = frozenset({f"{ROOT_NAME}.config", ROOT_NAME})
+
+
+def resolved_in(path: Path) -> Iterator[tuple[str, int]]:
+    """Calls of ``get_settings``/``get_analyzer`` (by name or attribute) and imports of those names."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+            if name in EDGE_RESOLVED:
+                yield name, node.lineno
+        elif isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                if alias.name in EDGE_RESOLVED:
+                    yield f"import {alias.name}", node.lineno
+
+
+def test_the_core_takes_settings_and_analyzer_as_arguments() -> None:
+    bad = [
+        f"{module_name(path)}:{line} {what}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if component(module_name(path)) not in NOT_CORE and module_name(path) not in MAY_RESOLVE
+        for what, line in resolved_in(path)
+    ]
+    assert bad == [], "the core must not read settings or find the analyzer itself; take them as arguments:\n" + (
+        "\n".join(bad)
+    )
+
+
+def test_the_settings_scan_sees_calls_at_the_edges() -> None:
+    seen = {what for what, _ in resolved_in(PACKAGE / "cli" / "report_cmds.py")}
+    assert {"get_settings", "get_analyzer"} <= seen
+
+
 def test_no_cycles_between_packages() -> None:
     graph: dict[str, set[str]] = defaultdict(set)
     witness: dict[tuple[str, str], str] = {}

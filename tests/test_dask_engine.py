@@ -15,7 +15,7 @@ pytest.importorskip("distributed", reason="the [dask] extra is not installed")
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from botrygt_nlp.analysis import load_analyzer
+from botrygt_nlp import load_analyzer
 from botrygt_nlp.cli import app
 from botrygt_nlp.dask_engine import DaskMapper, dask_client, score_parts
 from botrygt_nlp.monitor.archive import ExportFormat, export_articles, import_jsonl

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from botrygt_nlp.analysis import load_analyzer
+from botrygt_nlp import load_analyzer
 from botrygt_nlp.classify.corpus import Split, Unit, corpus_sha256, load_corpus
 from botrygt_nlp.classify.evaluate import evaluate_units
 from botrygt_nlp.classify.gate import DEV_GATED, DEV_SUBSETS, GATED, heldout_sha256, metric

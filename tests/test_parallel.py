@@ -245,7 +245,7 @@ def test_import_with_two_workers_stores_what_one_worker_stores(cli_env: Path, mo
 
 
 def test_rescore_with_two_workers_equals_one(tmp_path: Path) -> None:
-    from botrygt_nlp.analysis import load_analyzer
+    from botrygt_nlp import load_analyzer
 
     lines = [_import_record(i) for i in range(1, 41) if i % 10 not in (3, 7)]
     stores = []
@@ -269,7 +269,7 @@ def test_rescore_with_two_workers_equals_one(tmp_path: Path) -> None:
 def test_model_sums_do_not_depend_on_the_order_of_features() -> None:
     """Feature order follows string-set order, which differs per process: the sums must not (or one worker
     prints 0.983 where another prints 0.9831)."""
-    from botrygt_nlp.analysis import load_analyzer
+    from botrygt_nlp import load_analyzer
 
     model = load_analyzer().bundle.constructive
     feats = list(model.vocab)[:40]

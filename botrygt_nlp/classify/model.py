@@ -20,6 +20,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
@@ -30,10 +31,18 @@ from botrygt_nlp.nlp.text import ProcessedText
 LINEAR_PARTS = ("advice", "principle", "crime_type", "alarm", "witness", "constructive")
 
 
+class BackendKind(StrEnum):
+    """What decides the sentences, as ``meta.json`` names it (``"backend"``)."""
+
+    LINEAR = "linear"
+    TRANSFORMERS = "transformers"  # a fine-tuned encoder decides every sentence
+    CASCADE = "cascade"  # linear first, the fine-tuned encoder only where the linear model is unsure
+
+
 @dataclass(frozen=True, slots=True)
 class ModelMeta:
     version: str
-    backend: str
+    backend: BackendKind
     corpus_sha256: str
     thresholds: dict[str, float] = field(default_factory=dict)
     extra: dict[str, object] = field(default_factory=dict)
@@ -45,9 +54,15 @@ class ModelMeta:
             raise ModelError(f"No model at {directory}: meta.json is missing. Run `botrygt train` first.")
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
+            backend = str(raw.get("backend", BackendKind.LINEAR.value))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise ModelError(f"Model metadata {path} is unreadable: {exc}") from exc
+        if backend not in {kind.value for kind in BackendKind}:
+            raise ModelError(f"Unknown backend {backend!r} in {path}")
+        try:
             return cls(
                 version=str(raw["version"]),
-                backend=str(raw.get("backend", "linear")),
+                backend=BackendKind(backend),
                 corpus_sha256=str(raw.get("corpus_sha256", "")),
                 thresholds={k: float(v) for k, v in dict(raw.get("thresholds", {})).items()},
                 extra=dict(raw.get("extra", {})),
@@ -58,7 +73,7 @@ class ModelMeta:
     def write(self, directory: Path) -> None:
         data = {
             "version": self.version,
-            "backend": self.backend,
+            "backend": self.backend.value,
             "corpus_sha256": self.corpus_sha256,
             "thresholds": self.thresholds,
             "extra": self.extra,

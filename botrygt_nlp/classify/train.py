@@ -11,7 +11,6 @@ import json
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from enum import StrEnum
 from pathlib import Path
 
 from botrygt_nlp.classify.corpus import HELDOUT_FILE_PREFIX, Split, Unit, corpus_sha256, load_corpus
@@ -23,17 +22,11 @@ from botrygt_nlp.classify.features import (
     without_furniture,
 )
 from botrygt_nlp.classify.linear import LinearModel, fit_linear
-from botrygt_nlp.classify.model import LinearBundle, ModelMeta
+from botrygt_nlp.classify.model import BackendKind, LinearBundle, ModelMeta
 from botrygt_nlp.domain import Assessment, Assessor
 from botrygt_nlp.nlp.pipeline import LEMMA_TABLE_FILE, LemmaLookup, build_compact_lemma_table, build_nlp
 from botrygt_nlp.nlp.signals import SentenceSignals, document_signals
 from botrygt_nlp.nlp.text import ProcessedText, Sentence, process
-
-
-class BackendKind(StrEnum):
-    LINEAR = "linear"
-    TRANSFORMERS = "transformers"  # a fine-tuned encoder decides every sentence
-    CASCADE = "cascade"  # linear first, the fine-tuned encoder only where the linear model is unsure
 
 
 @dataclass
@@ -276,7 +269,7 @@ def train(
 
     meta = ModelMeta(
         version=version,
-        backend=cfg.backend,
+        backend=BackendKind(cfg.backend),
         corpus_sha256=sha,
         thresholds={"constructive": 0.5, "alarm": ALARM_THRESHOLD, "witness": WITNESS_THRESHOLD},
         extra={"trained": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "config": asdict(cfg)},

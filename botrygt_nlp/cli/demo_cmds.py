@@ -27,7 +27,9 @@ def show_scoring_and_rewrite() -> None:
     typer.echo(render_text(score_record(analyzer, InputRecord("sample_article.txt", article))))
     report = (DEMO_DIR / "sample_report.txt").read_text(encoding="utf-8")
     typer.secho("2) botrygt rewrite — a døgnrapport; advice is added under incidents that lack it", bold=True)
-    typer.echo(rewrite_report(report, RewriteOptions(), analyzer).text)
+    settings = get_settings()
+    options = RewriteOptions(templates_dir=settings.templates_dir, override_dir=settings.template_override_dir)
+    typer.echo(rewrite_report(report, options, analyzer).text)
     typer.secho("3) botrygt demo — the press monitor on sample feeds served on 127.0.0.1", bold=True)
 
 

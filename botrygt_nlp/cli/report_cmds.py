@@ -17,6 +17,7 @@ from typing import Annotated
 
 import typer
 
+from botrygt_nlp import get_analyzer
 from botrygt_nlp.cli.failure import fail
 from botrygt_nlp.config import get_settings
 from botrygt_nlp.errors import BotrygtError, TextTooLargeError
@@ -129,7 +130,7 @@ def register(app: typer.Typer) -> None:
         try:
             decoded, name = _read(path, encoding)
             text = decoded.text
-            report = parse_report(text, _fmt(text, name, input_format))
+            report = parse_report(text, _fmt(text, name, input_format), get_analyzer())
         except BotrygtError as exc:
             raise fail(exc) from exc
         if output is ParseOutput.JSON:
@@ -182,7 +183,7 @@ def register(app: typer.Typer) -> None:
                 verify=verify,
                 markers=markers,
             )
-            result = rewrite_report(text, options)
+            result = rewrite_report(text, options, get_analyzer())
         except BotrygtError as exc:
             raise fail(exc) from exc
         if as_json:

@@ -87,7 +87,7 @@ def analyzer_mapper(
                     dm = DaskMapper(client, model_dir, stop=stop)
                     yield Run(dm.map, dm.model_version(), progress, stop)
             else:
-                from botrygt_nlp.analysis import load_analyzer
+                from botrygt_nlp import load_analyzer
 
                 n = workers or usable_cores()
                 with AnalyzerPool(n, partial(load_analyzer, model_dir), stop=stop) as pool:

@@ -194,7 +194,7 @@ def score(
         return
     if output is not None or scheduler is not None:
         raise fail("--output and --scheduler belong to --engine dask.")
-    from botrygt_nlp.analysis import load_analyzer
+    from botrygt_nlp import load_analyzer
 
     shape = Shape(format.value)
     render = render_text if format is OutputFormat.TEXT else None
@@ -340,7 +340,7 @@ def evaluate(
 ) -> None:
     """Evaluate a model on the corpus' held-out split (or another) and print the metrics, with 95 % intervals,
     as JSON."""
-    from botrygt_nlp.analysis import load_analyzer
+    from botrygt_nlp import load_analyzer
     from botrygt_nlp.classify.corpus import load_corpus
     from botrygt_nlp.classify.evaluate import evaluate_units
 

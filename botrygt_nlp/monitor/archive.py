@@ -29,7 +29,7 @@ from typing import IO, Any, Protocol
 
 from botrygt_nlp import csvout
 from botrygt_nlp.csvout import CsvWriter
-from botrygt_nlp.domain import Assessment
+from botrygt_nlp.domain import Assessment, Assessor
 from botrygt_nlp.errors import BinaryInputError, BotrygtError, InputError, MalformedRecordError
 from botrygt_nlp.news.dates import COPENHAGEN, is_plausible, parse_date
 from botrygt_nlp.news.dedup import looks_like_wire, normalise_title, normalise_url
@@ -39,10 +39,6 @@ from botrygt_nlp.storage.types import ArticleRecord, ArticleSource, NewArticle
 
 BATCH = 200
 MAX_LINE_CHARS = 2_000_000
-
-
-class Assessor(Protocol):
-    def assess(self, text: str, *, title: str | None = None) -> Assessment: ...
 
 
 class ArticleSink(Protocol):

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from botrygt_nlp.domain import Assessment
+from botrygt_nlp.domain import Assessment, Assessor
 from botrygt_nlp.errors import StorageError
 from botrygt_nlp.monitor import schedule
 from botrygt_nlp.monitor.report import EntryError, FeedPollResult, PollReport, stage_shares
@@ -69,10 +69,6 @@ class FeedFetcher(Protocol):
         last_modified: str | None = None,
         previous_sha256: str | None = None,
     ) -> FetchResult: ...
-
-
-class Assessor(Protocol):
-    def assess(self, text: str, *, title: str | None = None) -> Assessment: ...
 
 
 ParseFn = Callable[[bytes, str, str | None], ParsedFeed]

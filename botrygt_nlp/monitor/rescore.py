@@ -6,9 +6,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from botrygt_nlp.domain import Assessment
+from botrygt_nlp.domain import Assessment, Assessor
 from botrygt_nlp.errors import BotrygtError
-from botrygt_nlp.monitor.archive import Assessor, LineError
+from botrygt_nlp.monitor.archive import LineError
 from botrygt_nlp.storage.store import Store
 
 

@@ -16,7 +16,6 @@ from botrygt_nlp.reports.parse import (
     segment_report,
 )
 from botrygt_nlp.reports.types import (
-    AnalyzerLike,
     HeadingKind,
     Incident,
     Report,
@@ -26,7 +25,6 @@ from botrygt_nlp.reports.types import (
 )
 
 __all__ = [
-    "AnalyzerLike",
     "DecodedReport",
     "HeadingKind",
     "Incident",

@@ -12,8 +12,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from botrygt_nlp.domain import Assessment, Span
-from botrygt_nlp.reports.types import AnalyzerLike
+from botrygt_nlp.domain import Assessment, Assessor, Span
 
 _SEPARATOR = "\n\n"
 # The assessment's tuple-valued fields: where its spans are (read once; dataclasses.fields is not free).
@@ -66,7 +65,7 @@ def incident_text(title: str, body: str) -> tuple[str, int]:
     return body or title, 0
 
 
-def assess_incident(analyzer: AnalyzerLike, title: str, body: str) -> Assessment:
+def assess_incident(analyzer: Assessor, title: str, body: str) -> Assessment:
     """Assess one incident; every span in the result is an offset into ``body``, its text taken from it."""
     read = loot_lists_as_sentences(body)
     text, offset = incident_text(title, read)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from botrygt_nlp.domain import Assessor
 from botrygt_nlp.errors import InputError
 from botrygt_nlp.reports.assess import assess_incident
 from botrygt_nlp.reports.encoding import read_report
 from botrygt_nlp.reports.header import extract_header
 from botrygt_nlp.reports.html import segment_html
 from botrygt_nlp.reports.lines import segment_lines
-from botrygt_nlp.reports.types import AnalyzerLike, Incident, Report, ReportFormat, Segment
+from botrygt_nlp.reports.types import Incident, Report, ReportFormat, Segment
 
 _HTML_SNIFF = re.compile(r"<(!doctype html|html|body|article|div|p|h[1-6]|section|main)\b", re.IGNORECASE)
 _MD_SNIFF = re.compile(r"^ {0,3}(#{1,6}\s+\S|(\*\*|__)\S.*\S\2\s*$)|^ {0,3}(=+|-{3,})\s*$", re.MULTILINE)
@@ -63,20 +64,16 @@ def segment_report(text: str, fmt: ReportFormat | None = None) -> tuple[Report, 
 
 def parse_report(
     text: str,
-    fmt: ReportFormat | None = None,
-    analyzer: AnalyzerLike | None = None,
+    fmt: ReportFormat | None,
+    analyzer: Assessor,
 ) -> Report:
     """Split ``text`` into incidents and assess each one.
 
-    ``fmt`` is detected from the content when ``None``. ``analyzer`` defaults to the package's default
-    analyzer (``botrygt_nlp.get_analyzer()``); pass a fake to test parsing alone. Offsets in the result are
+    ``fmt`` is detected from the content when ``None``. ``analyzer`` assesses each incident: the edges pass the
+    configured one (``botrygt_nlp.get_analyzer()``), tests a fake to test parsing alone. Offsets in the result are
     ``str`` indices into ``text``; the text itself is kept unchanged in ``Report.text``.
     """
     report, segments = segment_report(text, fmt)
-    if analyzer is None:
-        from botrygt_nlp import get_analyzer
-
-        analyzer = get_analyzer()
     incidents = []
     for i, seg in enumerate(segments):
         assessment, error = None, None

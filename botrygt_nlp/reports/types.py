@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Protocol
 
 from botrygt_nlp.domain import Assessment, CrimeType
 
@@ -33,12 +32,6 @@ class HeadingKind(StrEnum):
     LINE = "line"  # a short headline line in plain text
     RUN_IN = "run_in"  # a headline opening the first paragraph: "Vejle: Indbrud i villa. Natten til …"
     NONE = "none"  # a report without headlines: the whole body is one incident
-
-
-class AnalyzerLike(Protocol):
-    """Anything that assesses one text; the default analyzer and test fakes both fit."""
-
-    def assess(self, text: str, *, title: str | None = None) -> Assessment: ...
 
 
 @dataclass(frozen=True, slots=True)

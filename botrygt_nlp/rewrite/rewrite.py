@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from botrygt_nlp.config import get_settings
+from botrygt_nlp.config import default_templates_dir
+from botrygt_nlp.domain import Assessor
 from botrygt_nlp.reports.assess import assess_incident
 from botrygt_nlp.reports.parse import parse_report
-from botrygt_nlp.reports.types import AnalyzerLike, Incident, Report
+from botrygt_nlp.reports.types import Incident, Report
 from botrygt_nlp.rewrite.blocks import marker_spans, render_block
 from botrygt_nlp.rewrite.season import season_for
 from botrygt_nlp.rewrite.templates import TemplateStore, get_store
@@ -32,15 +33,9 @@ from botrygt_nlp.rewrite.types import (
 
 
 def _store(options: RewriteOptions) -> TemplateStore:
-    templates_dir = options.templates_dir
-    override_dir = options.override_dir
-    if templates_dir is None:
-        # Only the folder locations come from settings; everything else is explicit in the options.
-        settings = get_settings()
-        templates_dir = settings.templates_dir
-        if override_dir is None:
-            override_dir = settings.template_override_dir
-    return get_store(templates_dir, override_dir)
+    # The core reads no settings: the edges put the settings' folders into the options; left out, the shipped
+    # templates are used, without an override folder.
+    return get_store(options.templates_dir or default_templates_dir(), options.override_dir)
 
 
 def _skip_reason(incident: Incident) -> SkipReason | None:
@@ -59,17 +54,19 @@ def _skip_reason(incident: Incident) -> SkipReason | None:
 def rewrite_report(
     report_or_text: Report | str,
     options: RewriteOptions | None = None,
-    analyzer: AnalyzerLike | None = None,
+    analyzer: Assessor | None = None,
 ) -> RewriteResult:
     """Rewrite a daily report; returns the new text, the parsed original and a change report.
 
     ``report_or_text``: a :class:`Report` from :func:`parse_report` (its assessments are reused) or the raw
-    text (parsed here with ``options.fmt`` and ``analyzer``; ``None`` means the default analyzer).
+    text (parsed here with ``options.fmt`` and ``analyzer``). ``analyzer`` may be left out only when nothing
+    needs assessing: a parsed report without ``options.verify``.
     """
     options = options or RewriteOptions()
-    report = (
-        report_or_text if isinstance(report_or_text, Report) else parse_report(report_or_text, options.fmt, analyzer)
-    )
+    if isinstance(report_or_text, Report):
+        report = report_or_text
+    else:
+        report = parse_report(report_or_text, options.fmt, _needed(analyzer))
     store = _store(options)
     report_date = options.report_date or report.header.date
     season = season_for(report_date)
@@ -113,7 +110,7 @@ def rewrite_report(
         constructive_after = score_after = None
         if options.verify:
             after = assess_incident(
-                _verifier(analyzer), incident.title, f"{incident.body}\n\n{content.plain_text()}".lstrip()
+                _needed(analyzer), incident.title, f"{incident.body}\n\n{content.plain_text()}".lstrip()
             )
             constructive_after, score_after = after.constructive, after.score
         planned.append(
@@ -183,12 +180,10 @@ def _apply(
     return "".join(pieces), insertions, removed
 
 
-def _verifier(analyzer: AnalyzerLike | None) -> AnalyzerLike:
-    if analyzer is not None:
-        return analyzer
-    from botrygt_nlp import get_analyzer
-
-    return get_analyzer()
+def _needed(analyzer: Assessor | None) -> Assessor:
+    if analyzer is None:
+        raise TypeError("rewrite_report needs an analyzer to parse a text or to verify (pass the configured one)")
+    return analyzer
 
 
 def undo_rewrite(

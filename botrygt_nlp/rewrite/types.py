@@ -91,7 +91,8 @@ class AdviceContent:
 
 @dataclass(frozen=True, slots=True)
 class RewriteOptions:
-    """How to rewrite. ``templates_dir``/``override_dir`` default to the settings' folders at the edge."""
+    """How to rewrite. The edges set ``templates_dir``/``override_dir`` from the settings; when left out, the
+    shipped templates are used."""
 
     style: Style = Style.FULL
     report_date: date | None = None  # None: the date in the report header, else no seasonal variant

@@ -12,8 +12,8 @@ from datetime import date
 
 from botrygt_nlp import reports, rewrite
 from botrygt_nlp.config import Settings
-from botrygt_nlp.domain import Assessment
-from botrygt_nlp.reports import AnalyzerLike, Report, ReportFormat
+from botrygt_nlp.domain import Assessment, Assessor
+from botrygt_nlp.reports import Report, ReportFormat
 from botrygt_nlp.rewrite import ChangeReport, RewriteOptions, Style, TemplateStore, get_store
 from botrygt_nlp.storage import Store
 
@@ -31,7 +31,7 @@ def store_submissions(
 
 
 # ---------------------------------------------------------------------------- daily reports
-def parse_report(text: str, fmt: ReportFormat | None, analyzer: AnalyzerLike) -> Report:
+def parse_report(text: str, fmt: ReportFormat | None, analyzer: Assessor) -> Report:
     return reports.parse_report(text, fmt, analyzer)
 
 
@@ -57,7 +57,7 @@ def rewrite_report(
     when: date | None = None,
     verify: bool = False,
     markers: bool = True,
-    analyzer: AnalyzerLike | None = None,
+    analyzer: Assessor | None = None,
 ) -> Rewrite:
     """Insert advice under the incidents that need it, or under incident ``only`` alone.
 

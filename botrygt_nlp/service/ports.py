@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from botrygt_nlp.domain import Assessment
+from botrygt_nlp.domain import Assessor
 
 
-class AnalyzerPort(Protocol):
+class AnalyzerPort(Assessor, Protocol):
+    """The one ``domain.Assessor`` protocol, plus the model version the edges report."""
+
     @property
     def model_version(self) -> str: ...
-
-    def assess(self, text: str, *, title: str | None = None) -> Assessment: ...

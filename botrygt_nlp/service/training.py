@@ -13,16 +13,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from botrygt_nlp.classify.corpus import CorpusError, parse_unit
-from botrygt_nlp.domain import Assessment, CrimeType, Register
+from botrygt_nlp.domain import Assessment, Assessor, CrimeType, Register
 from botrygt_nlp.storage import FeedbackRecord, Store
 from botrygt_nlp.storage.validation import StoredLabel
-
-
-class _Assessor(Protocol):
-    def assess(self, text: str, *, title: str | None = None) -> Assessment: ...
 
 
 @dataclass(slots=True)
@@ -101,7 +97,7 @@ def validation_records(labels: Iterable[StoredLabel]) -> list[FeedbackRecord]:
 
 def export_feedback(
     store: Store,
-    analyzer: _Assessor,
+    analyzer: Assessor,
     report: ExportReport,
     records: Iterable[FeedbackRecord] | None = None,
     *,
