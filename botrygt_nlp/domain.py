@@ -6,6 +6,7 @@ is one of these enums. The values are the stable identifiers used in JSON output
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
@@ -194,6 +195,78 @@ class Assessment:
             "model_version": self.model_version,
             "language": self.language.value,
         }
+
+    @staticmethod
+    def from_json(data: Mapping[str, object]) -> Assessment:
+        """The inverse of :meth:`to_json`: ``Assessment.from_json(a.to_json()).to_json() == a.to_json()``.
+
+        What ``to_json`` leaves out (crime cues, witness spans, span strengths, the raw scores) comes back
+        as the field defaults. Raises ``ValueError`` on a payload that is not of that shape.
+        """
+        try:
+            return Assessment(
+                relevant=_bool(data["relevant"]),
+                crime_type=CrimeType(_str(data["crime_type"])),
+                constructive=_bool(data["constructive"]),
+                score=_float(data["score"]),
+                alarmist=_bool(data["alarmist"]),
+                witness_appeal=_bool(data["witness_appeal"]),
+                principles=tuple(Principle(_str(p)) for p in _list(data["principles"])),
+                advice_spans=tuple(
+                    AdviceSpan(
+                        start=_int(s["start"]),
+                        end=_int(s["end"]),
+                        text=_str(s["text"]),
+                        principle=None if s.get("principle") is None else Principle(_str(s["principle"])),
+                    )
+                    for s in map(_mapping, _list(data["advice_spans"]))
+                ),
+                alarm_spans=tuple(
+                    Span(start=_int(s["start"]), end=_int(s["end"]), text=_str(s["text"]))
+                    for s in map(_mapping, _list(data["alarm_spans"]))
+                ),
+                lix=_float(data["lix"]),
+                model_version=_str(data["model_version"]),
+                language=Language(_str(data["language"])),
+            )
+        except KeyError as exc:
+            raise ValueError(f"assessment JSON lacks {exc}") from None
+
+
+def _bool(v: object) -> bool:
+    if not isinstance(v, bool):
+        raise ValueError(f"expected a boolean, got {v!r}")
+    return v
+
+
+def _int(v: object) -> int:
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise ValueError(f"expected an integer, got {v!r}")
+    return v
+
+
+def _float(v: object) -> float:
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        raise ValueError(f"expected a number, got {v!r}")
+    return float(v)
+
+
+def _str(v: object) -> str:
+    if not isinstance(v, str):
+        raise ValueError(f"expected a string, got {v!r}")
+    return v
+
+
+def _list(v: object) -> list[object]:
+    if not isinstance(v, list | tuple):
+        raise ValueError(f"expected a list, got {v!r}")
+    return list(v)
+
+
+def _mapping(v: object) -> Mapping[str, object]:
+    if not isinstance(v, Mapping):
+        raise ValueError(f"expected an object, got {v!r}")
+    return v
 
 
 class Assessor(Protocol):

@@ -19,10 +19,10 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Protocol
 
 from botrygt_nlp import csvout
 from botrygt_nlp.news.dates import COPENHAGEN
+from botrygt_nlp.storage.ports import TrendSource
 from botrygt_nlp.storage.types import TrendFact
 
 Z_95 = 1.959963984540054
@@ -40,12 +40,6 @@ class Period(StrEnum):
     WEEK = "week"
     MONTH = "month"
     QUARTER = "quarter"
-
-
-class TrendSource(Protocol):
-    def latest_model_version(self) -> str | None: ...
-
-    def trend_facts(self, *, since: datetime | None, until: datetime | None, model_version: str) -> list[TrendFact]: ...
 
 
 @dataclass(frozen=True, slots=True)

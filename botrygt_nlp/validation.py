@@ -40,17 +40,16 @@ from botrygt_nlp.quantify import (
     estimate_error_rates,
     two_phase_share,
 )
-from botrygt_nlp.storage.types import ArticleRecord, TrendFact
+from botrygt_nlp.storage.ports import ArticleStore, ValidationStore
+from botrygt_nlp.storage.types import TrendFact
 from botrygt_nlp.storage.validation import (
     LabelledVerdictRecord,
     LabelSource,
     NewValidationSample,
     SampleCandidate,
     SampledItem,
-    StoredLabel,
     Stratify,
     ValidationLabel,
-    ValidationSampleInfo,
 )
 from botrygt_nlp.trends import GroupBy, Period, TrendRow, compute_trends
 
@@ -61,22 +60,8 @@ ASSUMPTION = (
 )
 
 
-class ValidationStore(Protocol):
-    """What these use cases need of the Store."""
-
-    def latest_model_version(self) -> str | None: ...
-    def sample_candidates(self, *, since: datetime | None, until: datetime | None) -> list[SampleCandidate]: ...
-    def save_validation_sample(self, sample: NewValidationSample, *, now: datetime | None = None) -> int: ...
-    def validation_samples(self) -> list[ValidationSampleInfo]: ...
-    def sample_items(self, sample_id: int) -> list[tuple[SampledItem, bool]]: ...
-    def get_article(self, article_id: int, *, model_version: str | None = None) -> ArticleRecord | None: ...
-    def add_validation_labels(
-        self, labels: Sequence[ValidationLabel], *, source: LabelSource, now: datetime | None = None
-    ) -> int: ...
-    def sampled_article_ids(self, article_ids: Iterable[int]) -> set[int]: ...
-    def labelled_verdicts(self, model_version: str) -> list[LabelledVerdictRecord]: ...
-    def latest_labels(self) -> list[StoredLabel]: ...
-    def trend_facts(self, *, since: datetime | None, until: datetime | None, model_version: str) -> list[TrendFact]: ...
+class ValidationSource(ValidationStore, ArticleStore, Protocol):
+    """What these use cases need of the Store: the samples and labels, and the articles they are drawn from."""
 
 
 class ErrorRateScope(StrEnum):
@@ -148,7 +133,7 @@ def draw_sample(
 
 
 def create_sample(
-    store: ValidationStore,
+    store: ValidationSource,
     *,
     size: int,
     seed: int,
@@ -172,7 +157,7 @@ def create_sample(
     return store.save_validation_sample(sample), sample
 
 
-def sample_lines(store: ValidationStore, items: Iterable[SampledItem]) -> Iterator[dict[str, Any]]:
+def sample_lines(store: ValidationSource, items: Iterable[SampledItem]) -> Iterator[dict[str, Any]]:
     """The lines a person labels: no model verdict in them (no anchoring)."""
     for it in items:
         a = store.get_article(it.article_id)
@@ -231,7 +216,7 @@ def parse_label(obj: object) -> ValidationLabel:
     return ValidationLabel(aid, relevant, constructive, crime, annotator or None)
 
 
-def import_labels(store: ValidationStore, lines: Iterable[tuple[int, str]]) -> LabelImportReport:
+def import_labels(store: ValidationSource, lines: Iterable[tuple[int, str]]) -> LabelImportReport:
     """Read label lines (number, text); bad lines are reported by number, good lines are kept."""
     good: list[tuple[int, ValidationLabel]] = []
     errors: list[LineError] = []
@@ -316,7 +301,7 @@ class ValidationReport:
         }
 
 
-def validation_report(store: ValidationStore, *, model_version: str | None = None, seed: int = 0) -> ValidationReport:
+def validation_report(store: ValidationSource, *, model_version: str | None = None, seed: int = 0) -> ValidationReport:
     """Precision, recall and F1 on the labelled sample and the corrected share over the range the newest
     sample was drawn from. :class:`InputError` when there is nothing to report on yet."""
     version = model_version or store.latest_model_version()
@@ -362,7 +347,7 @@ def validation_report(store: ValidationStore, *, model_version: str | None = Non
     )
 
 
-def _design_weights(store: ValidationStore, article_ids: Sequence[int]) -> list[float]:
+def _design_weights(store: ValidationSource, article_ids: Sequence[int]) -> list[float]:
     """1 / inclusion probability of each labelled article (its smallest over the samples that drew it)."""
     best: dict[int, float] = {}
     for info in store.validation_samples():
@@ -416,7 +401,7 @@ CORRECTED_FIELDS = (
 
 
 def corrected_trends(
-    store: ValidationStore,
+    store: ValidationSource,
     by: GroupBy | str,
     period: Period | str,
     since: datetime | None = None,
@@ -454,7 +439,7 @@ def corrected_trends(
     return [CorrectedTrendRow(r, c, s) for r, c, s in zip(rows, corrections, scopes, strict=True)]
 
 
-def next_to_label(store: ValidationStore, sample_id: int) -> tuple[SampledItem | None, int, int]:
+def next_to_label(store: ValidationSource, sample_id: int) -> tuple[SampledItem | None, int, int]:
     """The sample's first unlabelled article in drawing order, with (labelled, drawn) for progress."""
     items = store.sample_items(sample_id)
     done = sum(1 for _, labelled in items if labelled)

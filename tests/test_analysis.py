@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from botrygt_nlp import analyze, get_analyzer
-from botrygt_nlp.domain import CrimeType, Language, Principle
+from botrygt_nlp.domain import Assessment, CrimeType, Language, Principle
 from botrygt_nlp.errors import EmptyTextError, TextTooLargeError
 
 CONSTRUCTIVE = (
@@ -256,3 +258,30 @@ def test_a_theft_that_mentions_a_robbery_later_stays_relevant() -> None:
     )
     a = analyze(text, title="Cykeltyveri i Nyborg")
     assert a.relevant and a.crime_type is CrimeType.BIKE_THEFT
+
+
+@pytest.mark.parametrize("text", [CONSTRUCTIVE, WITNESS_ONLY, TRAFFIC, "Vejret bliver solrigt i morgen."])
+def test_assessment_from_json_is_the_inverse_of_to_json(text: str) -> None:
+    a = analyze(text, title="Titel")
+    payload = a.to_json()
+    back = Assessment.from_json(payload)
+    assert back.to_json() == payload
+    assert back.crime_type is a.crime_type
+    assert back.principles == a.principles
+    assert [(s.start, s.end, s.text, s.principle) for s in back.advice_spans] == [
+        (s.start, s.end, s.text, s.principle) for s in a.advice_spans
+    ]
+    assert back.alarm_spans == a.alarm_spans
+    assert back.language is a.language
+    # And through a JSON text, as the store keeps it.
+    assert Assessment.from_json(json.loads(json.dumps(payload))).to_json() == payload
+
+
+def test_assessment_from_json_refuses_a_foreign_shape() -> None:
+    payload = analyze(CONSTRUCTIVE).to_json()
+    with pytest.raises(ValueError):
+        Assessment.from_json({k: v for k, v in payload.items() if k != "relevant"})
+    with pytest.raises(ValueError):
+        Assessment.from_json(payload | {"crime_type": "not_a_crime_type"})
+    with pytest.raises(ValueError):
+        Assessment.from_json(payload | {"advice_spans": [{"start": "0", "end": 1, "text": "x"}]})

@@ -39,10 +39,10 @@ from botrygt_nlp.storage import (
     FeedStatus,
     InsertOutcome,
     NewArticle,
-    Store,
     worker_id,
 )
 from botrygt_nlp.storage.failures import storage_failure
+from botrygt_nlp.storage.ports import FeedStore
 
 # Feeds polled in parallel by default: enough for every host of a regional or national feed list to be
 # polled at once (one request in flight per host, whatever the count), few enough to be idle threads.
@@ -91,7 +91,7 @@ def _default_extract() -> tuple[ExtractFn, SummaryFn]:
 class Poller:
     def __init__(
         self,
-        store: Store,
+        store: FeedStore,
         fetcher: FeedFetcher,
         analyzer: Assessor,
         *,

@@ -9,7 +9,7 @@ from typing import Any
 from botrygt_nlp.domain import Assessment, Assessor
 from botrygt_nlp.errors import BotrygtError
 from botrygt_nlp.monitor.archive import LineError
-from botrygt_nlp.storage.store import Store
+from botrygt_nlp.storage.ports import ArticleStore
 
 
 @dataclass(slots=True)
@@ -36,7 +36,7 @@ def assess_article(analyzer: Assessor, item: RescoreItem) -> Rescored:
 
 
 def rescore(
-    store: Store,
+    store: ArticleStore,
     analyzer: Assessor | None,
     model_version: str,
     *,

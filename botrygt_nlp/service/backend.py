@@ -15,11 +15,11 @@ from botrygt_nlp.config import Settings
 from botrygt_nlp.domain import Assessment, Assessor
 from botrygt_nlp.reports import Report, ReportFormat
 from botrygt_nlp.rewrite import ChangeReport, RewriteOptions, Style, TemplateStore, get_store
-from botrygt_nlp.storage import Store
+from botrygt_nlp.storage.ports import FeedbackStore
 
 
 def store_submissions(
-    store: Store,
+    store: FeedbackStore,
     items: Sequence[tuple[str | None, str | None, str]],
     assessments: Sequence[Assessment],
     who: str,

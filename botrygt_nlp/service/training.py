@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from botrygt_nlp.classify.corpus import CorpusError, parse_unit
 from botrygt_nlp.domain import Assessment, Assessor, CrimeType, Register
-from botrygt_nlp.storage import FeedbackRecord, Store
+from botrygt_nlp.storage import FeedbackRecord
+from botrygt_nlp.storage.ports import ArticleStore, FeedbackStore, ValidationStore
 from botrygt_nlp.storage.validation import StoredLabel
 
 
@@ -95,8 +96,12 @@ def validation_records(labels: Iterable[StoredLabel]) -> list[FeedbackRecord]:
     return out
 
 
+class TrainingSource(FeedbackStore, ValidationStore, ArticleStore, Protocol):
+    """What a feedback export reads: the feedback, the validation labels and the articles they are about."""
+
+
 def export_feedback(
-    store: Store,
+    store: TrainingSource,
     analyzer: Assessor,
     report: ExportReport,
     records: Iterable[FeedbackRecord] | None = None,

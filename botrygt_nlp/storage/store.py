@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -42,6 +42,9 @@ from botrygt_nlp.storage.types import (
     NewFeed,
 )
 from botrygt_nlp.storage.validation import ValidationMixin
+
+if TYPE_CHECKING:
+    from botrygt_nlp.storage.ports import AccessStore, ArticleStore, FeedbackStore, FeedStore, ValidationStore
 
 _URL_CHARS = column_length(feeds, "url") or 2048
 _OUTLET_CHARS = column_length(feeds, "outlet") or 200
@@ -441,3 +444,12 @@ def _feed_record(row: Any) -> FeedRecord:
         created_at=row["created_at"],
         title=row["title"],
     )
+
+
+if TYPE_CHECKING:
+
+    def _satisfies_every_port(
+        store: Store,
+    ) -> tuple[FeedStore, ArticleStore, AccessStore, FeedbackStore, ValidationStore]:
+        """mypy checks here that the concrete Store conforms to every per-aggregate Protocol."""
+        return store, store, store, store, store

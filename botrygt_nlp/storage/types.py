@@ -225,6 +225,11 @@ class StoredAssessment:
     score: float
     payload: dict[str, object] = field(default_factory=dict)  # Assessment.to_json()
 
+    @property
+    def assessment(self) -> Assessment:
+        """The stored payload read back as the typed :class:`Assessment` it was written from."""
+        return Assessment.from_json(self.payload)
+
     @staticmethod
     def from_assessment(article_id: int, a: Assessment, at: datetime) -> StoredAssessment:
         return StoredAssessment(

@@ -20,7 +20,7 @@ from botrygt_nlp.errors import BotrygtError, InputError
 from botrygt_nlp.storage.validation import LabelSource, Stratify, UnknownSampleArticle, ValidationLabel
 from botrygt_nlp.validation import (
     ValidationReport,
-    ValidationStore,
+    ValidationSource,
     create_sample,
     next_to_label,
     validation_report,
@@ -111,14 +111,14 @@ def _class_da(relevant: bool, constructive: bool) -> str:
     return "relevant og konstruktiv" if constructive else "relevant, ikke konstruktiv"
 
 
-def _report(store: ValidationStore) -> ValidationReport | None:
+def _report(store: ValidationSource) -> ValidationReport | None:
     try:
         return validation_report(store)
     except InputError:
         return None  # nothing labelled yet: the page says how to begin
 
 
-def _load(store: ValidationStore, answered: int | None) -> ControlPage:
+def _load(store: ValidationSource, answered: int | None) -> ControlPage:
     samples = store.validation_samples()  # type: ignore[attr-defined]
     if not samples:
         return ControlPage()
@@ -187,7 +187,7 @@ def _load(store: ValidationStore, answered: int | None) -> ControlPage:
     )
 
 
-def _revealed(store: ValidationStore, article_id: int) -> Verdicts | None:
+def _revealed(store: ValidationSource, article_id: int) -> Verdicts | None:
     label = next((lab for lab in store.latest_labels() if lab.article_id == article_id), None)
     a = store.get_article(article_id)
     if label is None or a is None:

@@ -138,19 +138,18 @@ def _filter_problem(since: str, until: str, since_d: date | None, until_d: date 
 
 
 def _article_line(a: ArticleRecord) -> ArticleLine:
-    p = a.assessment.payload if a.assessment else {}
+    p = a.assessment.assessment if a.assessment else None
     verdict = (
         Verdict.NOT_RELEVANT
-        if not p.get("relevant")
+        if p is None or not p.relevant
         else Verdict.CONSTRUCTIVE
-        if p.get("constructive")
+        if p.constructive
         else Verdict.NOT_CONSTRUCTIVE
     )
     evidence = []
-    for key, kind in (("advice_spans", "advice"), ("alarm_spans", "alarm")):
-        spans = p.get(key)
-        if isinstance(spans, list):
-            evidence += [EvidenceLine(kind, str(s.get("text", "")).strip()) for s in spans if isinstance(s, dict)]
+    if p is not None:
+        evidence += [EvidenceLine("advice", s.text.strip()) for s in p.advice_spans]
+        evidence += [EvidenceLine("alarm", s.text.strip()) for s in p.alarm_spans]
     return ArticleLine(
         title=a.title,
         url=a.url if a.url.startswith(("http://", "https://")) else "",
@@ -158,7 +157,7 @@ def _article_line(a: ArticleRecord) -> ArticleLine:
         published=(a.published or a.fetched_at).strftime("%d.%m.%Y"),
         verdict=verdict,
         evidence=evidence,
-        witness_appeal=bool(p.get("witness_appeal")),
+        witness_appeal=p is not None and p.witness_appeal,
     )
 
 
