@@ -30,14 +30,20 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
 import numpy as np
 import numpy.typing as npt
 
 from botrygt_nlp.trends import wilson_interval  # the same interval the raw trend rows use
 
-METHOD = "constrained-inverse"
+
+class CorrectionMethod(StrEnum):
+    CONSTRAINED_INVERSE = "constrained-inverse"  # groups: trend rows (transfer assumption)
+    TWO_PHASE = "two-phase"  # the very population the validation sample was drawn from
+
+
+METHOD = CorrectionMethod.CONSTRAINED_INVERSE
 METHOD_DESCRIPTION = (
     "the true class mix that best explains the model's counts given its misclassification rates "
     "P(model says k | truth j) measured on the validation sample; 95 % percentile bootstrap over both "
@@ -121,7 +127,7 @@ class Correction:
     ci_low: float | None
     ci_high: float | None
     n_labels: int
-    method: str = METHOD
+    method: CorrectionMethod = METHOD
     note: str | None = None
 
 
@@ -269,7 +275,7 @@ def corrected_shares(
 
 
 # ---------------------------------------------------------------------- the sampled population itself
-TWO_PHASE_METHOD = "two-phase"
+TWO_PHASE_METHOD = CorrectionMethod.TWO_PHASE
 TWO_PHASE_DESCRIPTION = (
     "two-phase (double sampling) estimate for the population the validation sample was drawn from: the "
     "model's counts over every article in the range, each verdict class split by P(truth | model's verdict) "

@@ -212,8 +212,14 @@ def rows_to_table(rows: Sequence[TrendRow]) -> str:
         )
         for r in rows
     ]
+    lines = text_table(head, body)
+    lines.append(f"model_version: {rows[0].model_version}")
+    return "\n".join(lines)
+
+
+def text_table(head: Sequence[str], body: Sequence[Sequence[str]]) -> list[str]:
+    """Left-aligned columns two spaces apart, a dashed rule under the header (the CLI's trend tables)."""
     widths = [max(len(x[i]) for x in [head, *body]) for i in range(len(head))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in [head, *body]]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    lines.append(f"model_version: {rows[0].model_version}")
-    return "\n".join(lines)
+    return lines

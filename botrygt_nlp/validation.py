@@ -32,6 +32,7 @@ from botrygt_nlp.quantify import (
     BinaryScores,
     ClassCounts,
     Correction,
+    CorrectionMethod,
     CoverageClass,
     InsufficientLabels,
     LabelledVerdict,
@@ -51,7 +52,7 @@ from botrygt_nlp.storage.validation import (
     Stratify,
     ValidationLabel,
 )
-from botrygt_nlp.trends import GroupBy, Period, TrendRow, compute_trends
+from botrygt_nlp.trends import GroupBy, Period, TrendRow, compute_trends, text_table
 
 MAX_SAMPLE_SIZE = 10_000
 ASSUMPTION = (
@@ -270,7 +271,7 @@ class ValidationReport:
     since: datetime | None
     until: datetime | None
     note: str | None
-    method: str = TWO_PHASE_METHOD
+    method: CorrectionMethod = TWO_PHASE_METHOD
 
     def to_json(self) -> dict[str, object]:
         def r(x: float | None) -> float | None:
@@ -294,7 +295,7 @@ class ValidationReport:
             "articles_in_range": self.articles_in_range,
             "since": self.since.isoformat() if self.since else None,
             "until": self.until.isoformat() if self.until else None,
-            "method": self.method,
+            "method": self.method.value,
             "method_description": TWO_PHASE_DESCRIPTION if self.method == TWO_PHASE_METHOD else METHOD_DESCRIPTION,
             "assumption": ASSUMPTION,
             "note": self.note,
@@ -369,7 +370,7 @@ def _counts(facts: Iterable[TrendFact]) -> ClassCounts:
 class CorrectedTrendRow:
     row: TrendRow
     correction: Correction
-    error_rates: str  # "pooled" or "outlet" (which labels the correction used)
+    error_rates: ErrorRateScope  # which labels the correction used
 
     def to_json(self) -> dict[str, object]:
         c = self.correction
@@ -382,9 +383,9 @@ class CorrectedTrendRow:
             "share_corrected": r(c.share),
             "corrected_low": r(c.ci_low),
             "corrected_high": r(c.ci_high),
-            "correction_method": c.method,
+            "correction_method": c.method.value,
             "correction_labels": c.n_labels,
-            "correction_error_rates": self.error_rates,
+            "correction_error_rates": self.error_rates.value,
             "correction_note": c.note,
         }
 
@@ -421,7 +422,7 @@ def corrected_trends(
     pooled = verdict_pairs(records)
     counts = [ClassCounts(r.articles - r.relevant, r.relevant - r.constructive, r.constructive) for r in rows]
     corrections = corrected_shares(counts, pooled, seed=seed)
-    scopes = [ErrorRateScope.POOLED.value] * len(rows)
+    scopes = [ErrorRateScope.POOLED] * len(rows)
     if error_rates is ErrorRateScope.OUTLET and by is GroupBy.OUTLET:
         per_outlet: dict[str, list[LabelledVerdictRecord]] = defaultdict(list)
         for rec in records:
@@ -435,7 +436,7 @@ def corrected_trends(
             idx = [i for i, r in enumerate(rows) if r.group == outlet]
             for i, corr in zip(idx, corrected_shares([counts[i] for i in idx], own, seed=seed), strict=True):
                 corrections[i] = corr
-                scopes[i] = ErrorRateScope.OUTLET.value
+                scopes[i] = ErrorRateScope.OUTLET
     return [CorrectedTrendRow(r, c, s) for r, c, s in zip(rows, corrections, scopes, strict=True)]
 
 
@@ -514,12 +515,10 @@ def corrected_rows_to_table(rows: Sequence[CorrectedTrendRow]) -> str:
                 "-" if r.share_constructive is None else f"{r.share_constructive:.0%}",
                 "-" if c.share is None else f"{c.share:.0%}",
                 (c.note or "-") if c.ci_low is None or c.ci_high is None else f"{c.ci_low:.0%}–{c.ci_high:.0%}",
-                f"{c.n_labels} {cr.error_rates}",
+                f"{c.n_labels} {cr.error_rates.value}",
             )
         )
-    widths = [max(len(x[i]) for x in [head, *body]) for i in range(len(head))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in [head, *body]]
-    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines = text_table(head, body)
     lines.append(f"model_version: {rows[0].row.model_version}")
     lines.append(f"correction: {METHOD} – {METHOD_DESCRIPTION}")
     lines.append(f"assumption: {ASSUMPTION}")

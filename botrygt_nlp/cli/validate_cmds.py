@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -19,7 +20,7 @@ validate_app = typer.Typer(
 )
 
 
-class _Format:
+class ReportFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
 
@@ -95,11 +96,13 @@ def report_cmd(
     the constructive share corrected for the model's errors over the sampled range."""
     from botrygt_nlp.validation import report_text, validation_report
 
-    if fmt not in (_Format.TEXT, _Format.JSON):
-        raise fail(f"--format must be text or json, not {fmt!r}")
+    try:
+        kind = ReportFormat(fmt)
+    except ValueError:
+        raise fail(f"--format must be text or json, not {fmt!r}") from None
     with cli_errors(), _open_store() as store:
         report = validation_report(store, model_version=model_version)
-    if fmt == _Format.JSON:
+    if kind is ReportFormat.JSON:
         typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
         return
     typer.echo(report_text(report))

@@ -8,7 +8,7 @@ record its name and the time. Progress lives in the store, so a half-labelled sa
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
@@ -119,7 +119,7 @@ def _report(store: ValidationSource) -> ValidationReport | None:
 
 
 def _load(store: ValidationSource, answered: int | None) -> ControlPage:
-    samples = store.validation_samples()  # type: ignore[attr-defined]
+    samples = store.validation_samples()
     if not samples:
         return ControlPage()
     sample = samples[0]
@@ -149,41 +149,39 @@ def _load(store: ValidationSource, answered: int | None) -> ControlPage:
     )
     if report is None:
         return page
-    return ControlPage(
-        **{
-            **{k: getattr(page, k) for k in page.__slots__},  # type: ignore[attr-defined]
-            "scores": [
-                ScoreLine(
-                    "Relevant (om indbrud, tyveri eller bedrageri)",
-                    _with_ci(report.relevant.precision, report.relevant.precision_ci),
-                    _with_ci(report.relevant.recall, report.relevant.recall_ci),
-                    _with_ci(report.relevant.f1, report.relevant.f1_ci),
-                    report.relevant.support,
-                ),
-                ScoreLine(
-                    "Konstruktiv (blandt de relevante)",
-                    _with_ci(report.constructive.precision, report.constructive.precision_ci),
-                    _with_ci(report.constructive.recall, report.constructive.recall_ci),
-                    _with_ci(report.constructive.f1, report.constructive.f1_ci),
-                    report.constructive.support,
-                ),
-            ],
-            "model_version": report.model_version,
-            "share_raw": _pct(report.share_raw),
-            "share_corrected": (
-                _pct(report.share_corrected)
-                + (
-                    ""
-                    if report.ci_low is None or report.ci_high is None
-                    else f" (95 %-interval {round(report.ci_low * 100)}–{_pct(report.ci_high)})"
-                )
+    return replace(
+        page,
+        scores=[
+            ScoreLine(
+                "Relevant (om indbrud, tyveri eller bedrageri)",
+                _with_ci(report.relevant.precision, report.relevant.precision_ci),
+                _with_ci(report.relevant.recall, report.relevant.recall_ci),
+                _with_ci(report.relevant.f1, report.relevant.f1_ci),
+                report.relevant.support,
+            ),
+            ScoreLine(
+                "Konstruktiv (blandt de relevante)",
+                _with_ci(report.constructive.precision, report.constructive.precision_ci),
+                _with_ci(report.constructive.recall, report.constructive.recall_ci),
+                _with_ci(report.constructive.f1, report.constructive.f1_ci),
+                report.constructive.support,
+            ),
+        ],
+        model_version=report.model_version,
+        share_raw=_pct(report.share_raw),
+        share_corrected=(
+            _pct(report.share_corrected)
+            + (
+                ""
+                if report.ci_low is None or report.ci_high is None
+                else f" (95 %-interval {round(report.ci_low * 100)}–{_pct(report.ci_high)})"
             )
-            if report.share_corrected is not None
-            else "–",
-            "share_note": None
-            if report.share_corrected is not None
-            else "For få kontrollerede artikler til en korrigeret andel (mindst 30, og mindst 5 af hver slags).",
-        }
+        )
+        if report.share_corrected is not None
+        else "–",
+        share_note=None
+        if report.share_corrected is not None
+        else "For få kontrollerede artikler til en korrigeret andel (mindst 30, og mindst 5 af hver slags).",
     )
 
 
@@ -199,13 +197,14 @@ def _revealed(store: ValidationSource, article_id: int) -> Verdicts | None:
     return Verdicts(a.title, person, model, person == model)
 
 
-async def _page(request: Request, answered: int | None = None, **extra: str | None) -> Response:
+async def _page(
+    request: Request, answered: int | None = None, *, error: str | None = None, notice: str | None = None
+) -> Response:
     kit = get_kit(request)
     page = await run_in_threadpool(_load, kit.services.store, answered)
-    fields = {k: getattr(page, k) for k in page.__slots__}  # type: ignore[attr-defined]
-    fields.update(can_answer=kit.renderer.user(request) is not None, **extra)
-    status = 422 if extra.get("error") else 200
-    return kit.renderer.render(request, "kontrol.html.j2", ControlPage(**fields), Nav.CONTROL, status=status)
+    page = replace(page, can_answer=kit.renderer.user(request) is not None, error=error, notice=notice)
+    status = 422 if error else 200
+    return kit.renderer.render(request, "kontrol.html.j2", page, Nav.CONTROL, status=status)
 
 
 @router.get("/kontrol")
