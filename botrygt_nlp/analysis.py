@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from botrygt_nlp.classify.features import (
     DocumentEvidence,
     aggregate_features,
+    alarm_sentence_features,
     document_features,
     principle_features,
     sentence_feature_lists,
@@ -188,6 +189,19 @@ class Analyzer:
         # show, and on independent texts such verdicts were mostly wrong (sober victim stories, statistics).
         alarmist = alarm_p >= self.meta.thresholds.get("alarm", 0.5) and bool(evidence.alarms)
         alarm_spans = evidence.in_text(evidence.alarms) if alarmist else ()
+        # Alarmist wording the lexicon does not name ("Hvor er verden på vej hen?", "Vi har ingen chance"): a
+        # sentence the sentence model is very sure of makes a relevant text alarmist too, and is shown itself.
+        framing = self._alarm_sentences(doc, sent_feats, evidence) if relevant else []
+        if framing:
+            alarm_p = max(alarm_p, max(p for _s, p in framing))
+            alarmist = True
+            shown = alarm_spans or evidence.in_text(evidence.alarms)
+            alarm_spans = tuple(
+                sorted(
+                    (*shown, *(Span(s.start, s.end, s.text) for s, _p in framing if not _contains(shown, s))),
+                    key=lambda span: span.start,
+                )
+            )
 
         witness_p = float(
             b.witness.proba_at(doc_idx if b.witness.vocab is b.alarm.vocab else b.witness.indices(doc_feats))[1]
@@ -218,6 +232,17 @@ class Analyzer:
             relevant_score=float(relevant_p),
         )
 
+    def _alarm_sentences(
+        self, doc: ProcessedText, sentence_features: list[list[str]], evidence: DocumentEvidence
+    ) -> list[tuple[Sentence, float]]:
+        """The sentences the sentence alarm model is sure enough of (none for models trained without one)."""
+        model = self.bundle.alarm_sentence
+        threshold = self.meta.thresholds.get("alarm_sentence")
+        if model is None or threshold is None or not doc.sentences:
+            return []
+        probs = model.proba_many(alarm_sentence_features(doc, sentence_features, evidence))[:, 1]
+        return [(s, float(p)) for s, p in zip(doc.sentences, probs, strict=True) if p >= threshold]
+
     def _not_danish(self, doc: ProcessedText, language: Language) -> Assessment:
         return Assessment(
             relevant=False,
@@ -233,6 +258,11 @@ class Analyzer:
             model_version=self.model_version,
             language=language,
         )
+
+
+def _contains(spans: tuple[Span, ...], sentence: Sentence) -> bool:
+    """Whether one of ``spans`` already lies in ``sentence`` (its phrase is shown; the sentence need not be)."""
+    return any(sentence.start <= span.start and span.end <= sentence.end for span in spans)
 
 
 def _principles(model: LinearModel, feature_lists: list[list[str]]) -> list[Principle | None]:

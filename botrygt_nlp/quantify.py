@@ -35,7 +35,7 @@ from enum import IntEnum, StrEnum
 import numpy as np
 import numpy.typing as npt
 
-from botrygt_nlp.trends import wilson_interval  # the same interval the raw trend rows use
+from botrygt_nlp.stats import precision_recall_f1, wilson_interval  # the interval the raw trend rows use too
 
 
 class CorrectionMethod(StrEnum):
@@ -382,11 +382,6 @@ class BinaryScores:
         }
 
 
-def _f1(tp: float, fp: float, fn: float) -> float | None:
-    d = 2 * tp + fp + fn
-    return 2 * tp / d if d else None
-
-
 def binary_scores(said: Sequence[bool], truth: Sequence[bool], *, seed: int = 0) -> BinaryScores:
     if len(said) != len(truth):
         raise ValueError("said and truth differ in length")
@@ -394,7 +389,7 @@ def binary_scores(said: Sequence[bool], truth: Sequence[bool], *, seed: int = 0)
     t = np.array(truth, dtype=bool)
     tp, fp = int((s & t).sum()), int((s & ~t).sum())
     fn, tn = int((~s & t).sum()), int((~s & ~t).sum())
-    f1 = _f1(tp, fp, fn)
+    precision, recall, f1 = precision_recall_f1(tp, fp, fn)
     f1_ci: tuple[float, float] | None = None
     if f1 is not None and len(s):
         rng = np.random.default_rng(seed)
@@ -412,8 +407,8 @@ def binary_scores(said: Sequence[bool], truth: Sequence[bool], *, seed: int = 0)
         false_positive=fp,
         false_negative=fn,
         true_negative=tn,
-        precision=tp / (tp + fp) if tp + fp else None,
-        recall=tp / (tp + fn) if tp + fn else None,
+        precision=precision,
+        recall=recall,
         f1=f1,
         precision_ci=wilson_interval(tp, tp + fp),
         recall_ci=wilson_interval(tp, tp + fn),

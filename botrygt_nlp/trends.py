@@ -13,7 +13,6 @@ for ``since``/``until``.
 from __future__ import annotations
 
 import json
-import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -22,10 +21,10 @@ from enum import StrEnum
 
 from botrygt_nlp import csvout
 from botrygt_nlp.news.dates import COPENHAGEN
+from botrygt_nlp.stats import wilson_interval
 from botrygt_nlp.storage.ports import TrendSource
 from botrygt_nlp.storage.types import TrendFact
 
-Z_95 = 1.959963984540054
 UNKNOWN_GROUP = "(ukendt)"
 
 
@@ -62,24 +61,6 @@ class TrendRow:
             if d[k] is not None:
                 d[k] = round(d[k], 4)
         return d
-
-
-def wilson_interval(successes: int, n: int, z: float = Z_95) -> tuple[float, float] | None:
-    """Wilson score interval for a binomial proportion (None for n == 0). Behaves at 0 and n, unlike
-    the normal approximation, which matters for small municipalities with a handful of articles."""
-    if n <= 0:
-        return None
-    if not 0 <= successes <= n:
-        raise ValueError(f"successes {successes} outside 0..{n}")
-    p = successes / n
-    z2 = z * z
-    denom = 1 + z2 / n
-    centre = (p + z2 / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denom
-    # At 0 and n the Wilson bound is exactly 0 or 1; floating point would give 1e-17 or 0.9999999999999999.
-    low = 0.0 if successes == 0 else max(0.0, centre - half)
-    high = 1.0 if successes == n else min(1.0, centre + half)
-    return low, high
 
 
 def day_start(d: date) -> datetime:

@@ -232,14 +232,12 @@ def import_labels(store: ValidationSource, lines: Iterable[tuple[int, str]]) -> 
             errors.append(LineError(number, f"not JSON: {exc.msg}"))
         except InputError as exc:
             errors.append(LineError(number, exc.message))
-    sampled = store.sampled_article_ids(lab.article_id for _, lab in good)
-    keep = []
-    for number, lab in good:
-        if lab.article_id in sampled:
-            keep.append(lab)
-        else:
-            errors.append(LineError(number, f"article {lab.article_id} is in no validation sample"))
-    imported = store.add_validation_labels(keep, source=LabelSource.IMPORT)
+    imported, unsampled = store.add_sampled_validation_labels([lab for _, lab in good], source=LabelSource.IMPORT)
+    errors.extend(
+        LineError(number, f"article {lab.article_id} is in no validation sample")
+        for number, lab in good
+        if lab.article_id in unsampled
+    )
     return LabelImportReport(read, imported, tuple(sorted(errors, key=lambda e: e.line)))
 
 

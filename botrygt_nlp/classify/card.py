@@ -234,7 +234,8 @@ def write_model_card(model_dir: Path, report: TrainReport) -> Path:
         f"# Model card: botrygt-nlp `{report.version}`",
         "",
         f"- **Backend:** {report.backend} (sentence-level advice model + document-level crime type, alarmist and "
-        "witness-appeal models + a calibrated constructive aggregator; see `botrygt_nlp/classify/model.py`).",
+        "witness-appeal models + a calibrated constructive aggregator + a sentence-level alarm model whose sure "
+        "sentences show alarmist wording the lexicon does not name; see `botrygt_nlp/classify/model.py`).",
         f"- **Corpus:** `models/corpus/*.jsonl`, sha256 `{report.corpus_sha256}` — authored by the botrygt-nlp team "
         "and paraphrased from real press by the team (see `models/corpus/DATASHEET.md`).",
         f"- **Data:** {json.dumps(report.counts)}",

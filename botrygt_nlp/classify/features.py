@@ -144,6 +144,20 @@ def sentence_feature_lists(doc: ProcessedText, sigs: Sequence[SentenceSignals]) 
     return out
 
 
+def alarm_sentence_features(
+    doc: ProcessedText, sentence_features: Sequence[list[str]], evidence: DocumentEvidence
+) -> list[list[str]]:
+    """The sentence alarm model's features: the advice model's sentence features (words, lemmas, form) and
+    whether a phrase of the alarm lexicon lies in the sentence ("ahit", "astrong")."""
+    body = [(a.start - evidence.offset, a.end - evidence.offset, a.strong) for a in evidence.alarms]
+    out = []
+    for s, feats in zip(doc.sentences, sentence_features, strict=True):
+        hits = [strong for start, end, strong in body if start < s.end and end > s.start]
+        extra = (["ahit"] if hits else []) + (["astrong"] if any(hits) else [])
+        out.append([*feats, *extra])
+    return out
+
+
 def principle_features(s: Sentence, sig: SentenceSignals) -> list[str]:
     feats = ["bias"]
     feats.extend("w=" + w for w in s.norm)

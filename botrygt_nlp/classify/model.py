@@ -8,6 +8,8 @@ A model folder (``models/default``) holds ``meta.json`` and one linear model per
 - ``alarm``       document → alarmist framing
 - ``witness``     document → carries a witness appeal
 - ``constructive`` aggregated sentence evidence → calibrated probability that a relevant text is constructive
+- ``alarm_sentence`` sentence → alarmist framing (optional: models trained before it have none), the evidence
+  for alarmist wording that no phrase of the lexicon names
 
 The sentence and document decisions sit behind :class:`Backend`; the default is linear, the optional
 transformers backend (``botrygt_nlp.classify.transformers_backend``) swaps in a fine-tuned encoder for the
@@ -29,6 +31,8 @@ from botrygt_nlp.errors import ModelError
 from botrygt_nlp.nlp.text import ProcessedText
 
 LINEAR_PARTS = ("advice", "principle", "crime_type", "alarm", "witness", "constructive")
+# Parts a model folder may lack (trained before the part existed); the analysis then does without them.
+OPTIONAL_PARTS = ("alarm_sentence",)
 
 
 class BackendKind(StrEnum):
@@ -97,22 +101,30 @@ class LinearBundle:
     alarm: LinearModel
     witness: LinearModel
     constructive: LinearModel
+    alarm_sentence: LinearModel | None = None
 
     @classmethod
     def load(cls, directory: Path) -> LinearBundle:
         try:
             parts = {name: LinearModel.load(directory, name) for name in LINEAR_PARTS}
+            optional = {
+                name: LinearModel.load(directory, name)
+                for name in OPTIONAL_PARTS
+                if (directory / f"{name}.json").is_file()
+            }
         except (OSError, ValueError, KeyError) as exc:
             raise ModelError(f"Model files in {directory} are missing or corrupt: {exc}") from exc
-        bundle = cls(**parts)
+        bundle = cls(**parts, **optional)
         share_vocab(bundle.document_models)
         return bundle
 
     def digest(self) -> str:
         """A hash of every weight and feature name: two bundles with the same digest decide identically."""
         h = hashlib.sha256()
-        for name in LINEAR_PARTS:
-            m: LinearModel = getattr(self, name)
+        for name in (*LINEAR_PARTS, *OPTIONAL_PARTS):
+            m: LinearModel | None = getattr(self, name)
+            if m is None:
+                continue
             h.update(json.dumps([name, m.classes, sorted(m.vocab, key=m.vocab.__getitem__)]).encode())
             h.update(m.coef.astype("<f4").tobytes())
             h.update(m.intercept.astype("<f4").tobytes())
@@ -125,8 +137,9 @@ class LinearBundle:
 
     def save(self, directory: Path) -> None:
         save_shared(self.document_models, directory)
-        for model in (self.advice, self.principle, self.constructive):
-            model.save(directory)
+        for model in (self.advice, self.principle, self.constructive, self.alarm_sentence):
+            if model is not None:
+                model.save(directory)
 
 
 class LinearBackend:

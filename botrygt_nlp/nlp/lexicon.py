@@ -41,6 +41,10 @@ IMPERATIVES: frozenset[str] = frozenset(
     ignorer ignorér slet åbn følg lav skift vælg investér investér beskyt find aflås afbryd indstil
     slå flyt placer placér opsæt sæt inviter invitér lær vis gør prøv mød sov sørge begræns betal
     overfør opret skærm dæk trim ryd bær stil afvis undlad kræv hæv nægt oplys hent bestil
+    forebyg efterlad tyverimærk gravér aktivér opdatér opdater benyt anvend kontrollér kontroller bekræft godkend undersøg
+    fortæl advar underret informér informer beskær forstærk udskift fastgør tildæk bevar behold afslut glem smid makulér
+    makuler riv reagér reager handl acceptér accepter tøv opsøg søg henvend kend blokér bloker rapportér rapporter
+    send indtast hæng anbring etablér etabler skru belys tilslut deltag skaf sammenlign insistér afvent tænk
     """.split()
 )
 
@@ -77,6 +81,14 @@ ADVICE_PHRASES: tuple[str, ...] = (
     "det kan betale sig", "det er klogt at", "det er smart at", "det gælder om at", "det vigtigste er at",
     "vi vil gerne minde om", "vi minder om", "opfordres til at", "rådes til at", "anbefales at", "sørge for",
     "overvej at", "tænk over", "så læg på", "så ring", "bare læg på",
+    # Added in the third round from a brainstorm of Danish press and police usage (not from the evaluation texts).
+    "vil råde", "kan råde", "gerne råde", "vigtigt at huske", "en fordel at", "fornuftigt at", "værd at overveje",
+    "gør klogt i", "gør bedst i", "det bedste er at", "det sikreste er at", "bedste råd", "mit råd", "vores råd",
+    "par råd", "følgende råd", "nogle råd", "række råd", "råd fra politiet", "godt tip", "det skader ikke at",
+    "kan ikke skade at", "hellere en gang for meget", "hellere én gang for meget", "god vane", "god regel",
+    "tommelfingerreg", "bedste forsvar", "bedste beskyttelse", "mindske risikoen", "minimere risikoen",
+    "nedsætte risikoen", "gøre det svært for", "gøre det sværere for", "folk bør", "alle bør", "borgerne bør",
+    "bør overveje", "det er vigtigt at", "er det vigtigt at",
 )
 
 # Vague appeals that promise nothing concrete (hard negatives when they stand alone).
@@ -84,6 +96,12 @@ VAGUE_PHRASES: tuple[str, ...] = (
     "sikre sig bedst muligt", "sikre sig bedst", "være opmærksomme", "være opmærksom", "være på vagt",
     "holde øjnene åbne", "have øjnene åbne", "passe godt på", "passe på sig selv", "tage sine forholdsregler",
     "tage forholdsregler",
+    # Added in the third round from a brainstorm of Danish press and police usage (not from the evaluation texts).
+    "være årvågen", "være årvågne", "være ekstra opmærksom", "være særligt opmærksom", "være særlig opmærksom",
+    "være mere opmærksom", "være meget opmærksom", "være påpasselig", "være mistænksom", "være på dupperne",
+    "være vågen", "være vågne", "bruge sin sunde fornuft", "sund fornuft", "sunde fornuft", "tænke sig om",
+    "tænke sig godt om", "sund skepsis", "passe ekstra på", "passe ordentligt på", "passe på sine ting",
+    "holde hovedet koldt", "være på den sikre side", "tage sine forbehold",
 )
 
 # Recommendations reported by the press ("Politiet opfordrer håndværkerne til at …", "Han råder borgerne til
@@ -93,6 +111,10 @@ EXHORT_PHRASES: tuple[str, ...] = (
     "anbefalede", "anbefaling", "advarer", "advarede", "advarsel", "minder om", "lyder rådet", "lyder opfordringen",
     "er budskabet", "budskabet er", "lyder budskabet", "beder folk", "beder borgerne", "beder alle", "beder ældre",
     "beder forældre", "beder brugerne", "beder kunderne", "beder bilister", "beder cyklister", "beder beboerne",
+    # Added in the third round from a brainstorm of Danish press and police usage (not from the evaluation texts).
+    "opfordre", "anbefale", "tilråd", "fraråd", "henstil", "indskærp", "appellerer til", "tilskynder", "minder borgerne om",
+    "minder alle om", "minder folk om", "minde alle om", "beder danskerne", "beder boligejere",
+    "beder sommerhusejere", "beder håndværkere", "beder jer",
 )
 
 # Protective rules stated as facts: "En rigtig bank beder aldrig om dine koder", "Politiet ringer aldrig …".
@@ -101,6 +123,13 @@ NEVER_RULE_PHRASES: tuple[str, ...] = (
     "henvender sig aldrig", "vil aldrig", "aldrig bede om", "aldrig ringe", "må aldrig", "aldrig give",
     "aldrig oplyse", "aldrig udlevere", "aldrig dele", "aldrig videregive", "aldrig gives", "skal aldrig",
     "bør aldrig", "ender altid på", "aldrig om din", "aldrig om dine",
+    # Added in the third round from a brainstorm of Danish press and police usage (not from the evaluation texts).
+    "kræver aldrig", "henter aldrig", "afhenter aldrig", "kontakter aldrig", "kontakter dig aldrig",
+    "beder dig aldrig", "spørger dig aldrig", "ringer dig aldrig op", "opbevarer aldrig", "ikke uanmeldt",
+    "altid legitimation", "altid vise", "altid fremvise", "i din gode ret", "ingen seriøs", "ingen myndighed",
+    "ingen rigtig bank", "rigtige politifolk", "ægte politifolk", "er altid svindel", "er altid fup",
+    "aldrig godkend", "aldrig overfør", "aldrig klik", "aldrig tast", "aldrig efterlad",
+    "under ingen omstændigheder",
 )
 
 # Page furniture that scraping leaves in article text: never something a reader is told to do about crime.
@@ -221,6 +250,19 @@ ALARM_PHRASES: tuple[str, ...] = (
     "i fred for", "have noget i fred", "breder sig", "massiv", "alt for tit", "alt for ofte", "et væld af",
     "storm af", "stormen af", "ødelæggende", "ekstremt professionel", "går ikke af vejen for", "sporløst",
     "tyvene har travlt", "tyvene holder ingen",
+    # Added in the third round from a brainstorm of Danish press and police usage (not from the evaluation texts).
+    "landeplage", "horde", "hær af", "sværm af", "sværme af", "invader", "umuligt at beskytte sig", "tyvene går fri",
+    "frie hænder", "let spil", "eldorado", "nådesløs", "værste nogensinde", "flere end nogensinde",
+    "aldrig har der været så mange", "uden sidestykke", "ustoppelig", "anarki", "slagmark", "under angreb",
+    "kløerne i", "smørhul for", "foruroligende", "alarmerende", "dramatisk stigning", "vanvittig", "sindssyg",
+    "ude i hampen", "ud over alle grænser", "hidtil uset", "tårnhøj", "galopperende", "skyder i vejret", "skyhøj",
+    "lind strøm af", "i massevis", "massevis af", "armé af", "lette ofre", "nemme ofre", "nemme penge",
+    "lette penge", "lurer på", "snigende", "bombarderet med", "bombarderes med", "krigen mod", "i krig med",
+    "tør knap", "tør næsten ikke", "ikke længere tryg", "føler sig ikke sikre", "resigner", "opgivende", "grådig",
+    "lumsk", "ussel", "nederdrægtig", "modbydelig", "afskyelig", "ondskab", "bestialsk", "slyngler", "kæltring",
+    "*mafia", "forhærdede", "udplyndr", "raser i", "støvsugede", "sort statistik", "dystre tal", "ildevarslende",
+    "offer efter offer", "endnu et offer", "nærmest umuligt", "panik", "østblok", "fristed for", "endeløs",
+    "værgeløs", "forskans", "europamester i", "skandale",
 )
 
 # The unmistakable part of that list: plague and predator metaphors, helplessness, moral labels and national
@@ -241,6 +283,18 @@ ALARM_STRONG_PHRASES: tuple[str, ...] = (
     "hærdede kriminelle", "krigszone", "det vilde vesten", "løber løbsk", "bølge af", "*tyvebande", "huserer",
     "gå amok", "nærmest amok", "kaster sig over", "kastet sig over", "vaneforbryder", "tilrejsende kriminelle",
     "tilrejsende tyve", "tilrejsende bander",
+    # Added in the third round from a brainstorm of Danish press and police usage (not from the evaluation texts).
+    "*indbrudsplage", "*tyveriplage", "*svindelplage", "*kriminalitetsbølge", "*bedrageribølge", "*fupbølge",
+    "*svindelepidemi", "*bedrageriepidemi", "som græshopper", "som gribbe", "som rovdyr", "som ulve",
+    "ulv i fåreklæder", "ulve i fåreklæder", "siddende ænder", "fanger i eget hjem", "fange i sit eget hjem",
+    "levende helvede", "samvittighedsløs", "afskum", "samfundets bærme", "forhærdede kriminelle",
+    "kriminelle asylansøgere", "hidtil uset omfang", "i uhørt omfang", "der er ingen ende på",
+    "umuligt at gardere sig", "forsvarsløs", "ingen er sikker", "ingen er i sikkerhed", "intet sted er sikkert",
+    "ingen steder er sikre", "ingen går ram forbi", "kan ingenting gøre", "kan intet stille op",
+    "henlægger alligevel", "ladt i stikken", "svigtet af politiet", "kamp mod vejrmøller", "tyvenes legeplads",
+    "legeplads for tyve", "tyvenes paradis", "*tyveparadis", "*svindlerparadis", "amerikanske tilstande",
+    "svenske tilstande", "no-go-zone", "kampzone", "ligger på lur", "uden skrupler", "uden samvittighed",
+    "skyr ingen midler", "intet er helligt", "hjerteløs",
 )
 
 # National or ethnic attribution of offenders ("rumænske mænd", "en mand fra Østeuropa", "polakken", "af
@@ -288,9 +342,16 @@ CRIME_CUES: dict[CrimeType, tuple[str, ...]] = {
         "terrassedør", "havedør", "altandør", "kælderdør", "glasliste", "aflistet", "vindue på klem", "ulåst",
         "gennemrodet", "endevendt", "ransaget", "smykker", "villa", "rækkehus", "lejlighed", "opgang",
         "listetyveri", "parcelhus", "boligen", "hjemmet", "juleindbrud", "ferieindbrud", "tænd-sluk-ur",
+        # Third round: a brainstorm of Danish press and police vocabulary (not the evaluation texts).
+        "privatbolig", "andelsbolig", "dobbelthus", "kædehus", "etageejendom", "dørkarm", "kældervindue",
+        "badeværelsesvindue", "tagvindue", "arvestykke", "fladskærm", "spillekonsol", "playstation", "soveværelse",
+        "rodet igennem", "mens de sov", "mens familien",
     ),
     CrimeType.HOLIDAY_HOME_BURGLARY: (
         "sommerhus", "fritidshus", "feriehus", "sommerhusområde", "vinterlukket", "skodder", "feriebolig",
+        # Third round: a brainstorm of Danish press and police vocabulary (not the evaluation texts).
+        "fritidsbolig", "fritidsejendom", "weekendhus", "sommerbolig", "ferielejer", "udlejningshus",
+        "uden for sæsonen", "klitplantage",
     ),
     CrimeType.BUSINESS_BURGLARY: (
         "butik", "forretning", "virksomhed", "kiosk", "supermarked", "pengeskab", "kasseapparat",
@@ -300,40 +361,67 @@ CRIME_CUES: dict[CrimeType, tuple[str, ...]] = {
         "børnehave", "vuggestue", "daginstitution", "plejehjem", "kirketag", "menighedsråd", "klubhus",
         "maskinhal", "traktor", "mejetærsker", "landmand", "landbrug", "dieseltank", "byggeri",
         "restaurant", "pizzeria", "frisør", "butikstyveri", "varelager", "indehaver", "erhverv",
+        # Third round: a brainstorm of Danish press and police vocabulary (not the evaluation texts).
+        "kontor", "fabrik", "bageri", "grillbar", "rullegitter", "rulleport", "dagskasse", "kassebeholdning",
+        "entreprenør", "gravemaskine", "minigraver", "mandskabsvogn", "forsamlingshus", "gartneri", "bibliotek",
+        "kobber",
     ),
     CrimeType.VAN_TOOL_THEFT: (
         "varebil", "varevogn", "håndværkerbil", "håndværkervogn", "firmabil", "varerum", "førerkabine",
         "sidedør", "boret hul", "trekantsrude", "værktøj", "boremaskine", "vinkelsliber", "rundsav",
         "måleudstyr", "batteriværktøj", "el-værktøj", "elværktøj", "slagboremaskine", "skruemaskine",
+        # Third round: a brainstorm of Danish press and police vocabulary (not the evaluation texts).
+        "kassevogn", "kassebil", "servicebil", "servicevogn", "lastrum", "borede hul", "boret et hul", "kapsav",
+        "stiksav", "dyksav", "multicutter", "makita", "milwaukee", "dewalt", "hilti", "festool", "stigeholder",
+        "kabeltromle", "gps-anlæg", "gps-udstyr", "autostyring", "trimble",
     ),
     CrimeType.CAR_THEFT: (
         "biltyveri", "indbrud i bil", "sidespejl", "nummerplade", "katalysator", "nøglefri", "keyless",
         "nøglebrik", "signalforstærker", "tomgang", "brugstyveri", "siderude", "handskerum", "bilnøgle",
         "personbil", "stjålet bil", "bilen", "parkeringsplads", "pendlerparkering", "airbag", "fælge",
+        # Third round: a brainstorm of Danish press and police vocabulary (not the evaluation texts).
+        "startspærre", "tændingslås", "land cruiser", "range rover", "bagrude", "parkeringshus", "motorcykel",
+        "motorcykl", "hjulsæt",
     ),
     CrimeType.BIKE_THEFT: (
         "cykel", "cykler", "elcykel", "ladcykel", "racercykel", "knallert", "stelnummer", "cykelkælder",
         "cykelstativ", "cykellås", "låsebevis", "cykelkurv", "el-løbehjul", "løbehjul", "scooter",
+        # Third round: a brainstorm of Danish press and police vocabulary (not the evaluation texts).
+        "mountainbike", "pedelec", "ringlås", "foldelås", "bullitt", "babboe", "nihola", "kildemoes",
     ),
     CrimeType.TRICK_THEFT: (
         "tricktyv", "udgav sig for", "udgive sig for", "hjemmeplejen", "vandaflæser", "aflæse", "vicevært",
         "låne toilet", "falske håndværkere", "falsk håndværker", "tagrensning", "fliserens", "falsk betjent",
         "falske politifolk", "falske betjente", "falsk politi", "dørsælger", "ringede på døren", "ældre dame",
         "ældre mand", "ældre kvinde", "pensionist", "rengøring af tag",
+        # Third round: a brainstorm of Danish press and police vocabulary (not the evaluation texts).
+        "aflur", "over skulderen", "distrah", "aflednings", "glas vand", "låne en pen", "bad om at låne", "påskud",
+        "tilbød at hjælpe", "byttede kortet", "lukkede ham ind", "lukkede hende ind", "lukket ind",
+        "falske medarbejdere", "falsk medarbejder", "hæveautomat", "pengeautomat", "kontantautomat",
     ),
     CrimeType.PICKPOCKETING: (
         "lommetyv", "tasketyv", "pung", "tegnebog", "trængsel", "strøget", "nattelivet", "afledte",
         "inderlomme", "baglomme", "håndtaske", "rygsæk", "festival",
+        # Third round: a brainstorm of Danish press and police vocabulary (not the evaluation texts).
+        "indkøbsvogn", "indkøbskurv", "pengepung", "lynlås", "fra lommen", "op af lommen", "ud af lommen",
+        "offentlig transport", "s-tog", "rulletrappe", "julemarked", "uden at mærke", "mobiltyv",
     ),
     CrimeType.FRAUD: (
         "svindel", "bedrageri", "bedrager", "phishing", "smishing", "vishing", "spoofing", "mitid", "nemid",
         "sms", "mobilepay", "postnord", "porto", "franarret", "overførsel", "fupopkald", "svindler", "fup",
         "falsk sms", "falske sms", "link", "bankrådgiver", "kortoplysninger", "investering", "kryptovaluta",
         "netbank", "sikker konto", "hævede", "betalingskort", "kærlighedssvindel", "romance",
+        # Third round: a brainstorm of Danish press and police vocabulary (not the evaluation texts).
+        "svindle", "bedrage", "telefonfup", "netfup", "forudbetal", "modtog aldrig", "identitetstyv", "kortnummer",
+        "skimm", "kodeviser", "fjernadgang", "anydesk", "teamviewer", "toldgebyr", "hej mor", "bitcoin", "muldyr",
+        "datingside", "kontonummer",
     ),
     CrimeType.BOAT_THEFT: (
         "påhængsmotor", "bådmotor", "udenbordsmotor", "havn", "lystbådehavn", "hestekræfter", "afmonteret",
         "trailer", "havnefoged", "båd", "jolle", "speedbåd", "sejlbåd", "motorbåd", "marina",
+        # Third round: a brainstorm of Danish press and police vocabulary (not the evaluation texts).
+        "robåd", "gummibåd", "fiskerbåd", "fiskebåd", "lystbåd", "jetski", "kajak", "sejlklub", "ekkolod", "plotter",
+        "agterspejl", "ponton", "slæbested", "vinteroplag", "kahyt", "motorsejler", "evinrude", "tohatsu",
     ),
     CrimeType.OTHER_CRIME: (
         "vold", "slag", "knivstik", "kniv", "overfald", "trafikuheld", "spirituskørsel", "spritkørsel",

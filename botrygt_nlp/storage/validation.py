@@ -236,14 +236,31 @@ class ValidationMixin:
         self, labels: Sequence[ValidationLabel], *, source: LabelSource, now: datetime | None = None
     ) -> int:
         """Store labels (all or none); :class:`UnknownSampleArticle` names an article outside every sample."""
-        if not labels:
-            return 0
-        missing = {lab.article_id for lab in labels} - self.sampled_article_ids(lab.article_id for lab in labels)
+        missing = self._unsampled(labels)
         if missing:
             raise UnknownSampleArticle(
                 f"article {min(missing)} is in no validation sample"
                 + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
             )
+        return self._insert_labels(labels, source, now)
+
+    def add_sampled_validation_labels(
+        self, labels: Sequence[ValidationLabel], *, source: LabelSource, now: datetime | None = None
+    ) -> tuple[int, set[int]]:
+        """Store the labels of sampled articles, skip the others: how many were stored, and the articles that
+        no validation sample drew (whose labels were not stored). One look-up of the samples."""
+        missing = self._unsampled(labels)
+        return self._insert_labels([lab for lab in labels if lab.article_id not in missing], source, now), missing
+
+    def _unsampled(self, labels: Sequence[ValidationLabel]) -> set[int]:
+        """The articles of ``labels`` that no validation sample drew."""
+        if not labels:
+            return set()
+        return {lab.article_id for lab in labels} - self.sampled_article_ids(lab.article_id for lab in labels)
+
+    def _insert_labels(self, labels: Sequence[ValidationLabel], source: LabelSource, now: datetime | None) -> int:
+        if not labels:
+            return 0
         at = now or datetime.now(UTC)
         rows = [
             fit_values(

@@ -222,3 +222,42 @@ def test_guarded_look_alikes_are_not_alarmist(text: str) -> None:
 def test_overlapping_alarm_phrases_make_one_match() -> None:
     found = alarm_matches("Det vrimler med tyve, og borgerne står magtesløse.")
     assert [m.text for m in found] == ["Det vrimler med", "magtesløse"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hele kvarteret lider under en indbrudsplage.", "indbrudsplage"),
+        ("Svindlerne kaster sig over de ældre som gribbe.", "kaster sig over"),
+        ("Parkeringspladsen er blevet tyvenes legeplads.", "tyvenes legeplads"),
+        ("Beboerne føler sig som fanger i eget hjem.", "fanger i eget hjem"),
+        ("Ingen er i sikkerhed for de nye svindelnumre.", "Ingen er i sikkerhed"),
+        ("Tyvene ligger på lur ved rastepladsen.", "ligger på lur"),
+    ],
+)
+def test_third_round_alarm_wording_is_strong(text: str, expected: str) -> None:
+    found = alarm_matches(text)
+    assert expected in [m.text for m in found]
+    assert any(m.strong for m in found)
+
+
+def test_third_round_weak_alarm_wording_is_only_evidence() -> None:
+    found = alarm_matches("Tallene er foruroligende, siger formanden.")
+    assert [m.text for m in found] == ["foruroligende"]
+    assert not found[0].strong
+    # Negated, it is no match at all.
+    assert alarm_matches("Tallene er ikke foruroligende, siger formanden.") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "flag"),
+    [
+        ("Det sikreste er at låse cyklen fast til et stativ.", "advice_phrase"),
+        ("Politiet minder borgerne om at lukke vinduerne, når de går.", "exhort"),
+        ("Banken kontakter dig aldrig for at få din adgangskode.", "never_rule"),
+        ("Afvent altid, at banken selv ringer tilbage på det kendte nummer.", "imperative"),
+        ("Man skal bruge sin sunde fornuft, lyder det fra politiet.", "vague"),
+    ],
+)
+def test_third_round_advice_forms(sentence: str, flag: str) -> None:
+    assert getattr(first_signals(sentence), flag)

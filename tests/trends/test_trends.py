@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from botrygt_nlp.domain import CrimeType
 from botrygt_nlp.monitor.rescore import rescore
+from botrygt_nlp.stats import wilson_interval
 from botrygt_nlp.storage import Store
 from botrygt_nlp.trends import (
     GroupBy,
@@ -21,7 +22,6 @@ from botrygt_nlp.trends import (
     rows_to_csv,
     rows_to_json,
     rows_to_table,
-    wilson_interval,
 )
 from tests.monitor_poll.fakes import FakeAnalyzer
 from tests.storage.helpers import T0, article, assessment

@@ -18,7 +18,7 @@ from botrygt_nlp.quantify import (
     estimate_error_rates,
     two_phase_share,
 )
-from botrygt_nlp.trends import wilson_interval
+from botrygt_nlp.stats import wilson_interval
 
 # P(model says k | truth j): columns are the truth. Large errors, and asymmetric: the model calls
 # relevant-but-not-constructive texts constructive 30 % of the time.
