@@ -146,7 +146,9 @@ class Analyzer:
 
         evidence = DocumentEvidence.of(doc)
         doc_feats = document_features(doc, sigs, evidence)
-        type_p = self.backend.crime_type_probabilities(doc, doc_feats)
+        # The document models share one feature list (save_shared): the indices are looked up once for all three.
+        doc_idx = b.crime_type.indices(doc_feats)
+        type_p = dict(zip(b.crime_type.classes, (float(p) for p in b.crime_type.proba_at(doc_idx)), strict=True))
         relevant_p = sum(type_p.get(ct, 0.0) for ct in _RELEVANT_TYPES)
         if evidence.robbery is not None:
             # Headed by a robbery or an assault and naming no burglary, theft or fraud: out of scope by the
@@ -179,8 +181,7 @@ class Analyzer:
         ]
         principles = tuple(p for p in Principle if any(a.principle is p for a in advice_spans))
 
-        doc_idx = b.alarm.indices(doc_feats)  # alarm and witness share one feature list (save_shared)
-        alarm_p = float(b.alarm.proba_at(doc_idx)[1])
+        alarm_p = float(b.alarm.proba_at(_shared_indices(b.alarm, b.crime_type, doc_idx, doc_feats))[1])
         # Unmistakable wording (plague metaphors, national attribution, …) in a crime text is alarmist by the
         # rubric even where the model is unsure; the reported probability says so too.
         if evidence.strong_alarm and crime_type is not CrimeType.NOT_RELEVANT:
@@ -191,7 +192,13 @@ class Analyzer:
         alarm_spans = evidence.in_text(evidence.alarms) if alarmist else ()
         # Alarmist wording the lexicon does not name ("Hvor er verden på vej hen?", "Vi har ingen chance"): a
         # sentence the sentence model is very sure of makes a relevant text alarmist too, and is shown itself.
-        framing = self._alarm_sentences(doc, sent_feats, evidence) if relevant else []
+        # A sentence shown as advice is not also shown as alarm (the pages would paint the advice red).
+        advice_at = {(s.start, s.end) for s, _sig, _p in chosen}
+        framing = [
+            (s, p)
+            for s, p in (self._alarm_sentences(doc, sent_feats, evidence) if relevant else [])
+            if (s.start, s.end) not in advice_at
+        ]
         if framing:
             alarm_p = max(alarm_p, max(p for _s, p in framing))
             alarmist = True
@@ -203,9 +210,7 @@ class Analyzer:
                 )
             )
 
-        witness_p = float(
-            b.witness.proba_at(doc_idx if b.witness.vocab is b.alarm.vocab else b.witness.indices(doc_feats))[1]
-        )
+        witness_p = float(b.witness.proba_at(_shared_indices(b.witness, b.crime_type, doc_idx, doc_feats))[1])
         witness_spans = tuple(
             Span(s.start, s.end, s.text) for s, sig in zip(doc.sentences, sigs, strict=True) if sig.witness
         )
@@ -258,6 +263,11 @@ class Analyzer:
             model_version=self.model_version,
             language=language,
         )
+
+
+def _shared_indices(model: LinearModel, owner: LinearModel, idx: list[int], features: list[str]) -> list[int]:
+    """``idx`` (looked up in ``owner``'s vocabulary) where ``model`` shares it, else ``model``'s own lookup."""
+    return idx if model.vocab is owner.vocab else model.indices(features)
 
 
 def _contains(spans: tuple[Span, ...], sentence: Sentence) -> bool:

@@ -11,9 +11,9 @@ A model folder (``models/default``) holds ``meta.json`` and one linear model per
 - ``alarm_sentence`` sentence → alarmist framing (optional: models trained before it have none), the evidence
   for alarmist wording that no phrase of the lexicon names
 
-The sentence and document decisions sit behind :class:`Backend`; the default is linear, the optional
+The sentence decision sits behind :class:`Backend`; the default is linear, the optional
 transformers backend (``botrygt_nlp.classify.transformers_backend``) swaps in a fine-tuned encoder for the
-advice and crime-type decisions and is imported only when a model asks for it.
+advice decision and is imported only when a model asks for it.
 """
 
 from __future__ import annotations
@@ -86,11 +86,10 @@ class ModelMeta:
 
 
 class Backend(Protocol):
-    """The decisions a backend makes; the rest of the analysis is shared."""
+    """The decision a backend makes: advice per sentence. Crime type, alarmist and witness appeal are linear
+    document models in every backend (the encoder was not better at them), read from the bundle directly."""
 
     def advice_probabilities(self, doc: ProcessedText, features: Sequence[Sequence[str]]) -> list[float]: ...
-
-    def crime_type_probabilities(self, doc: ProcessedText, features: Sequence[str]) -> dict[str, float]: ...
 
 
 @dataclass(slots=True)
@@ -149,7 +148,3 @@ class LinearBackend:
     def advice_probabilities(self, doc: ProcessedText, features: Sequence[Sequence[str]]) -> list[float]:
         probs = self.bundle.advice.proba_many(features)
         return [float(p) for p in probs[:, 1]] if len(probs) else []
-
-    def crime_type_probabilities(self, doc: ProcessedText, features: Sequence[str]) -> dict[str, float]:
-        model = self.bundle.crime_type
-        return dict(zip(model.classes, (float(p) for p in model.proba(features)), strict=True))

@@ -83,9 +83,6 @@ class TransformersBackend:
             return []
         return self.sentence_probabilities([s.text for s in doc.sentences])
 
-    def crime_type_probabilities(self, doc: ProcessedText, features: Sequence[str]) -> dict[str, float]:
-        return self.fallback.crime_type_probabilities(doc, features)
-
 
 # Linear advice probabilities in this band are the unsure ones a cascade hands to the encoder.
 DEFAULT_CASCADE_BAND = (0.2, 0.8)
@@ -123,9 +120,6 @@ class CascadeBackend:
         for i, q in zip(unsure, second, strict=True):
             probs[i] = _mean_of_log_odds(probs[i], q)
         return probs
-
-    def crime_type_probabilities(self, doc: ProcessedText, features: Sequence[str]) -> dict[str, float]:
-        return self.linear.crime_type_probabilities(doc, features)
 
 
 def _mean_of_log_odds(p: float, q: float) -> float:

@@ -105,3 +105,17 @@ def test_a_model_folder_from_before_the_part_loads_and_decides(model_without_sen
     assert a.alarmist == bool(a.alarm_spans)
     # Without the part only lexicon phrases can be shown.
     assert all(len(s.text.split()) <= 6 for s in a.alarm_spans)
+
+
+def test_a_sentence_shown_as_advice_is_never_also_shown_as_alarm() -> None:
+    analyzer = Analyzer(MODEL)
+    analyzer.meta = dataclasses.replace(analyzer.meta, thresholds={**analyzer.meta.thresholds, "alarm_sentence": 0.0})
+    text = (
+        "Der har igen været indbrud i flere villaer på Egevej i Solrød. Tyvene kom ind gennem terrassedøren. "
+        "Husk at låse terrassedøren, og tænd lys med bevægelsessensor ved indgangen."
+    )
+    a = analyzer.assess(text)
+    assert a.constructive and a.alarmist
+    advice = {(s.start, s.end) for s in a.advice_spans}
+    assert advice
+    assert not advice & {(s.start, s.end) for s in a.alarm_spans}
