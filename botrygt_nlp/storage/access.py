@@ -140,7 +140,7 @@ class AccessMixin:
                     r["who"],
                     r["at"],
                     r["model_version"],
-                    json.loads(r["payload"]),
+                    Assessment.from_json(json.loads(r["payload"])),
                 )
                 for r in conn.execute(q).mappings()
             ]

@@ -302,7 +302,7 @@ class SubmissionRecord:
     who: str | None
     at: datetime
     model_version: str
-    assessment: dict[str, object]  # Assessment.to_json()
+    assessment: Assessment  # stored as Assessment.to_json(), parsed back once when the row is read
 
 
 @dataclass(frozen=True, slots=True)

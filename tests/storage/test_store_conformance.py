@@ -440,7 +440,7 @@ def test_submissions_are_kept_apart_from_articles(store: Store) -> None:
     )
     subs = store.list_submissions()
     assert [(s.id, s.external_id, s.model_version, s.who, s.at) for s in subs] == [(sid, "x1", "v9", "kommune-a", T0)]
-    assert subs[0].assessment["constructive"] is True
+    assert subs[0].assessment == assessment(constructive=True, version="v9")
     assert store.count_articles() == 0 and store.latest_model_version() is None
     with pytest.raises(InputError):
         store.save_submission(text=" ", title=None, external_id=None, assessment=assessment(), who=None)
