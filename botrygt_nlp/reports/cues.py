@@ -125,10 +125,29 @@ def may_head_own_story(raw: str, title: str) -> bool:
     return is_warning_headline(title) and _may_head_a_story(raw, title)
 
 
+# A headline that asks for witnesses about a named crime ("Vidner søges til indbrud i Tjørneby", "Politiet
+# efterlyser vidner efter tyveri af bil") heads its story like any other; a witness line with a way to reach the
+# police ("Ring 114, hvis du har set noget") or a sentence ending in a period is part of a story.
+_WITNESS_HEADLINE = re.compile(
+    r"^\W*(vidner?\s+(søges|efterlyses|eftersøges)|\w+\s+(politi\s+)?(efterlyser|søger)\s+vidner)\b"
+)
+_CONTACT = re.compile(r"\b(11[24]|1-1-4|ring\w*|kontakt\w*|tlf|telefon|henvend\w*)\b")
+
+
+def _witness_headline(title: str) -> bool:
+    low = title.replace("\u00a0", " ").strip().lower()
+    return (
+        bool(_WITNESS_HEADLINE.match(low))
+        and not _CONTACT.search(low)
+        and not low.endswith(".")
+        and bool(_CRIME_TOLD.search(low))
+    )
+
+
 def _may_head_a_story(raw: str, title: str) -> bool:
     return not (
         not title
-        or is_witness_line(title)
+        or (is_witness_line(title) and not _witness_headline(title))
         or is_list_item(title)
         or is_header_line(title)
         or is_footer_line(title)
@@ -167,7 +186,9 @@ _WARNING_HEADLINE = re.compile(r"^\W*(pas på|advarsel|husk|gode råd)\b", re.IG
 # What a told incident contains: a crime word and a verb in the past tense ("… blev stjålet", "… ringede …").
 _CRIME_TOLD = re.compile(
     r"\b(stjal|stjålet|stjålne|stjæle|brød|brudt|indbrud\w*|tyveri\w*|tyv\w*|svindl\w*|bedrag\w*|snydt|"
-    r"franarre\w*|lokket|udgav|udgive\w*|anmeld\w*|anholdt\w*|røveri\w*|røver\w*|overfald\w*)\b"
+    r"franarre\w*|lokket|udgav|udgive\w*|anmeld\w*|anholdt\w*|røveri\w*|røver\w*|overfald\w*|"
+    # Phone and net fraud is told by what the victim lost or was made to do, often without "svindel".
+    r"mistet|mistede|narret|narrede|afluret|overførsl\w*|overført\w*|godkendt\w*|godkende\w*|hævet|hævede)\b"
 )
 _PAST_TOLD = re.compile(
     r"\b(blev|var|fik|kom|havde|skete|opdagede|anmeldte|ringede|stjal|brød|tog|forsvandt|lykkedes|udgav|gik|"

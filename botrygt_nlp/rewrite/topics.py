@@ -36,7 +36,8 @@ _CUES: tuple[tuple[Topic, tuple[re.Pattern[str], ...]], ...] = (
         Topic.FARM,
         (
             re.compile(
-                r"landbrug|landmand|landmænd|maskinhus|traktor|mejetærsker|dieseltank|staldbygning|gårdejer|"
+                # "traktor" only where it is a farm's: not a garden or lawn tractor ("havetraktor", "plænetraktor").
+                r"landbrug|landmand|landmænd|maskinhus|(?<!have)(?<!plæne)traktor|mejetærsker|dieseltank|staldbygning|gårdejer|"
                 r"markvej|halmlade",
                 _F,
             ),
@@ -51,6 +52,18 @@ _CUES: tuple[tuple[Topic, tuple[re.Pattern[str], ...]], ...] = (
         (
             re.compile(r"lejlighed|\bopgang|etagebolig|boligblok|\b[2-9]\.\s?sal\b|\b\d\.\s?(tv|th|mf)\b", _F),
             re.compile(r"^(?![\s\S]*\b(villa|rækkehus|parcelhus|sommerhus)\w*)", _F),  # a house is no flat
+        ),
+    ),
+    (
+        # Shoplifting in opening hours: the shop's general advice (lock up at closing, sensor lights) misses it.
+        Topic.SHOP,
+        (
+            re.compile(
+                r"butikstyv\w*|tyveri\w* fra (en |et )?(butik|forretning|supermarked)|uden at betale|"
+                r"butiksdetektiv\w*|varer for (omkring |ca\. |cirka )?\d",
+                _F,
+            ),
+            re.compile(r"^(?![\s\S]*\b(indbrud\w*|brudt|brød|opbrudt)\b)", _F),  # a break-in is a burglary
         ),
     ),
     (

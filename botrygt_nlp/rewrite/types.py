@@ -41,6 +41,7 @@ class Topic(StrEnum):
     FARM = "farm"  # diesel, GPS og maskiner fra landbrug
     CONSTRUCTION_SITE = "construction_site"  # byggepladser og containere
     FAKE_POLICE = "fake_police"  # falske politifolk i telefonen eller ved døren
+    SHOP = "shop"  # butikstyveri i åbningstiden: varer taget fra hylderne, ikke indbrud om natten
 
 
 class TemplateSource(StrEnum):

@@ -98,3 +98,42 @@ def test_bold_paragraph_incidents_keep_a_bold_advice_heading_as_a_sub_heading() 
         "Tyveri fra varebil i Hedensted",
         "Pas på falske vandværksfolk",
     ]
+
+
+# Phone fraud told the way victims tell it: what was lost and what she was made to do, no "svindel" in the story.
+PHONE_FRAUD = (
+    "En 79-årig kvinde fra Lindholt blev onsdag ringet op af en mand, der sagde, at han ringede fra hendes bank. "
+    "Han fik hende til at godkende flere overførsler med MitID, og hun har mistet omkring 86.000 kroner."
+)
+
+
+@pytest.mark.parametrize("fmt", list(RENDER))
+def test_a_warning_headline_over_phone_fraud_told_without_the_word_fraud_is_an_incident(fmt: ReportFormat) -> None:
+    report = parse_report(RENDER[fmt]("Pas på falske bankrådgivere", PHONE_FRAUD), fmt, KeywordAnalyzer())
+    titles = [i.title for i in report.incidents]
+    assert titles == ["Indbrud i villa i Vejle", "Pas på falske bankrådgivere", "Tyveri fra varebil i Hedensted"]
+    assert "86.000 kroner" in report.incidents[1].body
+    assert "86.000 kroner" not in report.incidents[0].body
+
+
+WITNESS_HEADLINES = ["Vidner søges til indbrud i Tjørneby", "Politiet efterlyser vidner efter tyveri af bil"]
+
+
+@pytest.mark.parametrize("fmt", list(RENDER))
+@pytest.mark.parametrize("headline", WITNESS_HEADLINES)
+def test_a_headline_asking_for_witnesses_heads_its_own_incident(fmt: ReportFormat, headline: str) -> None:
+    story = (
+        "Natten til fredag blev der stjålet smykker og en computer fra en villa på Egevej. Ring 114, hvis du så noget."
+    )
+    report = parse_report(RENDER[fmt](headline, story), fmt, KeywordAnalyzer())
+    titles = [i.title for i in report.incidents]
+    assert titles == ["Indbrud i villa i Vejle", headline, "Tyveri fra varebil i Hedensted"]
+    assert "Egevej" in report.incidents[1].body and "Egevej" not in report.incidents[0].body
+
+
+def test_a_witness_line_with_a_way_to_reach_the_police_is_no_headline() -> None:
+    from botrygt_nlp.reports.cues import can_be_incident_title
+
+    assert can_be_incident_title("Vidner søges til indbrud i Tjørneby", "Vidner søges til indbrud i Tjørneby")
+    for line in ("Vidner søges til indbrud – ring 114", "Politiet efterlyser vidner til indbruddet.", "Vidner søges"):
+        assert not can_be_incident_title(line, line)

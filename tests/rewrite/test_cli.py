@@ -119,7 +119,7 @@ def test_rewrite_refuses_binary_input(tmp_path: Path) -> None:
 def test_templates_check_and_list() -> None:
     check = runner.invoke(app, ["templates", "check"])
     assert check.exit_code == 0, check.output
-    assert check.stdout.count("OK ") == 23
+    assert check.stdout.count("OK ") == 24
     listing = runner.invoke(app, ["templates", "list", "--json"])
     rows = json.loads(listing.stdout)
     assert {r["template"] for r in rows} >= {"van_tool_theft.v1", "home_burglary.christmas.v1"}

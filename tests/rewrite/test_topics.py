@@ -44,6 +44,13 @@ BY_NAME = {f.name: f for f in FIXTURES}
         ("Falsk sms om pakke i Tilst", "En kvinde oplyste sine kortdata på en falsk side.", Topic.NONE),
         ("Falsk bankrådgiver ringede", "Han bad om koder til netbanken.", Topic.NONE),
         ("Bil stjålet i Vejle", "Politiet efterlyser vidner.", Topic.NONE),
+        ("Butikstyveri i Kildeby", "En mand gik ud af butikken med varer for 800 kroner uden at betale.", Topic.SHOP),
+        ("Tyveri fra supermarked", "En butiksdetektiv stoppede en kvinde ved udgangen.", Topic.SHOP),
+        # A break-in at a shop is a burglary: the shop's general advice.
+        ("Indbrud i butik", "Tyvene brød døren op og stjal cigaretter for 20.000 kroner.", Topic.NONE),
+        # A garden or lawn tractor is not a farm's.
+        ("Indbrud i redskabsskur", "Der blev stjålet en havetraktor og en buskrydder.", Topic.NONE),
+        ("Tyveri fra garage", "Tyvene tog en plænetraktor fra garagen ved villaen.", Topic.NONE),
     ],
 )
 def test_detect_topic(title: str, body: str, topic: Topic) -> None:
