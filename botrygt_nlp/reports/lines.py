@@ -87,7 +87,32 @@ def _next_content(lines: list[_Line], i: int) -> int | None:
     return None
 
 
-def _text_headline(lines: list[_Line], i: int) -> str | None:
+# Police headlines are short; local media write longer ones ("Tyve brød ind i villa i Kildeby, mens familien
+# sov – politiet efterlyser nu vidner"), up to about 120 characters.
+_HEADLINE_MAX_CHARS = 120
+_HEADLINE_MAX_WORDS = 18
+# A paragraph ends where a sentence does: a period, a question or exclamation mark, or a closing quote after one.
+_ENDS_SENTENCE = re.compile(r"[.!?][»\"'”)]?$")
+
+
+def _is_dense(lines: list[_Line]) -> bool:
+    """A report pasted without blank lines between its incidents (from a web page or an e-mail client): at most
+    one blank line between the first and the last text line, and enough lines to hold several incidents."""
+
+    # Inserted advice blocks and the blank lines around them are the rewriter's, not the report's layout.
+    def ours(k: int) -> bool:
+        return lines[k].advice or (
+            lines[k].blank and ((k > 0 and lines[k - 1].advice) or (k + 1 < len(lines) and lines[k + 1].advice))
+        )
+
+    own = [ln for k, ln in enumerate(lines) if not ours(k)]
+    content = [k for k, ln in enumerate(own) if not ln.blank]
+    if len(content) < 6:
+        return False
+    return sum(ln.blank for ln in own[content[0] : content[-1]]) <= 1
+
+
+def _text_headline(lines: list[_Line], i: int, dense: bool = False) -> str | None:
     """The headline on line ``i`` of a plain-text report (a numbered one without its number), or None.
 
     Press e-mails number their incidents ("1. Indbrud i villa i Ry" over its body); a numbered line counts
@@ -102,13 +127,18 @@ def _text_headline(lines: list[_Line], i: int) -> str | None:
         if below is None or below.blank or cues.is_list_item(below.text):
             return None
         t = t[numbered.end() :]
-    return t if _is_text_headline(lines, i, t) else None
+    return t if _is_text_headline(lines, i, t, dense) else None
 
 
-def _is_text_headline(lines: list[_Line], i: int, t: str) -> bool:
+def _is_text_headline(lines: list[_Line], i: int, t: str, dense: bool = False) -> bool:
     if i > 0 and not lines[i - 1].blank:
-        return False
-    if not t or len(t) > 90 or len(t.split()) > 14 or not re.search(r"[A-Za-zÆØÅæøå]", t):
+        # Without blank lines a headline can only follow a finished paragraph or the report's own header lines.
+        above = lines[i - 1].text.replace("\u00a0", " ").strip()
+        after_paragraph = _ENDS_SENTENCE.search(above) or lines[i - 1].advice
+        if not (dense and (after_paragraph or cues.is_header_line(above) or cues.is_day_line(above))):
+            return False
+    too_long = len(t) > _HEADLINE_MAX_CHARS or len(t.split()) > _HEADLINE_MAX_WORDS
+    if not t or too_long or not re.search(r"[A-Za-zÆØÅæøå]", t):
         return False
     if t[-1] in ".,;" or t[0].islower() or _SENTENCE_INSIDE.search(t) or cues.introduces_something(t):
         return False
@@ -172,6 +202,7 @@ def _candidates(lines: list[_Line], fmt: ReportFormat) -> tuple[list[_Candidate]
     raw: list[_Candidate] = []
     out: list[_Candidate] = []
     warnings: list[_Candidate] = []
+    dense = fmt is not ReportFormat.MARKDOWN and _is_dense(lines)
     for i, ln in enumerate(lines):
         if ln.blank or ln.advice:
             continue
@@ -194,7 +225,7 @@ def _candidates(lines: list[_Line], fmt: ReportFormat) -> tuple[list[_Candidate]
                 cand = _Candidate(i, i + 1, level, HeadingKind(f"h{level}"), ln.text)
             elif bold and (i == 0 or lines[i - 1].blank):
                 cand = _Candidate(i, i, 7, HeadingKind.BOLD, bold.group(2))
-        elif (headline := _text_headline(lines, i)) is not None:
+        elif (headline := _text_headline(lines, i, dense)) is not None:
             cand = _Candidate(i, i, 8, HeadingKind.LINE, headline)
         if cand is None:
             cand = _run_in(lines, i)

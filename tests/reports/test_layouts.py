@@ -214,3 +214,65 @@ def test_a_day_heading_never_ends_the_incident_before_it() -> None:
     assert not any(i.title.startswith(("Fredag", "Lørdag", "Søndag")) for i in report.incidents)
     for inc in report.incidents:
         assert "dag 1" not in fx.text[inc.start : inc.end]  # "**Lørdag 16. marts**" is in no incident
+
+
+# Pasted from a web page or an e-mail client: no blank line anywhere between the incidents.
+DENSE = (
+    "Døgnrapport fra Midt- og Vestsjællands Politi\n"
+    "Onsdag den 9. april 2025\n"
+    "Indbrud i villa i Kildeby\n"
+    "Tirsdag mellem kl. 8 og kl. 16 har der været indbrud i en villa på Skovbrynet. Tyven stjal smykker.\n"
+    "Tyveri fra varebil i Asnæsvig\n"
+    "Natten til onsdag er der stjålet værktøj fra en varebil på Fabriksvej. Tyven klippede låsen over.\n"
+    "Færdselsuheld i Kildeby\n"
+    "En bilist og en cyklist stødte sammen på Torvegade kl. 15.30. Cyklisten slap med skrammer.\n"
+)
+
+
+def test_a_report_without_blank_lines_is_split_at_its_headlines() -> None:
+    report = parse_report(DENSE, ReportFormat.TEXT, KeywordAnalyzer())
+    assert [i.title for i in report.incidents] == [
+        "Indbrud i villa i Kildeby",
+        "Tyveri fra varebil i Asnæsvig",
+        "Færdselsuheld i Kildeby",
+    ]
+    assert "Skovbrynet" in report.incidents[0].body and "Fabriksvej" not in report.incidents[0].body
+
+
+def test_advice_in_a_report_without_blank_lines_lands_under_its_incident_and_a_rerun_changes_nothing() -> None:
+    result = rewrite_report(DENSE, RewriteOptions(fmt=ReportFormat.TEXT), KeywordAnalyzer())
+    placed = {i.incident_title: i.offset for i in result.changes.insertions}
+    assert set(placed) == {"Indbrud i villa i Kildeby", "Tyveri fra varebil i Asnæsvig"}
+    assert placed["Indbrud i villa i Kildeby"] < DENSE.index("Tyveri fra varebil")
+    assert placed["Tyveri fra varebil i Asnæsvig"] < DENSE.index("Færdselsuheld")
+    assert strip_blocks(result.text, ReportFormat.TEXT) == DENSE
+    again = rewrite_report(result.text, RewriteOptions(fmt=ReportFormat.TEXT), KeywordAnalyzer())
+    assert again.text == result.text
+    reparsed = parse_report(result.text, ReportFormat.TEXT, KeywordAnalyzer())
+    assert [i.title for i in reparsed.incidents] == [
+        i.title for i in parse_report(DENSE, ReportFormat.TEXT, KeywordAnalyzer()).incidents
+    ]
+
+
+def test_a_hard_wrapped_paragraph_with_blank_lines_is_not_split_at_a_short_line() -> None:
+    text = (
+        "Døgnrapport fra Østjyllands Politi\n\n"
+        "Indbrud i villa i Ry\n\n"
+        "Natten til mandag var der indbrud i en villa på Skovvej i Ry. Tyven kom ind\n"
+        "ad et vindue og stjal smykker.\n"
+        "Politiet efterforsker sagen\n"
+        "og hører gerne fra vidner.\n"
+    )
+    report = parse_report(text, ReportFormat.TEXT, KeywordAnalyzer())
+    assert [i.title for i in report.incidents] == ["Indbrud i villa i Ry"]
+
+
+def test_a_long_press_headline_still_heads_its_incident() -> None:
+    headline = "Indbrud i villa på Skovbrynet i Kildeby – tyvene tog smykker, computer og bilnøgler til familiens bil"
+    text = (
+        "Døgnrapport for Midt- og Vestsjællands Politi\n\n"
+        f"{headline}\nTirsdag har der været indbrud i en villa på Skovbrynet. Tyven brød et vindue op.\n\n"
+        "Tyv stjal cykel\nEn cykel blev stjålet fra Torvet.\n"
+    )
+    report = parse_report(text, ReportFormat.TEXT, KeywordAnalyzer())
+    assert [i.title for i in report.incidents] == [headline, "Tyv stjal cykel"]
