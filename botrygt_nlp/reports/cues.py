@@ -144,6 +144,11 @@ def _witness_headline(title: str) -> bool:
     )
 
 
+def is_subheading(title: str) -> bool:
+    """A label for a part of an incident ("Signalement", "Opdatering", "Tyvekoster"), never an incident."""
+    return bool(_SUBHEADING.match(title))
+
+
 def _may_head_a_story(raw: str, title: str) -> bool:
     return not (
         not title
@@ -154,7 +159,7 @@ def _may_head_a_story(raw: str, title: str) -> bool:
         or is_junk_line(title)
         or is_label_line(raw)
         or is_label_line(title)
-        or _SUBHEADING.match(title)
+        or is_subheading(title)
         or introduces_something(raw)
     )
 

@@ -267,7 +267,9 @@ def _own_stories(
 def _section_breaks(raw: list[_Candidate], heads: list[_Candidate]) -> list[int]:
     """Lines of headings above the incident level ("## Øvrige hændelser" over "###" incidents).
 
-    They end the incident before them without starting one, so advice never lands under a section title.
+    They end the incident before them without starting one, so advice never lands under a section title. A
+    sub-section label ("Signalement", "Opdatering") is the incident's own, whatever its level: a report may set
+    its incidents in bold and a suspect's description as a heading.
     """
     if not heads:
         return []
@@ -275,7 +277,9 @@ def _section_breaks(raw: list[_Candidate], heads: list[_Candidate]) -> list[int]
     return [
         c.line
         for c in raw
-        if (c.level < level or cues.is_day_line(c.title)) and not cues.is_advice_heading(cues.clean_title(c.title))
+        if (c.level < level or cues.is_day_line(c.title))
+        and not cues.is_advice_heading(cues.clean_title(c.title))
+        and not cues.is_subheading(cues.clean_title(c.title))
     ]
 
 

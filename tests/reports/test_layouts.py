@@ -276,3 +276,21 @@ def test_a_long_press_headline_still_heads_its_incident() -> None:
     )
     report = parse_report(text, ReportFormat.TEXT, KeywordAnalyzer())
     assert [i.title for i in report.incidents] == [headline, "Tyv stjal cykel"]
+
+
+@pytest.mark.parametrize("sub", ["### Signalement", "Signalement\n-----------", "## Opdatering"])
+def test_a_labelled_sub_section_under_bold_incidents_stays_in_its_incident(sub: str) -> None:
+    text = (
+        "# Døgnrapport Københavns Vestegns Politi\n\n"
+        "**Indbrud i villa i Glostrupvang**\n\nSøndag blev der stjålet smykker fra en villa på Vængevej.\n\n"
+        "**Tyveri fra byggeplads på Hovedvejen**\n\nDer blev stjålet kobberkabler fra en byggeplads.\n\n"
+        f"{sub}\n\nEt vidne så en hvid varebil med trailer ved pladsen søndag kl. 23.\n"
+    )
+    result = rewrite_report(text, RewriteOptions(fmt=ReportFormat.MARKDOWN), KeywordAnalyzer())
+    report = result.report
+    titles = [i.title for i in report.incidents]
+    assert titles == ["Indbrud i villa i Glostrupvang", "Tyveri fra byggeplads på Hovedvejen"]
+    assert "hvid varebil" in report.incidents[1].body
+    placed = {i.incident_title: i.offset for i in result.changes.insertions}
+    # The advice goes after the description of the van, not between the incident and its own sub-section.
+    assert placed["Tyveri fra byggeplads på Hovedvejen"] > text.index("hvid varebil")
