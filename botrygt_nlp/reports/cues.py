@@ -144,6 +144,19 @@ def _witness_headline(title: str) -> bool:
     )
 
 
+# A heading that gathers the rest of the report ("Kort nyt", "Øvrige hændelser"): it ends the incident above it
+# whatever its level, so that incident's advice never lands inside the gathered items.
+_SECTION_LABEL = re.compile(
+    r"^\W*(kort nyt|kort fortalt|kort om|andre hændelser|øvrige hændelser|flere hændelser|også i (døgnet|nat)|"
+    r"i øvrigt|diverse|øvrige sager)\W*$",
+    re.IGNORECASE,
+)
+
+
+def is_section_label(title: str) -> bool:
+    return bool(_SECTION_LABEL.match(title.replace("\u00a0", " ").strip()))
+
+
 def is_subheading(title: str) -> bool:
     """A label for a part of an incident ("Signalement", "Opdatering", "Tyvekoster"), never an incident."""
     return bool(_SUBHEADING.match(title))

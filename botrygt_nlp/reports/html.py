@@ -159,6 +159,8 @@ def _choose(units: list[Unit], heads: list[_Head]) -> list[_Head]:
 def _is_section_break(u: Unit, level: int) -> bool:
     if cues.is_day_line(u.text) and _level_of(u, None) is not None:
         return True  # "<p><strong>Søndag</strong></p>" between a weekend report's incidents
+    if u.tag in HEADINGS and cues.is_section_label(u.text):
+        return True  # "<h3>Kort nyt</h3>" over a list, among <h3> incidents
     if u.tag not in HEADINGS or HEADINGS[u.tag] >= level:
         return False
     return not cues.is_advice_heading(u.text)

@@ -277,9 +277,12 @@ def _section_breaks(raw: list[_Candidate], heads: list[_Candidate]) -> list[int]
     return [
         c.line
         for c in raw
-        if (c.level < level or cues.is_day_line(c.title))
-        and not cues.is_advice_heading(cues.clean_title(c.title))
-        and not cues.is_subheading(cues.clean_title(c.title))
+        if cues.is_section_label(cues.clean_title(c.title))
+        or (
+            (c.level < level or cues.is_day_line(c.title))
+            and not cues.is_advice_heading(cues.clean_title(c.title))
+            and not cues.is_subheading(cues.clean_title(c.title))
+        )
     ]
 
 

@@ -294,3 +294,18 @@ def test_a_labelled_sub_section_under_bold_incidents_stays_in_its_incident(sub: 
     placed = {i.incident_title: i.offset for i in result.changes.insertions}
     # The advice goes after the description of the van, not between the incident and its own sub-section.
     assert placed["Tyveri fra byggeplads på Hovedvejen"] > text.index("hvid varebil")
+
+
+def test_a_kort_nyt_section_ends_the_incident_above_it_so_its_advice_stays_outside_the_list() -> None:
+    html = (
+        "<html><body><h1>Døgnrapport Fynsk Politi</h1>"
+        "<h3>Indbrud i villa i Klinteby</h3><p>Natten til onsdag blev der stjålet smykker fra en villa.</p>"
+        "<h3>Kort nyt</h3><ul><li><strong>Cykeltyveri i Ølsted:</strong> En elcykel blev stjålet.</li>"
+        "<li><strong>Tyveri fra bil i Ølsted:</strong> En taske blev stjålet fra en ulåst bil.</li></ul>"
+        "<h3>Færdselsuheld i Klinteby</h3><p>To biler stødte sammen i et kryds.</p></body></html>"
+    )
+    result = rewrite_report(html, RewriteOptions(fmt=ReportFormat.HTML), KeywordAnalyzer())
+    villa = result.report.incidents[0]
+    assert villa.title == "Indbrud i villa i Klinteby" and "elcykel" not in villa.body
+    placed = {i.incident_title: i.offset for i in result.changes.insertions}
+    assert placed["Indbrud i villa i Klinteby"] <= html.index("<h3>Kort nyt")
