@@ -150,9 +150,11 @@ class Analyzer:
         doc_idx = b.crime_type.indices(doc_feats)
         type_p = dict(zip(b.crime_type.classes, (float(p) for p in b.crime_type.proba_at(doc_idx)), strict=True))
         relevant_p = sum(type_p.get(ct, 0.0) for ct in _RELEVANT_TYPES)
-        if evidence.robbery is not None:
-            # Headed by a robbery or an assault and naming no burglary, theft or fraud: out of scope by the
-            # rubric even when money was taken, whatever the words of the loot suggest to the model.
+        out_of_scope = evidence.robbery is not None or evidence.state_fraud is not None
+        if out_of_scope:
+            # Headed by a robbery or an assault and naming no burglary, theft or fraud, or by fraud against the
+            # state or a public fund: out of scope by the rubric even when money was taken, whatever the words of
+            # the loot or the fraud suggest to the model.
             relevant_p = min(relevant_p, _JUST_BELOW_HALF)
         relevant = relevant_p >= 0.5
         if relevant:
@@ -160,7 +162,7 @@ class Analyzer:
         else:
             crime_type = (
                 CrimeType.OTHER_CRIME
-                if evidence.robbery is not None
+                if out_of_scope
                 or type_p.get(CrimeType.OTHER_CRIME.value, 0.0) >= type_p.get(CrimeType.NOT_RELEVANT.value, 0.0)
                 else CrimeType.NOT_RELEVANT
             )

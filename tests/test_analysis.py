@@ -285,3 +285,27 @@ def test_assessment_from_json_refuses_a_foreign_shape() -> None:
         Assessment.from_json(payload | {"crime_type": "not_a_crime_type"})
     with pytest.raises(ValueError):
         Assessment.from_json(payload | {"advice_spans": [{"start": "0", "end": 1, "text": "x"}]})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "En 45-årig kvinde er sigtet for socialt bedrageri for 400.000 kroner, efter at hun i fire år fik udbetalt "
+        "ydelse som enlig forsørger, selv om hun boede sammen med sin kæreste.",
+        "Tre mænd er tiltalt for momssvindel for 30 millioner kroner. Bagmændene brugte stråmænd og tomme selskaber.",
+        "Svindel med hjælpepakker: En 52-årig direktør er idømt to års fængsel for at have snydt staten for "
+        "4 millioner kroner i lønkompensation.",
+    ],
+)
+def test_fraud_against_the_state_is_out_of_scope(text: str) -> None:
+    a = analyze(text)
+    assert not a.relevant and a.crime_type is CrimeType.OTHER_CRIME and not a.constructive
+    assert a.relevant_score is not None and a.relevant_score < 0.5
+
+
+def test_phishing_in_the_name_of_an_authority_stays_in_scope() -> None:
+    a = analyze(
+        "Pas på falske sms'er fra Skattestyrelsen. Flere borgere i Vejle har fået en sms om tilbagebetaling af "
+        "skat med et link, der fører til en falsk side. Klik ikke på linket, og slet beskeden."
+    )
+    assert a.relevant and a.crime_type is CrimeType.FRAUD

@@ -22,6 +22,7 @@ from botrygt_nlp.nlp.signals import (
     crime_cue_matches,
     generic_theft_count,
     robbery_lead,
+    state_fraud_lead,
 )
 from botrygt_nlp.nlp.text import ProcessedText, Sentence
 
@@ -38,6 +39,9 @@ class DocumentEvidence:
     alarms: list[AlarmMatch]
     theft_count: int
     robbery: Span | None = None  # a robbery or assault heading the text (see signals.robbery_lead)
+    # Fraud against the state or a public fund heading the text (see signals.state_fraud_lead): a decision rule in
+    # the analysis, not a model feature.
+    state_fraud: Span | None = None
 
     @classmethod
     def of(cls, doc: ProcessedText) -> DocumentEvidence:
@@ -50,6 +54,7 @@ class DocumentEvidence:
             alarm_matches(full, low),
             generic_theft_count(full, low),
             robbery_lead(doc),
+            state_fraud_lead(doc),
         )
 
     @property

@@ -361,6 +361,36 @@ def robbery_lead(doc: ProcessedText) -> Span | None:
     return Span(0, 0, doc.title[found.start() : found.end()])
 
 
+# Fraud against the state or a public fund ("socialt bedrageri", "momssvindel", "snyd med hjælpepakker"): out of
+# Bo trygt's scope, which is fraud against ordinary people and businesses. Phishing in the name of an authority
+# ("falsk sms fra Skattestyrelsen") is in scope: its victims are ordinary people, and it says so in its lead.
+_STATE_FRAUD_RE = re.compile(
+    r"socialt? bedrageri|socialbedrageri|\w*momssvindel\w*|moms-svindel|skattesvindel|skatteunddragelse|"
+    r"(?:svindel|snyd|bedrageri) med (?:sociale |offentlige )?(?:ydelser|hjælpepakker|lønkompensation|su\b|"
+    r"kontanthjælp|dagpenge|boligstøtte|tilskud)|"
+    r"(?:snydt|svindlet|bedraget|snyder|svindler) (?:det offentlige|kommunen|staten|skat(?:tevæsenet)?)\b|"
+    r"uberettiget (?:modtaget|fået udbetalt)|fiktiv(?:e)? (?:adresse|ansættelse|lønninger)|"
+    r"enlig forsørger-?(?:ydelse|tillæg|svindel)|proforma-?skilsmisse"
+)
+_PEOPLE_AS_VICTIMS_RE = re.compile(
+    r"udgav sig|udgiver sig|udgive sig|\bsms\w*|\bmail\w*|e-mail|\blink\w*|phishing|opkald|ringet op|"
+    r"ringede til|mitid|nemid|pensionist\w*|ældre|borgere|kunder"
+)
+
+
+def state_fraud_lead(doc: ProcessedText) -> Span | None:
+    """Fraud against the state or a public fund named in the headline or lead, when the lead names no ordinary
+    person as its victim (see :func:`robbery_lead` for the offsets of the span)."""
+    lead_end = doc.sentences[LEAD_SENTENCES - 1].end if len(doc.sentences) >= LEAD_SENTENCES else len(doc.text)
+    title, lead = lower_same_length(doc.title), lower_same_length(doc.text[:lead_end])
+    found = _STATE_FRAUD_RE.search(title) or _STATE_FRAUD_RE.search(lead)
+    if found is None or _PEOPLE_AS_VICTIMS_RE.search(title + "\n" + lead):
+        return None
+    if found.string is lead:
+        return Span(found.start(), found.end(), doc.text[found.start() : found.end()])
+    return Span(0, 0, doc.title[found.start() : found.end()])
+
+
 def detect_language(words: list[str]) -> tuple[Language, float]:
     """Function-word vote over lowercased words. Returns the language and the Danish share of votes."""
     da = en = sv = no = 0
