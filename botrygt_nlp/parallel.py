@@ -213,7 +213,7 @@ class AnalyzerPool(Generic[A]):
 
 
 @contextmanager
-def stop_on_interrupt(stream: TextIO | None = None) -> Iterator[threading.Event]:
+def stop_on_interrupt(stream: TextIO | None = None, *, in_hand: str = "the texts in hand") -> Iterator[threading.Event]:
     """SIGINT/SIGTERM set the returned flag (the work in hand is finished and written whole); a second one
     raises KeyboardInterrupt as usual. Only the main thread can own signals; elsewhere the flag is inert."""
     stop = threading.Event()
@@ -225,7 +225,7 @@ def stop_on_interrupt(stream: TextIO | None = None) -> Iterator[threading.Event]
     def handler(signum: int, _frame: object) -> None:
         if stop.is_set():
             raise KeyboardInterrupt
-        err.write(f"\nbotrygt: {signal.Signals(signum).name}: finishing the texts in hand, then stopping …\n")
+        err.write(f"\nbotrygt: {signal.Signals(signum).name}: finishing {in_hand}, then stopping …\n")
         err.flush()
         stop.set()
 

@@ -7,11 +7,7 @@ Library errors are turned into CLI errors in one place (``cli.failure``).
 from __future__ import annotations
 
 import json
-import signal
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,7 +18,7 @@ from botrygt_nlp.cli.failure import cli_errors, fail
 from botrygt_nlp.cli.scale import EngineOption, QuietOption, SchedulerOption, WorkersOption
 from botrygt_nlp.config import Settings, get_settings
 from botrygt_nlp.errors import BotrygtError
-from botrygt_nlp.parallel import INTERRUPTED_EXIT, Engine
+from botrygt_nlp.parallel import INTERRUPTED_EXIT, Engine, stop_on_interrupt
 
 DEFAULT_POLL_THREADS = 16  # = botrygt_nlp.monitor.poll.DEFAULT_THREADS (not imported: the CLI starts fast)
 
@@ -211,25 +207,6 @@ def print_report(report: Any) -> None:
         )
 
 
-@contextmanager
-def _stop_on_signals() -> Iterator[threading.Event]:
-    """SIGINT/SIGTERM set a stop flag: the current feed finishes cleanly, then the command exits."""
-    stop = threading.Event()
-
-    def handler(signum: int, _frame: object) -> None:
-        if stop.is_set():  # second signal: the operator means it
-            raise KeyboardInterrupt
-        typer.echo(f"received {signal.Signals(signum).name}: finishing the current item …", err=True)
-        stop.set()
-
-    previous = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield stop
-    finally:
-        for s, h in previous.items():
-            signal.signal(s, h)
-
-
 @monitor_app.command("poll")
 def monitor_poll(
     once: Annotated[bool, typer.Option("--once", help="Poll every due feed once, then exit.")] = True,
@@ -242,7 +219,7 @@ def monitor_poll(
 ) -> None:
     """Poll every due feed once."""
     settings = get_settings()
-    with cli_errors(), _open_store(settings) as store, _stop_on_signals() as stop:
+    with cli_errors(), _open_store(settings) as store, stop_on_interrupt(in_hand="the current feed") as stop:
         poller = build_poller(settings, store)
         try:
             report = poller.poll_due(stop=stop, threads=threads)
@@ -265,7 +242,7 @@ def monitor_run(
 ) -> None:
     """Keep polling due feeds until SIGINT/SIGTERM (the current feed is finished cleanly)."""
     settings = get_settings()
-    with cli_errors(), _open_store(settings) as store, _stop_on_signals() as stop:
+    with cli_errors(), _open_store(settings) as store, stop_on_interrupt(in_hand="the current feed") as stop:
         poller = build_poller(settings, store)
         try:
             poller.run_forever(

@@ -242,9 +242,7 @@ def import_jsonl(
     mapper: Mapper | None = None,
 ) -> ImportReport:
     def items() -> Iterator[tuple[int, Callable[[datetime], NewArticle]]]:
-        for n, line in enumerate(lines, start=1):
-            if n == 1:
-                line = line.lstrip("\ufeff")
+        for n, line in enumerate(_first_without_bom(lines), start=1):
             if line.strip():
                 yield n, partial(_parse_line, line)
 

@@ -25,6 +25,7 @@ from botrygt_nlp.service.problems import ProblemError
 from botrygt_nlp.service.services import Services
 from botrygt_nlp.web.contexts import Verdict
 from botrygt_nlp.web.documents import DocKind, read_document
+from botrygt_nlp.web.highlight import PieceKind
 from botrygt_nlp.web.kit import checked_form, danish_message, get_kit, uploads
 from botrygt_nlp.web.kit import field as form_field
 from botrygt_nlp.web.render import Nav
@@ -43,7 +44,7 @@ class SortKey(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    kind: str  # "advice" | "alarm" | "witness" (an appeal sentence, shown as "efterlysning")
+    kind: PieceKind  # advice, alarm or witness (an appeal sentence, shown as "efterlysning"); never plain
     text: str
     principle: str | None
 
@@ -102,11 +103,11 @@ def _row(name: str, source: str, a: Assessment) -> AuditRow:
         else (Verdict.CONSTRUCTIVE if a.constructive else Verdict.NOT_CONSTRUCTIVE)
     )
     evidence = [
-        Evidence("advice", s.text.strip(), s.principle.heading if s.principle else None) for s in a.advice_spans
+        Evidence(PieceKind.ADVICE, s.text.strip(), s.principle.heading if s.principle else None) for s in a.advice_spans
     ]
-    evidence += [Evidence("alarm", s.text.strip(), None) for s in a.alarm_spans]
+    evidence += [Evidence(PieceKind.ALARM, s.text.strip(), None) for s in a.alarm_spans]
     if a.witness_appeal:
-        evidence += [Evidence("witness", s.text.strip(), None) for s in a.witness_spans]
+        evidence += [Evidence(PieceKind.WITNESS, s.text.strip(), None) for s in a.witness_spans]
     return AuditRow(
         name=name,
         source=source,
@@ -350,8 +351,8 @@ async def audit_csv(request: Request) -> Response:
                 r.alarmist,
                 r.witness_appeal,
                 "; ".join(r.principles),
-                " | ".join(e.text for e in r.evidence if e.kind == "advice"),
-                " | ".join(e.text for e in r.evidence if e.kind == "alarm"),
+                " | ".join(e.text for e in r.evidence if e.kind is PieceKind.ADVICE),
+                " | ".join(e.text for e in r.evidence if e.kind is PieceKind.ALARM),
                 r.error or "",
             )
             for r in rows

@@ -17,6 +17,7 @@ from starlette.responses import RedirectResponse, Response
 
 from botrygt_nlp.domain import CrimeType
 from botrygt_nlp.errors import BotrygtError, InputError
+from botrygt_nlp.quantify import BinaryScores
 from botrygt_nlp.storage.validation import LabelSource, Stratify, UnknownSampleArticle, ValidationLabel
 from botrygt_nlp.validation import (
     ValidationReport,
@@ -105,6 +106,16 @@ def _with_ci(x: float | None, ci: tuple[float, float] | None) -> str:
     return _pct(x) + ("" if ci is None else f" ({round(ci[0] * 100)}–{round(ci[1] * 100)} %)")
 
 
+def _score_line(label: str, scores: BinaryScores) -> ScoreLine:
+    return ScoreLine(
+        label,
+        _with_ci(scores.precision, scores.precision_ci),
+        _with_ci(scores.recall, scores.recall_ci),
+        _with_ci(scores.f1, scores.f1_ci),
+        scores.support,
+    )
+
+
 def _class_da(relevant: bool, constructive: bool) -> str:
     if not relevant:
         return "ikke relevant"
@@ -152,20 +163,8 @@ def _load(store: ValidationSource, answered: int | None) -> ControlPage:
     return replace(
         page,
         scores=[
-            ScoreLine(
-                "Relevant (om indbrud, tyveri eller bedrageri)",
-                _with_ci(report.relevant.precision, report.relevant.precision_ci),
-                _with_ci(report.relevant.recall, report.relevant.recall_ci),
-                _with_ci(report.relevant.f1, report.relevant.f1_ci),
-                report.relevant.support,
-            ),
-            ScoreLine(
-                "Konstruktiv (blandt de relevante)",
-                _with_ci(report.constructive.precision, report.constructive.precision_ci),
-                _with_ci(report.constructive.recall, report.constructive.recall_ci),
-                _with_ci(report.constructive.f1, report.constructive.f1_ci),
-                report.constructive.support,
-            ),
+            _score_line("Relevant (om indbrud, tyveri eller bedrageri)", report.relevant),
+            _score_line("Konstruktiv (blandt de relevante)", report.constructive),
         ],
         model_version=report.model_version,
         share_raw=_pct(report.share_raw),

@@ -19,6 +19,7 @@ from botrygt_nlp.trends import UNKNOWN_GROUP, GroupBy, Period, TrendRow, after_b
 from botrygt_nlp.validation import CorrectedTrendRow, corrected_trends
 from botrygt_nlp.web.charts import Chart, build_chart
 from botrygt_nlp.web.contexts import Verdict
+from botrygt_nlp.web.highlight import PieceKind
 from botrygt_nlp.web.kit import get_kit
 from botrygt_nlp.web.render import Nav
 
@@ -70,7 +71,7 @@ class Option:
 
 @dataclass(frozen=True, slots=True)
 class EvidenceLine:
-    kind: str
+    kind: PieceKind
     text: str
 
 
@@ -148,8 +149,8 @@ def _article_line(a: ArticleRecord) -> ArticleLine:
     )
     evidence = []
     if p is not None:
-        evidence += [EvidenceLine("advice", s.text.strip()) for s in p.advice_spans]
-        evidence += [EvidenceLine("alarm", s.text.strip()) for s in p.alarm_spans]
+        evidence += [EvidenceLine(PieceKind.ADVICE, s.text.strip()) for s in p.advice_spans]
+        evidence += [EvidenceLine(PieceKind.ALARM, s.text.strip()) for s in p.alarm_spans]
     return ArticleLine(
         title=a.title,
         url=a.url if a.url.startswith(("http://", "https://")) else "",
