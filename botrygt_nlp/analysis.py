@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING
 from botrygt_nlp.classify.features import (
     DocumentEvidence,
     aggregate_features,
-    alarm_sentence_features,
+    alarm_phrase_features,
     document_features,
     principle_features,
     sentence_feature_lists,
     without_furniture,
 )
-from botrygt_nlp.classify.linear import LinearModel
+from botrygt_nlp.classify.linear import LinearModel, SentenceFeatures
 from botrygt_nlp.classify.model import Backend, BackendKind, LinearBackend, LinearBundle, ModelMeta
 from botrygt_nlp.config import DEFAULT_MAX_TEXT_CHARS
 from botrygt_nlp.domain import AdviceSpan, Assessment, CrimeType, Language, Principle, Span
@@ -240,14 +240,17 @@ class Analyzer:
         )
 
     def _alarm_sentences(
-        self, doc: ProcessedText, sentence_features: list[list[str]], evidence: DocumentEvidence
+        self, doc: ProcessedText, sentence_features: SentenceFeatures, evidence: DocumentEvidence
     ) -> list[tuple[Sentence, float]]:
         """The sentences the sentence alarm model is sure enough of (none for models trained without one)."""
         model = self.bundle.alarm_sentence
         threshold = self.meta.thresholds.get("alarm_sentence")
         if model is None or threshold is None or not doc.sentences:
             return []
-        probs = model.proba_many(alarm_sentence_features(doc, sentence_features, evidence))[:, 1]
+        # The sentence features were looked up once for the advice model, whose vocabulary this model shares
+        # (LinearBundle.load); only the two alarm-phrase features are looked up here.
+        extra = model.look_up_many(alarm_phrase_features(doc, evidence))
+        probs = model.proba_looked_up(sentence_features.looked_up_in(model).plus(extra))[:, 1]
         return [(s, float(p)) for s, p in zip(doc.sentences, probs, strict=True) if p >= threshold]
 
     def _not_danish(self, doc: ProcessedText, language: Language) -> Assessment:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from botrygt_nlp.classify.linear import SentenceFeatures
 from botrygt_nlp.domain import CrimeType, Span
 from botrygt_nlp.nlp.phrases import lower_same_length
 from botrygt_nlp.nlp.signals import (
@@ -132,11 +133,11 @@ _NEIGHBOUR_SIGNALS = (
 )
 
 
-def sentence_feature_lists(doc: ProcessedText, sigs: Sequence[SentenceSignals]) -> list[list[str]]:
+def sentence_feature_lists(doc: ProcessedText, sigs: Sequence[SentenceSignals]) -> SentenceFeatures:
     """The advice model's features for every sentence of ``doc``: its own, and the form of its neighbours."""
     sentences = doc.sentences
     n = len(sentences)
-    out = []
+    out = SentenceFeatures()
     for i, (s, sig) in enumerate(zip(sentences, sigs, strict=True)):
         feats = sentence_features(s, sig, sentences[i - 1] if i else None, n)
         for j, side in ((i - 1, "nb_prev="), (i + 1, "nb_next=")):
@@ -153,13 +154,20 @@ def alarm_sentence_features(
     doc: ProcessedText, sentence_features: Sequence[list[str]], evidence: DocumentEvidence
 ) -> list[list[str]]:
     """The sentence alarm model's features: the advice model's sentence features (words, lemmas, form) and
-    whether a phrase of the alarm lexicon lies in the sentence ("ahit", "astrong")."""
+    the ``alarm_phrase_features`` of the sentence."""
+    return [
+        [*feats, *extra] for feats, extra in zip(sentence_features, alarm_phrase_features(doc, evidence), strict=True)
+    ]
+
+
+def alarm_phrase_features(doc: ProcessedText, evidence: DocumentEvidence) -> list[list[str]]:
+    """Per sentence, whether a phrase of the alarm lexicon lies in it ("ahit") and a strong one ("astrong");
+    names no sentence feature uses, so the two lists can be looked up apart and joined (``LookedUp.plus``)."""
     body = [(a.start - evidence.offset, a.end - evidence.offset, a.strong) for a in evidence.alarms]
     out = []
-    for s, feats in zip(doc.sentences, sentence_features, strict=True):
+    for s in doc.sentences:
         hits = [strong for start, end, strong in body if start < s.end and end > s.start]
-        extra = (["ahit"] if hits else []) + (["astrong"] if any(hits) else [])
-        out.append([*feats, *extra])
+        out.append((["ahit"] if hits else []) + (["astrong"] if any(hits) else []))
     return out
 
 

@@ -19,6 +19,45 @@ import numpy as np
 import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float32]
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True, slots=True)
+class LookedUp:
+    """Feature lists already looked up in one vocabulary: each (row, column) present once, in ``keys`` as
+    ``row * width + column`` (binary presence, as in training)."""
+
+    n_rows: int
+    width: int
+    keys: IntArray
+
+    def plus(self, other: LookedUp) -> LookedUp:
+        """Both sets of features per row; ``other`` must hold features that ``self`` lacks (no row counts a
+        feature twice)."""
+        if (other.n_rows, other.width) != (self.n_rows, self.width):
+            raise ValueError("LookedUp.plus needs lookups of the same rows in the same vocabulary")
+        return LookedUp(self.n_rows, self.width, np.concatenate([self.keys, other.keys]))
+
+
+class SentenceFeatures(list[list[str]]):
+    """The sentence feature lists of one document that remember their lookup in a vocabulary, so that models
+    sharing that vocabulary (advice and sentence alarm, see ``unify_vocab``) look the strings up once.
+
+    One object serves one document in one thread; it is a plain list of lists to every other reader.
+    """
+
+    __slots__ = ("_looked_up", "_vocab")
+
+    def __init__(self, lists: Iterable[list[str]] = ()) -> None:
+        super().__init__(lists)
+        self._vocab: dict[str, int] | None = None
+        self._looked_up: LookedUp | None = None
+
+    def looked_up_in(self, model: LinearModel) -> LookedUp:
+        if self._vocab is not model.vocab or self._looked_up is None:
+            self._looked_up = model.look_up_many(self)
+            self._vocab = model.vocab
+        return self._looked_up
 
 
 @dataclass(slots=True)
@@ -71,12 +110,9 @@ class LinearModel:
     def positive(self, features: Iterable[str]) -> float:
         return float(self.proba(features)[1])
 
-    def decisions_many(self, feature_lists: Sequence[Sequence[str]]) -> FloatArray:
-        """Decision values for many feature lists at once: one vocabulary pass, one numpy reduction.
-
-        Features count once per list (binary presence, as in training): duplicates are removed by ``np.unique``
-        on (row, column) keys rather than by a Python set per row.
-        """
+    def look_up_many(self, feature_lists: Sequence[Sequence[str]]) -> LookedUp:
+        """The known features of many lists: one C-level vocabulary pass, duplicates within a list removed by
+        ``np.unique`` on (row, column) keys rather than by a Python set per row."""
         n_rows = len(feature_lists)
         lengths = np.fromiter(map(len, feature_lists), dtype=np.int64, count=n_rows)
         # One C-level pass over every feature string of every row (unknown features become -1).
@@ -87,22 +123,41 @@ class LinearModel:
         )
         rows = np.repeat(np.arange(n_rows, dtype=np.int64), lengths)
         known = looked_up >= 0
-        cols, rows = looked_up[known], rows[known]
+        n_feat = self.coef.shape[1]
+        return LookedUp(n_rows, n_feat, np.unique(rows[known] * n_feat + looked_up[known]))
+
+    def decisions_looked_up(self, looked_up: LookedUp) -> FloatArray:
+        n_rows, n_feat, keys = looked_up.n_rows, looked_up.width, looked_up.keys
+        if n_feat != self.coef.shape[1]:
+            raise ValueError(f"{self.name}: the features were looked up in another vocabulary")
         out = np.tile(self.intercept, (n_rows, 1)).astype(np.float32)
-        if cols.size:
-            n_feat = self.coef.shape[1]
-            keys = np.unique(rows * n_feat + cols)
+        if keys.size:
             r_idx = keys // n_feat
             c_idx = keys % n_feat
             for k in range(self.coef.shape[0]):
                 out[:, k] += np.bincount(r_idx, weights=self.coef[k, c_idx], minlength=n_rows).astype(np.float32)
         return out
 
+    def decisions_many(self, feature_lists: Sequence[Sequence[str]]) -> FloatArray:
+        """Decision values for many feature lists at once: one vocabulary pass, one numpy reduction (a
+        ``SentenceFeatures`` reuses its lookup where this model shares the vocabulary it was looked up in)."""
+        if isinstance(feature_lists, SentenceFeatures):
+            return self.decisions_looked_up(feature_lists.looked_up_in(self))
+        return self.decisions_looked_up(self.look_up_many(feature_lists))
+
     def proba_many(self, feature_lists: Sequence[Sequence[str]]) -> FloatArray:
         """Batched ``proba`` for many feature lists."""
         if not feature_lists:
             return np.zeros((0, len(self.classes)), dtype=np.float32)
-        z = self.decisions_many(feature_lists)
+        return self.proba_from_decisions(self.decisions_many(feature_lists))
+
+    def proba_looked_up(self, looked_up: LookedUp) -> FloatArray:
+        """``proba_many`` for features already looked up in this model's vocabulary."""
+        if not looked_up.n_rows:
+            return np.zeros((0, len(self.classes)), dtype=np.float32)
+        return self.proba_from_decisions(self.decisions_looked_up(looked_up))
+
+    def proba_from_decisions(self, z: FloatArray) -> FloatArray:
         if self.binary:
             p = 1.0 / (1.0 + np.exp(-z[:, 0]))
             return np.stack([1.0 - p, p], axis=1).astype(np.float32)
@@ -158,6 +213,26 @@ def save_shared(models: Sequence[LinearModel], directory: Path) -> None:
     keep = np.flatnonzero(np.max([np.abs(m.coef).max(axis=0) for m in models], axis=0) > 1e-6)
     for m in models:
         m.save(directory, keep)
+
+
+def unify_vocab(models: Sequence[LinearModel]) -> None:
+    """After loading: give models over the same kind of feature lists one vocabulary, the union of theirs,
+    each model's weights placed in the union's columns (zero where it never saw a feature). Decisions do not
+    change; a ``SentenceFeatures`` is then looked up once for all of them."""
+    union: dict[str, int] = {}
+    for m in models:
+        for f in m.vocab:
+            union.setdefault(f, len(union))
+    for m in models:
+        if m.vocab == union:
+            m.vocab = union
+            continue
+        cols = np.fromiter((union[f] for f in m.vocab), dtype=np.int64, count=len(m.vocab))
+        order = np.fromiter(m.vocab.values(), dtype=np.int64, count=len(m.vocab))
+        wide = np.zeros((m.coef.shape[0], len(union)), dtype=np.float32)
+        wide[:, cols] = m.coef[:, order]
+        m.coef = wide
+        m.vocab = union
 
 
 def share_vocab(models: Sequence[LinearModel]) -> None:

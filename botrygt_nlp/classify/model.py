@@ -26,7 +26,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
-from botrygt_nlp.classify.linear import LinearModel, save_shared, share_vocab
+from botrygt_nlp.classify.linear import LinearModel, save_shared, share_vocab, unify_vocab
 from botrygt_nlp.errors import ModelError
 from botrygt_nlp.nlp.text import ProcessedText
 
@@ -115,6 +115,9 @@ class LinearBundle:
             raise ModelError(f"Model files in {directory} are missing or corrupt: {exc}") from exc
         bundle = cls(**parts, **optional)
         share_vocab(bundle.document_models)
+        if bundle.alarm_sentence is not None:
+            # Both read the same sentence feature lists: one vocabulary lets a document look them up once.
+            unify_vocab([bundle.advice, bundle.alarm_sentence])
         return bundle
 
     def digest(self) -> str:

@@ -75,7 +75,8 @@ def sentence_starts(words: Sequence[str], spaces: Sequence[str], is_space: Seque
                 and not is_list_marker(words, i)
             )
             starts[i] = not continues
-        elif prev_marker:
+        elif prev_marker or words[prev][-1].isalnum():
+            # After a word that ends in a letter or digit, no rule of _same_line_break breaks (most tokens).
             starts[i] = False
         else:
             starts[i] = _same_line_break(words, spaces, prev, i)
