@@ -8,6 +8,7 @@ bold-titled list items, and run-in headlines that open a paragraph (``<p><strong
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from itertools import pairwise
@@ -372,4 +373,78 @@ def segment_html(text: str) -> tuple[str, tuple[int, int], list[Segment]]:
                 inside_paragraph=last.inside_paragraph,
             )
         )
+    gathered = _gathered(text, units, heads)
+    if gathered:
+        segments = sorted([*segments, *gathered], key=lambda seg: seg.start)
     return "\n".join(pre_texts), (0, units[first_unit].start), segments
+
+
+_LIST_CLOSE = re.compile(r"(?:\s*</li\s*>)?\s*</(?:ul|ol)\s*>", re.IGNORECASE)
+
+
+def _after_list(text: str, last: Unit) -> int:
+    """Where advice goes after the last unit of a gathered list: after its list's closing tag when the unit is a
+    list item (an exploded list keeps only its items), else after the unit; -1 when the list does not close."""
+    if last.tag != "li":
+        return last.end
+    closed = _LIST_CLOSE.match(text, last.end)
+    return closed.end() if closed else -1
+
+
+def _gathered(text: str, units: list[Unit], heads: list[_Head]) -> list[Segment]:
+    """The items under a gathering heading ("<h3>Kort nyt</h3>" over a list or short paragraphs), each an
+    incident of its own whose advice goes after the whole list (``advice_at``); a rerun finds the block there.
+
+    A label above the incident level with incidents of its own under it ("<h2>Øvrige hændelser</h2>" over <h3>
+    incidents) groups them, and a line under it is its introduction, not an item."""
+    head_units = {h.unit for h in heads}
+    out: list[Segment] = []
+    for k, label in enumerate(units):
+        if label.tag not in HEADINGS or label.end < 0 or not cues.is_section_label(label.text):
+            continue
+        members: list[int] = []
+        stopped_by_head = False
+        for i in range(k + 1, len(units)):
+            v = units[i]
+            if v.end < 0 or v.boiler or v.preamble:
+                continue
+            if i in head_units or v.tag in HEADINGS or cues.is_footer_line(v.text) or cues.is_junk_line(v.text):
+                stopped_by_head = i in head_units
+                break  # the next incident or section, or the page's furniture
+            members.append(i)
+        if stopped_by_head and HEADINGS[label.tag] < heads[0].level:
+            continue
+        items: list[Unit] = []
+        listed: list[int] = []
+        for i in members:
+            v = units[i]
+            if v.advice or v.has_block or cues.is_advice_heading(v.text):
+                break
+            if v.tag in {"ul", "ol"} and v.items:
+                items.extend(item for item in v.items if item.text and item.end >= 0)
+            elif v.tag in _TEXT_UNITS and v.text:
+                items.append(v)
+            else:
+                continue
+            listed.append(i)
+        if not items:
+            continue
+        has_block = _has_advice(units, members)
+        list_end = _after_list(text, units[listed[-1]])
+        if list_end < 0:
+            continue  # markup around the list not understood: no place for advice that keeps the list whole
+        out.extend(
+            Segment(
+                title="",
+                start=item.start,
+                end=item.end,
+                title_start=item.start,
+                title_end=item.start,
+                body=cues.normalise_for_analysis(item.text),
+                heading=HeadingKind.ITEM,
+                has_advice_block=has_block,
+                advice_at=list_end,
+            )
+            for item in items
+        )
+    return out

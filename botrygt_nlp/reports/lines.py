@@ -153,7 +153,8 @@ def _is_text_headline(lines: list[_Line], i: int, t: str, dense: bool = False) -
         # Headline directly above its body: the body must start a new sentence, not continue a wrapped line.
         first = lines[nxt].text.strip()
         if not first or not (first[0].isupper() or first[0].isdigit() or first[0] in "«\"'"):
-            return False
+            # "Kort nyt" right above its "- …" items gathers them, like a heading with a blank line under it.
+            return cues.is_section_label(t) and cues.is_list_item(first)
     return True
 
 
@@ -432,19 +433,25 @@ def _headless(text: str, lines: list[_Line], footer: int) -> tuple[tuple[int, in
     segments = []
     for a, b in groups:
         b = _trim_junk(lines, a + 1, b) if b > a else b
-        segments.append(
-            Segment(
-                title="",
-                start=lines[a].start,
-                end=lines[b].end,
-                title_start=lines[a].start,
-                title_end=lines[a].start,
-                body=_body(text, lines, a, b),
-                heading=HeadingKind.NONE,
-                has_advice_block=_has_advice_block(lines, a, b),
-            )
-        )
+        segments.append(_untitled(text, lines, a, b, HeadingKind.NONE, _has_advice_block(lines, a, b)))
     return (0, header_end), segments
+
+
+def _untitled(
+    text: str, lines: list[_Line], first: int, last: int, heading: HeadingKind, has_block: bool, advice_at: int = -1
+) -> Segment:
+    """An incident without a headline of its own: lines ``first..last`` are all body."""
+    return Segment(
+        title="",
+        start=lines[first].start,
+        end=lines[last].end,
+        title_start=lines[first].start,
+        title_end=lines[first].start,
+        body=_body(text, lines, first, last),
+        heading=heading,
+        has_advice_block=has_block,
+        advice_at=advice_at,
+    )
 
 
 def _body(text: str, lines: list[_Line], first: int, last: int, start: int = -1) -> str:
@@ -493,4 +500,55 @@ def segment_lines(text: str, fmt: ReportFormat) -> tuple[tuple[int, int], list[S
             )
         )
     assert first_head is not None
-    return (0, lines[first_head].start), segments
+    gathered = _gathered(text, lines, raw, heads, breaks, footer)
+    return (0, lines[first_head].start), sorted([*segments, *gathered], key=lambda seg: seg.start)
+
+
+def _gathered(
+    text: str, lines: list[_Line], raw: list[_Candidate], heads: list[_Candidate], breaks: list[int], footer: int
+) -> list[Segment]:
+    """The items under a gathering heading ("Kort nyt", "Øvrige hændelser"), each an incident of its own.
+
+    Every list item or paragraph there is one short incident, assessed alone; their advice goes under the whole
+    list (``advice_at``), so the list stays whole, and a rerun finds the block there and adds nothing. A label
+    above the incident level with incidents of its own under it groups them; a line under it introduces them.
+    """
+    by_line = {c.line: c for c in raw}
+    bounds = sorted({h.line for h in heads} | set(breaks) | {footer})
+    out: list[Segment] = []
+    for b in breaks:
+        label = by_line.get(b)
+        if label is None or b >= footer or not cues.is_section_label(cues.clean_title(label.title)):
+            continue
+        first = label.last_line + 1
+        stop = next(x for x in bounds if x > b)
+        if label.level < heads[0].level and any(h.line == stop for h in heads):
+            continue  # a section heading over incidents of its own ("## Øvrige hændelser" over "###")
+        last = _trim_junk(lines, first, _last_content(lines, first, stop))
+        items = _items(lines, first, last)
+        if not items:
+            continue
+        has_block = _has_advice_block(lines, first, last)
+        list_end = lines[items[-1][1]].end
+        out.extend(_untitled(text, lines, a, z, HeadingKind.ITEM, has_block, list_end) for a, z in items)
+    return out
+
+
+def _items(lines: list[_Line], first: int, last: int) -> list[tuple[int, int]]:
+    """(first, last) lines of each item in ``lines[first..last]``: a list item with the lines that go on from it,
+    or a paragraph; advice blocks are no items, and the items end where one begins."""
+    out: list[tuple[int, int]] = []
+    open_item = False
+    for k in range(first, last + 1):
+        ln = lines[k]
+        if ln.advice or cues.is_advice_heading(cues.clean_title(ln.text)):
+            break
+        if ln.blank:
+            open_item = False
+            continue
+        if open_item and not cues.is_list_item(ln.text):
+            out[-1] = (out[-1][0], k)
+        else:
+            out.append((k, k))
+            open_item = True
+    return out

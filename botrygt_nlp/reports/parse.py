@@ -98,6 +98,7 @@ def parse_report(
                 assessment=assessment,
                 error=error,
                 inside_paragraph=seg.inside_paragraph,
+                advice_at=seg.advice_at,
             )
         )
     return Report(

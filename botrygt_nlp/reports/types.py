@@ -31,6 +31,7 @@ class HeadingKind(StrEnum):
     BOLD = "bold"  # a bold-only line / <p><strong>…</strong></p>
     LINE = "line"  # a short headline line in plain text
     RUN_IN = "run_in"  # a headline opening the first paragraph: "Vejle: Indbrud i villa. Natten til …"
+    ITEM = "item"  # one item (list item or paragraph) gathered under "Kort nyt"; advice goes under the list
     NONE = "none"  # a report without headlines: the whole body is one incident
 
 
@@ -58,6 +59,7 @@ class Segment:
     heading: HeadingKind
     has_advice_block: bool = False  # an inserted (or hand-written) "Undgå …" block is already there
     inside_paragraph: bool = False  # HTML: the incident ends inside an open <p> ("…<br><br>" splits it)
+    advice_at: int = -1  # where its advice goes when not right after it (the end of a gathered list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +76,12 @@ class Incident:
     assessment: Assessment | None = None
     inside_paragraph: bool = False  # HTML: ends inside an open <p>; the block closes and reopens it
     error: str | None = None  # why there is no assessment (e.g. "not_danish"), from the error's code
+    advice_at: int = -1  # where its advice goes when not right after it (the end of a gathered list)
+
+    @property
+    def advice_offset(self) -> int:
+        """Where the rewriter inserts this incident's advice: after it, or after the list it was gathered in."""
+        return self.advice_at if self.advice_at >= 0 else self.end
 
     @property
     def crime_type(self) -> CrimeType | None:

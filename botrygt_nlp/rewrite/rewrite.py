@@ -90,6 +90,8 @@ def rewrite_report(
             info = store.choose(a.crime_type, season, topic)
             if info is None:
                 reason = SkipReason.NO_TEMPLATE
+            elif any(p.offset == incident.advice_offset and p.template_id == info.template_id for p in planned):
+                reason = SkipReason.SAME_ADVICE_UNDER_LIST
         if reason is not None or info is None or a is None:
             skipped.append(
                 Skipped(incident.index, incident.title, reason or SkipReason.NO_TEMPLATE, incident.crime_type)
@@ -123,7 +125,7 @@ def rewrite_report(
                 template_source=info.source,
                 season=info.season,
                 style=options.style,
-                offset=incident.end,
+                offset=incident.advice_offset,
                 output_start=-1,
                 text=block,
                 constructive_after=constructive_after,

@@ -55,6 +55,8 @@ class SkipReason(StrEnum):
     HAS_ADVICE_BLOCK = "has_advice_block"
     NO_TEMPLATE = "no_template"
     NOT_ASSESSED = "not_assessed"
+    # An item gathered under "Kort nyt" whose advice an item above it already puts under the same list.
+    SAME_ADVICE_UNDER_LIST = "same_advice_under_list"
 
 
 @dataclass(frozen=True, slots=True)

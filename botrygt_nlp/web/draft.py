@@ -7,13 +7,23 @@ Nothing is stored: the report travels in the form and comes back in the page.
 
 from __future__ import annotations
 
+import re
+
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from botrygt_nlp.domain import Assessment, Principle
 from botrygt_nlp.errors import BotrygtError
-from botrygt_nlp.reports import Incident, Report, ReportFormat, decode_report, detect_format, detect_newline
+from botrygt_nlp.reports import (
+    HeadingKind,
+    Incident,
+    Report,
+    ReportFormat,
+    decode_report,
+    detect_format,
+    detect_newline,
+)
 from botrygt_nlp.rewrite import Style
 from botrygt_nlp.service import backend
 from botrygt_nlp.service.ports import AnalyzerPort
@@ -74,13 +84,28 @@ def _verdict(incident: Incident) -> Verdict:
     return Verdict.CONSTRUCTIVE if a.constructive else Verdict.NOT_CONSTRUCTIVE
 
 
+_ITEM_TITLE_WORDS = 8
+_LIST_MARKER = re.compile(r"^\s*(?:[-–—•*·▪]|\d{1,2}[.)])\s+")
+
+
+def _title(incident: Incident) -> str:
+    """The headline; for an item under "Kort nyt" its first words, so the item can be found on the page."""
+    if incident.title:
+        return incident.title
+    if incident.heading is HeadingKind.ITEM:
+        words = _LIST_MARKER.sub("", incident.body).split()
+        more = " …" if len(words) > _ITEM_TITLE_WORDS else ""
+        return f"Kort nyt: {' '.join(words[:_ITEM_TITLE_WORDS])}{more}"
+    return f"Hændelse {incident.index + 1}"
+
+
 def _incident_view(incident: Incident, suggestion: str | None) -> IncidentView:
     a = incident.assessment
     covered = [p.heading for p in a.principles] if a else []
     missing = [p.heading for p in Principle if a is None or p not in a.principles]
     return IncidentView(
         index=incident.index,
-        title=incident.title or f"Hændelse {incident.index + 1}",
+        title=_title(incident),
         verdict=_verdict(incident),
         crime_label=a.crime_type.danish if a else "",
         score_pct=round(a.score * 100) if a else 0,

@@ -85,6 +85,25 @@ def test_draft_flow_highlights_and_inserts_advice(web: Web) -> None:
         assert "har allerede en rådsblok" in r.text
 
 
+def test_draft_shows_kort_nyt_items_by_their_first_words_and_inserts_all_under_the_list(web: Web) -> None:
+    report = (
+        "Døgnrapport fra Midt- og Vestsjællands Politi\n\nIndbrud i villa i Ringsted\n"
+        "Natten til tirsdag var der indbrud i en villa på Søgade.\n\nKort nyt\n"
+        "- Tyveri af en elcykel fra en carport på Bøgevej i Slagelse natten til mandag.\n"
+        "- En mand blev sigtet for spirituskørsel på Ringvejen.\n"
+    )
+    token = web.csrf("/skriv")
+    data = {"csrf_token": token, "report": report, "fmt": "auto", "action": "analyse"}
+    r = web.client.post("/skriv", data=data)
+    assert r.status_code == 200
+    assert "Kort nyt: Tyveri af en elcykel fra en carport på …" in r.text
+    r = web.client.post("/skriv", data={**data, "action": "insert_all", "output": "marked"})
+    textarea = re.search(r'<textarea id="report"[^>]*>(.*?)</textarea>', r.text, re.S)
+    assert textarea
+    rewritten = textarea.group(1)
+    assert rewritten.index("Ringvejen.") < rewritten.rindex("botrygt:advice")  # under the list, not inside it
+
+
 def test_draft_upload_and_download(web: Web) -> None:
     token = web.csrf("/skriv")
     r = web.client.post(
