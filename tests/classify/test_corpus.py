@@ -119,3 +119,15 @@ def test_datasheet_exists() -> None:
     sheet = (CORPUS / "DATASHEET.md").read_text(encoding="utf-8")
     assert "authored" in sheet.lower()
     assert Path(CORPUS / "AUTHORING.md").is_file()
+
+
+def test_candidate_files_are_valid_and_never_loaded(units) -> None:  # type: ignore[no-untyped-def]
+    from botrygt_nlp.classify.corpus import iter_units
+
+    candidates = sorted((CORPUS / "candidates").glob("*.jsonl"))
+    assert candidates, "models/corpus/candidates/ holds the measured, not shipped, files its README names"
+    extra = list(iter_units(candidates))  # the schema and span checks of the corpus loader
+    loaded = {u.id for u in units}
+    assert extra and not {u.id for u in extra} & loaded  # not in the corpus, and no id clash when added later
+    readme = (CORPUS / "candidates" / "README.md").read_text(encoding="utf-8")
+    assert all(f"`{path.name}`" in readme for path in candidates)
