@@ -13,7 +13,7 @@ from datetime import date
 from botrygt_nlp import reports, rewrite
 from botrygt_nlp.config import Settings
 from botrygt_nlp.domain import Assessment, Assessor
-from botrygt_nlp.reports import Report, ReportFormat
+from botrygt_nlp.reports import HeadingKind, Report, ReportFormat
 from botrygt_nlp.rewrite import ChangeReport, RewriteOptions, Style, TemplateStore, get_store
 from botrygt_nlp.storage.ports import FeedbackStore
 
@@ -79,8 +79,15 @@ def rewrite_report(
     suggestions = {i.incident_index: i.text.strip("\r\n") for i in insertions}
     if only is None:
         return Rewrite(result.text, suggestions, result.changes)
-    chosen = [i for i in insertions if i.incident_index == only]
+    incident = next((i for i in report.incidents if i.index == only), None)
+    if incident is not None and incident.heading is HeadingKind.ITEM:
+        # An item gathered under "Kort nyt": its advice goes under the list with the other items' advice, and the
+        # list then counts as advised for all of them, so one click gives the whole list its blocks.
+        chosen = [i for i in insertions if i.offset == incident.advice_offset]
+    else:
+        chosen = [i for i in insertions if i.incident_index == only]
     text = report.text
-    for ins in chosen:
-        text = text[: ins.offset] + ins.text + text[ins.offset :]
+    # Blocks at one offset go in in their order; later offsets first, so that the earlier ones still hold.
+    for offset in sorted({i.offset for i in chosen}, reverse=True):
+        text = text[:offset] + "".join(i.text for i in chosen if i.offset == offset) + text[offset:]
     return Rewrite(text, suggestions, result.changes)

@@ -97,3 +97,18 @@ def test_html_items_get_their_advice_after_the_closing_list_tag() -> None:
     again = rewrite_report(result.text, options, KeywordAnalyzer())
     assert again.text == result.text
     assert strip_blocks(result.text, ReportFormat.HTML) == html
+
+
+def test_one_click_on_a_gathered_item_gives_the_whole_list_its_advice() -> None:
+    from botrygt_nlp.config import Settings
+    from botrygt_nlp.service import backend
+
+    report = parse_report(TEXT, ReportFormat.TEXT, KeywordAnalyzer())
+    everything = backend.rewrite_report(report, Settings())
+    bike = next(i for i in report.incidents if i.crime_type is CrimeType.BIKE_THEFT)
+    one = backend.rewrite_report(report, Settings(), only=bike.index)
+    # Both blocks under the list, in the order of its items: after this the list counts as advised for all.
+    assert one.text == everything.text
+    assert one.text.index("Undgå cykeltyveri") < one.text.index("Undgå tyveri fra varebiler")
+    drink = report.incidents[0]
+    assert backend.rewrite_report(report, Settings(), only=drink.index).text == TEXT  # it needs no advice
