@@ -244,6 +244,11 @@ def is_list_item(line: str) -> bool:
     return bool(_LIST_ITEM.match(line))
 
 
+def without_list_marker(line: str) -> str:
+    """``line`` without the "1." / "2)" / "-" / "•" that opens it as a list item."""
+    return _LIST_ITEM.sub("", line, count=1)
+
+
 # A weekend report's day headings ("LØRDAG", "**Søndag 17. marts**"): sections, never incidents.
 _DAY_LINE = re.compile(
     r"^\W*(mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag)(\s+(den\s+)?\d{1,2}\.?(\s*[a-zæøå]+)?(\s+\d{4})?)?\W*$"

@@ -7,8 +7,6 @@ Nothing is stored: the report travels in the form and comes back in the page.
 
 from __future__ import annotations
 
-import re
-
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
@@ -20,6 +18,7 @@ from botrygt_nlp.reports import (
     Incident,
     Report,
     ReportFormat,
+    cues,
     decode_report,
     detect_format,
     detect_newline,
@@ -85,7 +84,6 @@ def _verdict(incident: Incident) -> Verdict:
 
 
 _ITEM_TITLE_WORDS = 8
-_LIST_MARKER = re.compile(r"^\s*(?:[-–—•*·▪]|\d{1,2}[.)])\s+")
 
 
 def _title(incident: Incident) -> str:
@@ -93,7 +91,7 @@ def _title(incident: Incident) -> str:
     if incident.title:
         return incident.title
     if incident.heading is HeadingKind.ITEM:
-        words = _LIST_MARKER.sub("", incident.body).split()
+        words = cues.without_list_marker(incident.body).split()
         more = " …" if len(words) > _ITEM_TITLE_WORDS else ""
         return f"Kort nyt: {' '.join(words[:_ITEM_TITLE_WORDS])}{more}"
     return f"Hændelse {incident.index + 1}"
