@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from botrygt_nlp.classify.features import (
     DocumentEvidence,
@@ -28,6 +28,7 @@ from botrygt_nlp.classify.model import Backend, BackendKind, LinearBackend, Line
 from botrygt_nlp.config import DEFAULT_MAX_TEXT_CHARS
 from botrygt_nlp.domain import AdviceSpan, Assessment, CrimeType, Language, Principle, Span
 from botrygt_nlp.errors import EmptyTextError, ModelError, TextTooLargeError
+from botrygt_nlp.nlp.invisible import VisibleText, visible_text
 from botrygt_nlp.nlp.pipeline import LEMMA_TABLE_FILE, LemmaLookup, build_nlp
 from botrygt_nlp.nlp.signals import SentenceSignals, detect_language, document_signals
 from botrygt_nlp.nlp.text import ProcessedText, Sentence, process
@@ -126,8 +127,12 @@ class Analyzer:
                 f"The text has {len(text):,} characters; the limit is {self.max_chars:,}. "
                 "Split it into articles or incidents first."
             )
-        doc = process(self.nlp, text, title or "")
-        return self.assess_processed(doc)
+        # Soft hyphens, zero-width characters, controls and decomposed letters change no word a reader sees, so
+        # they must not change the verdict; the spans are mapped back onto the text as given.
+        visible = visible_text(text)
+        doc = process(self.nlp, visible.text, visible_text(title).text if title else "")
+        assessment = self.assess_processed(doc)
+        return assessment if visible.origin is None else _onto_original(assessment, visible, text)
 
     def assess_many(self, texts: Iterable[str]) -> list[Assessment]:
         return [self.assess(t) for t in texts]
@@ -268,6 +273,26 @@ class Analyzer:
             model_version=self.model_version,
             language=language,
         )
+
+
+_S = TypeVar("_S", bound=Span)
+
+
+def _onto_original(assessment: Assessment, visible: VisibleText, original: str) -> Assessment:
+    """``assessment`` of ``visible.text`` with every span pointing into ``original`` (``Span`` promises that
+    its text is the original's slice)."""
+
+    def onto(span: _S) -> _S:
+        start, end = visible.original_span(span.start, span.end)
+        return replace(span, start=start, end=end, text=original[start:end])
+
+    return replace(
+        assessment,
+        advice_spans=tuple(onto(s) for s in assessment.advice_spans),
+        alarm_spans=tuple(onto(s) for s in assessment.alarm_spans),
+        crime_cues=tuple(onto(s) for s in assessment.crime_cues),
+        witness_spans=tuple(onto(s) for s in assessment.witness_spans),
+    )
 
 
 def _shared_indices(model: LinearModel, owner: LinearModel, idx: list[int], features: list[str]) -> list[int]:

@@ -52,6 +52,8 @@ def _read(path: str, encoding: str | None = None) -> tuple[DecodedReport, str | 
         name = None
     else:
         p = Path(path)
+        if p.is_dir():
+            raise fail(f"{path} is a directory; give one report file (or - for stdin).")
         if not p.is_file():
             raise fail(f"{path}: no such file")
         if p.stat().st_size > limit:
@@ -65,6 +67,11 @@ def _read(path: str, encoding: str | None = None) -> tuple[DecodedReport, str | 
 
 def _fmt(text: str, name: str | None, fmt: InputFormat) -> ReportFormat:
     return detect_format(text, name) if fmt is InputFormat.AUTO else ReportFormat(fmt.value)
+
+
+def _warn_no_incidents(path: str, fmt: ReportFormat, format_option: str) -> None:
+    """Say so on stderr when a report holds no incident: an empty file, or one read in the wrong format."""
+    typer.echo(f"note: {path} holds no incident read as {fmt.value} (empty, or try another {format_option}).", err=True)
 
 
 def _write(text: str | bytes) -> None:
@@ -133,6 +140,8 @@ def register(app: typer.Typer) -> None:
             report = parse_report(text, _fmt(text, name, input_format), get_analyzer())
         except BotrygtError as exc:
             raise fail(exc) from exc
+        if not report.incidents:
+            _warn_no_incidents(path, report.fmt, "--input-format")
         if output is ParseOutput.JSON:
             _write(json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n")
         else:
@@ -186,6 +195,8 @@ def register(app: typer.Typer) -> None:
             result = rewrite_report(text, options, get_analyzer())
         except BotrygtError as exc:
             raise fail(exc) from exc
+        if not result.report.incidents:
+            _warn_no_incidents(path, result.report.fmt, "--format")
         if as_json:
             _write(json.dumps(result.changes.to_json(), ensure_ascii=False, indent=2) + "\n")
         elif diff:

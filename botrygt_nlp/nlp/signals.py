@@ -332,10 +332,12 @@ def generic_theft_count(text: str, lowered: str | None = None) -> int:
     return len(_THEFT_INDEX.find(lower_same_length(text) if lowered is None else lowered))
 
 
-# Robbery and assault: violence or threats to take something (out of Bo trygt's scope even when money is taken,
-# see AUTHORING.md). "prøver" must not read as "røver".
+# Robbery, assault and extortion: violence or threats to take something (out of Bo trygt's scope even when money
+# is taken, see AUTHORING.md; sextortion is extortion, and fraud advice about codes and links does not fit it).
+# "prøver" must not read as "røver".
 _ROBBERY_RE = re.compile(
-    r"(?<![a-zæøå])(?:\w*røveri\w*|røver(?:e|en|ne|nes)?|røvede|\w*overfald\w*|gaderøv\w*)(?![a-zæøå])"
+    r"(?<![a-zæøå])(?:\w*røveri\w*|røver(?:e|en|ne|nes)?|røvede|\w*overfald\w*|gaderøv\w*|\w*afpres\w*|"
+    r"sextortion\w*)(?![a-zæøå])"
     r"|truede\b.{0,60}?\b(?:kniv|pistol|våben|skydevåben|balltræ)|under trussel|slog\b.{0,30}?\bned\b"
 )
 _THEFT_FRAMING_RE = re.compile(

@@ -147,8 +147,11 @@ def _witness_headline(title: str) -> bool:
 # A heading that gathers the rest of the report ("Kort nyt", "Øvrige hændelser"): it ends the incident above it
 # whatever its level, so that incident's advice never lands inside the gathered items.
 _SECTION_LABEL = re.compile(
-    r"^\W*(kort nyt|kort fortalt|kort om|andre hændelser|øvrige hændelser|flere hændelser|også i (døgnet|nat)|"
-    r"i øvrigt|diverse|øvrige sager)\W*$",
+    r"^\W*(kort nyt|kort fortalt|kort om|kort fra|andre hændelser|øvrige hændelser|flere hændelser|"
+    r"også i (døgnet|nat)|i øvrigt|diverse|øvrige sager|andre sager|flere sager|øvrige anmeldelser|"
+    r"andre anmeldelser|øvrige meldinger|andre meldinger)"
+    # "… fra døgnet", "… fra weekenden", "… i nat": the period the gathered items are from.
+    r"(\s+(fra|i|om|i løbet af)\s+(døgnet|weekenden|natten|nat|dagen|ugen|helligdagene|i går|\w+dagen))?\W*$",
     re.IGNORECASE,
 )
 
@@ -206,7 +209,10 @@ _CRIME_TOLD = re.compile(
     r"\b(stjal|stjålet|stjålne|stjæle|brød|brudt|indbrud\w*|tyveri\w*|tyv\w*|svindl\w*|bedrag\w*|snydt|"
     r"franarre\w*|lokket|udgav|udgive\w*|anmeld\w*|anholdt\w*|røveri\w*|røver\w*|overfald\w*|"
     # Phone and net fraud is told by what the victim lost or was made to do, often without "svindel".
-    r"mistet|mistede|narret|narrede|afluret|overførsl\w*|overført\w*|godkendt\w*|godkende\w*|hævet|hævede)\b"
+    r"mistet|mistede|narret|narrede|afluret|overførsl\w*|overført\w*|godkendt\w*|godkende\w*|hævet|hævede|"
+    # Trick theft is told by what went missing and who pretended ("forsvandt hendes pung", "de blev hentet").
+    r"forsvandt|forsvundet|forsvundne|hentet|afhentet|hentede|foregav|fupmager\w*|"
+    r"falsk\w* (?:politi\w*|håndværk\w*|vandværk\w*|bank\w*|rådgiver\w*|hjemmehjælp\w*|læge\w*))\b"
 )
 _PAST_TOLD = re.compile(
     r"\b(blev|var|fik|kom|havde|skete|opdagede|anmeldte|ringede|stjal|brød|tog|forsvandt|lykkedes|udgav|gik|"
@@ -292,12 +298,18 @@ def is_label_line(line: str) -> bool:
     return bool(_LABEL.match(t))
 
 
+# An incident's number in front of its headline ("## 1. Indbrud i villa", "<h2>2) Færdselsuheld</h2>"): a
+# capital follows, where a date goes on in lower case ("1. maj").
+_INCIDENT_NUMBER = re.compile(r"^\d{1,2}[.)]\s+(?=[A-ZÆØÅ])")
+
+
 def clean_title(title: str) -> str:
-    """Headline text without markup remnants, with normal spaces."""
+    """Headline text without markup remnants and without an incident number, with normal spaces."""
     t = title.replace("\u00a0", " ").strip()
     t = re.sub(r"^#{1,6}\s+|\s+#+\s*$", "", t)
     t = re.sub(r"^(\*\*|__)(.*)\1:?$", r"\2", t)
-    return re.sub(r"\s+", " ", t).strip(" *_:")
+    t = re.sub(r"\s+", " ", t).strip(" *_:")
+    return _INCIDENT_NUMBER.sub("", t)
 
 
 def normalise_for_analysis(text: str) -> str:

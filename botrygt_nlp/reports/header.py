@@ -30,7 +30,13 @@ _PERIOD = re.compile(
 )
 _PERIOD_LINE = re.compile(r"^\s*periode[n]?\s*:?\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
 _DATE_DA = re.compile(rf"(\d{{1,2}})\.\s*({'|'.join(_MONTHS)})\s+(\d{{4}})", re.IGNORECASE)
-_DATE_NUM = re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{4})\b")
+# Abbreviated months as police headers write them ("24. dec. 2024", "3. sept. 2024").
+_MONTH_ABBREVIATIONS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+_DATE_DA_SHORT = re.compile(
+    rf"(\d{{1,2}})\.\s*({'|'.join(_MONTH_ABBREVIATIONS)})(?:t)?\b\.?\s+(\d{{4}})", re.IGNORECASE
+)
+# "24.12.2024", "24/12-2024" and "24/12 2024".
+_DATE_NUM = re.compile(r"\b(\d{1,2})[./-](\d{1,2})(?:[./-]|\s+)(\d{4})\b")
 _DATE_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
@@ -57,10 +63,14 @@ def _district_in(text: str) -> str | None:
 
 
 def _date(text: str) -> date | None:
-    """The first valid date in the text (Danish "12. marts 2024", "12.03.2024" or ISO)."""
+    """The first valid date in the text (Danish "12. marts 2024" or "12. mar. 2024", "12.03.2024", "12/3 2024"
+    or ISO)."""
     candidates: list[tuple[int, date | None]] = []
     for m in _DATE_DA.finditer(text):
         month = _MONTHS.index(m.group(2).lower()) + 1
+        candidates.append((m.start(), _safe_date(int(m.group(3)), month, int(m.group(1)))))
+    for m in _DATE_DA_SHORT.finditer(text):
+        month = _MONTH_ABBREVIATIONS.index(m.group(2).lower()) + 1
         candidates.append((m.start(), _safe_date(int(m.group(3)), month, int(m.group(1)))))
     for m in _DATE_NUM.finditer(text):
         candidates.append((m.start(), _safe_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))))

@@ -152,9 +152,12 @@ def _choose(units: list[Unit], heads: list[_Head]) -> list[_Head]:
     for h in heads:
         j = _next_content(units, h.unit, len(units))
         deeper = _level_of(units[j], by_unit.get(j)) if j is not None else None
-        section_like.append(deeper is not None and deeper > h.level)
+        # A gathering heading always sits over its items: that makes its level no section level.
+        section_like.append(deeper is not None and deeper > h.level and not cues.is_section_label(h.title))
     level = cues.choose_incident_level([h.level for h in heads], section_like)
-    return [h for h in heads if h.level == level]
+    # A gathering heading ("Øvrige hændelser") shows which level the incidents use, but tells no incident itself:
+    # its items do (see _gathered).
+    return [h for h in heads if h.level == level and not cues.is_section_label(h.title)]
 
 
 def _is_section_break(u: Unit, level: int) -> bool:

@@ -116,18 +116,35 @@ def _text_headline(lines: list[_Line], i: int, dense: bool = False) -> str | Non
     """The headline on line ``i`` of a plain-text report (a numbered one without its number), or None.
 
     Press e-mails number their incidents ("1. Indbrud i villa i Ry" over its body); a numbered line counts
-    as a headline only with body text right under it, so lists of loot and tips ("1. En rygsæk" /
-    "2. En computer") stay lists.
+    as a headline only with body text under it (directly or after a blank line), so lists of loot and tips
+    ("1. En rygsæk" / "2. En computer") stay lists.
     """
     ln = lines[i]
     t = ln.text.replace("\u00a0", " ").strip()
     numbered = _NUMBERED.match(t)
     if numbered:
-        below = lines[i + 1] if i + 1 < len(lines) else None
-        if below is None or below.blank or cues.is_list_item(below.text):
+        # The body right under it, or a blank line away; a list item there (the next point of a list of loot
+        # or tips) makes this line a point of that list.
+        nxt = _next_content(lines, i)
+        prev = next((k for k in range(i - 1, -1, -1) if not lines[k].blank), None)
+        if (
+            nxt is None
+            or cues.is_list_item(lines[nxt].text)
+            or lines[nxt].advice
+            or _continues_numbering(lines, prev, int(numbered.group(1)))
+        ):
             return None
         t = t[numbered.end() :]
     return t if _is_text_headline(lines, i, t, dense) else None
+
+
+def _continues_numbering(lines: list[_Line], prev: int | None, number: int) -> bool:
+    """Whether line ``prev`` is point ``number - 1`` of a numbered list, so the line after it is that list's
+    next point ("1. Lås døren" / "2. Tænd lyset", a blank line apart) rather than a numbered headline."""
+    if prev is None:
+        return False
+    m = _NUMBERED.match(lines[prev].text.replace("\u00a0", " ").strip())
+    return m is not None and int(m.group(1)) == number - 1
 
 
 def _is_text_headline(lines: list[_Line], i: int, t: str, dense: bool = False) -> bool:
@@ -294,9 +311,12 @@ def _choose_level(lines: list[_Line], raw: list[_Candidate], cands: list[_Candid
     for c in cands:
         nxt = _next_content(lines, c.last_line)
         deeper = by_line.get(nxt) if nxt is not None else None
-        section_like.append(deeper is not None and deeper.level > c.level)
+        # A gathering heading always sits over its items: that makes its level no section level.
+        section_like.append(deeper is not None and deeper.level > c.level and not cues.is_section_label(c.title))
     level = cues.choose_incident_level([c.level for c in cands], section_like)
-    return [c for c in cands if c.level == level]
+    # A gathering heading ("Øvrige hændelser") shows which level the incidents use, but tells no incident itself:
+    # its items do (see _gathered).
+    return [c for c in cands if c.level == level and not cues.is_section_label(c.title)]
 
 
 def _has_advice_block(lines: list[_Line], first: int, last: int) -> bool:
