@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     api_analysis_workers: int | None = None
     api_analysis_queue: int | None = None
     api_analysis_defer_s: float | None = None
+    api_audit_fetch_threads: int | None = None
+    api_audit_concurrency: int | None = None
+    api_audit_deadline_s: float | None = None
 
     @property
     def model_dir(self) -> Path:

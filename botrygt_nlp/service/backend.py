@@ -15,6 +15,7 @@ from botrygt_nlp.config import Settings
 from botrygt_nlp.domain import Assessment, Assessor
 from botrygt_nlp.reports import HeadingKind, Report, ReportFormat
 from botrygt_nlp.rewrite import ChangeReport, RewriteOptions, Style, TemplateStore, get_store
+from botrygt_nlp.storage import NewSubmission
 from botrygt_nlp.storage.ports import FeedbackStore
 
 
@@ -25,9 +26,14 @@ def store_submissions(
     who: str,
 ) -> None:
     """Keep submitted texts, only when the caller asked: police drafts hold personal data. They go to their
-    own table and never into the press trends."""
-    for (item_id, title, text), assessment in zip(items, assessments, strict=True):
-        store.save_submission(text=text, title=title, external_id=item_id, assessment=assessment, who=who)
+    own table and never into the press trends, all of a batch in one transaction (all or none)."""
+    store.save_submissions(
+        [
+            NewSubmission(text, title, item_id, assessment)
+            for (item_id, title, text), assessment in zip(items, assessments, strict=True)
+        ],
+        who=who,
+    )
 
 
 # ---------------------------------------------------------------------------- daily reports

@@ -73,6 +73,31 @@ class BodyLimitMiddleware:
             return
         path: str = scope["path"]
         limit = self.upload_limit if path.startswith(self.upload_prefixes) else self.default_limit
+        framing = _framing(scope)
+        if framing.conflicting:
+            # Both Content-Length and Transfer-Encoding: a proxy in front may read the body by the one while the
+            # server reads it by the other, and the rest would run as a second request (request smuggling).
+            # RFC 9112 §6.1: refuse it and close the connection.
+            await send_problem(
+                send,
+                400,
+                "bad_input",
+                "Conflicting message framing",
+                "Forespørgslen er tvetydig",
+                "The request has both Content-Length and Transfer-Encoding; send one of them.",
+                path,
+            )
+            return
+        declared = framing.content_length
+        if (
+            declared is not None
+            and declared > limit
+            and (framing.expects_continue or declared > limit + self.discard_limit)
+        ):
+            # Too large by its own account: answered before any of it is read (no "100 Continue" that invites
+            # the upload, no wait for a body that would only be thrown away).
+            await self._refuse(scope, receive, send, 413, limit)
+            return
         chunks: list[bytes] = []
         size = 0
         started = time.monotonic()
@@ -138,6 +163,28 @@ class BodyLimitMiddleware:
             await _send_too_large(send, path, limit)
         else:
             await _send_timeout(send, path)
+
+
+@dataclass(frozen=True, slots=True)
+class _Framing:
+    content_length: int | None  # as declared; None when absent or not a number
+    conflicting: bool  # Content-Length and Transfer-Encoding both present
+    expects_continue: bool  # "Expect: 100-continue": the client waits for a go-ahead before the body
+
+
+def _framing(scope: Scope) -> _Framing:
+    length: int | None = None
+    has_length = has_encoding = expects = False
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            has_length = True
+            text = value.strip()
+            length = int(text) if text.isdigit() else None
+        elif name == b"transfer-encoding":
+            has_encoding = True
+        elif name == b"expect" and value.strip().lower() == b"100-continue":
+            expects = True
+    return _Framing(length, has_length and has_encoding, expects)
 
 
 def _page_problem(code: str, detail: str) -> Problem:

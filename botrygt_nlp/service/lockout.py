@@ -76,7 +76,10 @@ class AuthFailures:
                 return 0
             entry.level = max(0.0, entry.level - (now - entry.updated) * self.drain_per_s) + 1.0
             entry.updated = now
-            if entry.level < self.max_failures:
+            # The counter drains between attempts, so ten wrong keys sent by hand within seconds add up to a
+            # little under ten: within one attempt of the limit counts as reaching it (a drained full attempt,
+            # some six seconds at the defaults, does not).
+            if entry.level <= self.max_failures - 1:
                 return 0
             entry.level = 0.0
             entry.locked_until = now + self.lockout_s

@@ -46,6 +46,11 @@ class ApiOptions:
     analysis_workers: int = 1  # threads that assess texts (the GIL makes more useless); reads never wait on them
     analysis_queue: int = 32  # assessments that may wait for a worker; more are answered 503 busy
     analysis_defer_s: float = 0.05  # reads first: before each text, wait up to this long for reads to finish
+    # The audit page's address fetches (see service.address_fetches): their own threads, how many audits may
+    # fetch at once (more are answered 503 with the page), and the time one audit's addresses may take in all.
+    audit_fetch_threads: int = 8
+    audit_concurrency: int = 4
+    audit_deadline_s: float = 45.0
 
     @property
     def discard_limit(self) -> int:
@@ -83,4 +88,7 @@ class ApiOptions:
             analysis_workers=int(pick("analysis_workers", base.analysis_workers)),
             analysis_queue=int(pick("analysis_queue", base.analysis_queue)),
             analysis_defer_s=float(pick("analysis_defer_s", base.analysis_defer_s)),
+            audit_fetch_threads=int(pick("audit_fetch_threads", base.audit_fetch_threads)),
+            audit_concurrency=int(pick("audit_concurrency", base.audit_concurrency)),
+            audit_deadline_s=float(pick("audit_deadline_s", base.audit_deadline_s)),
         )

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from fastapi import Request
 
 from botrygt_nlp.config import Settings
+from botrygt_nlp.service.address_fetches import AddressFetches
 from botrygt_nlp.service.analysis_pool import AnalysisPool, ReadsFirst
 from botrygt_nlp.service.limits import RateLimiter
 from botrygt_nlp.service.lockout import AuthFailures
@@ -44,6 +45,8 @@ class Services:
         self.analysis = AnalysisPool(
             options.analysis_workers, options.analysis_queue, ReadsFirst(options.analysis_defer_s)
         )
+        # The audit page's address fetches: threads of their own, so slow pages never hold up other requests.
+        self.address_fetches = AddressFetches(options.audit_fetch_threads, options.audit_concurrency)
         # Wrong API keys per client address (API header and web login): a burst locks the address out.
         self.auth_failures = auth_failures or AuthFailures()
         self._analyzer = analyzer

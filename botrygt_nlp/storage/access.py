@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import secrets
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,13 +19,18 @@ from botrygt_nlp.domain import Assessment
 from botrygt_nlp.errors import InputError, StorageError
 from botrygt_nlp.storage.clean import fit_values
 from botrygt_nlp.storage.tables import api_keys, articles, feedback, submissions, web_sessions
-from botrygt_nlp.storage.types import ApiKeyInfo, FeedbackRecord, SubmissionRecord
+from botrygt_nlp.storage.types import ApiKeyInfo, FeedbackRecord, NewSubmission, SubmissionRecord
 
 SECRET_PREFIX = "btk_"
 
 
 def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+# A key's "last used" time is written at most this often: a write per request would make every keyed read a
+# write, and the time is shown to the minute.
+KEY_TOUCH_INTERVAL = timedelta(minutes=1)
 
 
 class AccessMixin:
@@ -104,29 +110,34 @@ class AccessMixin:
 
         Kept apart from ``articles``: submissions are not press coverage and never enter the trends.
         """
-        if not text.strip():
-            raise InputError("submitted text must not be empty")
+        return self.save_submissions([NewSubmission(text, title, external_id, assessment)], who=who, when=when)[0]
+
+    def save_submissions(
+        self, items: Sequence[NewSubmission], *, who: str | None, when: datetime | None = None
+    ) -> list[int]:
+        """Keep a batch of submitted texts in one transaction: all of them, or (on any failure) none, so an
+        error answer never hides a half-stored batch that a retry would store twice."""
+        for item in items:
+            if not item.text.strip():
+                raise InputError("submitted text must not be empty")
+        at = when or datetime.now(UTC)
+        ids: list[int] = []
         with self._tx() as conn:
-            return int(
-                conn.execute(
-                    submissions.insert()
-                    .values(
-                        **fit_values(
-                            submissions,
-                            {
-                                "external_id": external_id,
-                                "title": title,
-                                "text": text,
-                                "who": who,
-                                "at": when or datetime.now(UTC),
-                                "model_version": assessment.model_version,
-                                "payload": json.dumps(assessment.to_json(), ensure_ascii=False),
-                            },
-                        )
-                    )
-                    .returning(submissions.c.id)
-                ).scalar_one()
-            )
+            for item in items:
+                values = {
+                    "external_id": item.external_id,
+                    "title": item.title,
+                    "text": item.text,
+                    "who": who,
+                    "at": at,
+                    "model_version": item.assessment.model_version,
+                    "payload": json.dumps(item.assessment.to_json(), ensure_ascii=False),
+                }
+                inserted = conn.execute(
+                    submissions.insert().values(**fit_values(submissions, values)).returning(submissions.c.id)
+                )
+                ids.append(int(inserted.scalar_one()))
+        return ids
 
     def list_submissions(self, *, limit: int = 100) -> list[SubmissionRecord]:
         q = sa.select(submissions).order_by(submissions.c.id.desc()).limit(limit)
@@ -171,11 +182,18 @@ class AccessMixin:
         # Lookup is by hash (an index), the compare below keeps the check constant-time regardless.
         if row is None or not hmac.compare_digest(row["secret_sha256"], digest) or row["revoked_at"] is not None:
             return None
-        if touch:
-            with self._tx() as conn:
-                conn.execute(
-                    sa.update(api_keys).where(api_keys.c.key_id == row["key_id"]).values(last_used_at=datetime.now(UTC))
-                )
+        now = datetime.now(UTC)
+        last = row["last_used_at"]
+        if last is not None and last.tzinfo is None:
+            last = last.replace(tzinfo=UTC)  # SQLite hands back naive datetimes
+        if touch and (last is None or now - last >= KEY_TOUCH_INTERVAL):
+            try:
+                with self._tx() as conn:
+                    conn.execute(sa.update(api_keys).where(api_keys.c.key_id == row["key_id"]).values(last_used_at=now))
+            except StorageError:
+                # "Last used" is bookkeeping: a full disk or a read-only store must not turn a valid key away
+                # (every keyed read would fail). The store's own failure log has already said what went wrong.
+                pass
         return _key(row)
 
     def list_api_keys(self) -> list[ApiKeyInfo]:

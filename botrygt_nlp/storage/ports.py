@@ -26,6 +26,7 @@ from botrygt_nlp.storage.types import (
     InsertOutcome,
     NewArticle,
     NewFeed,
+    NewSubmission,
     StoredAssessment,
     SubmissionRecord,
     TrendFact,
@@ -162,6 +163,9 @@ class FeedbackStore(Protocol):
         who: str | None,
         when: datetime | None = None,
     ) -> int: ...
+    def save_submissions(
+        self, items: Sequence[NewSubmission], *, who: str | None, when: datetime | None = None
+    ) -> list[int]: ...
     def list_submissions(self, *, limit: int = 100) -> list[SubmissionRecord]: ...
 
 

@@ -312,3 +312,13 @@ class ApiKeyInfo:
     created_at: datetime
     revoked_at: datetime | None
     last_used_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class NewSubmission:
+    """A text an API caller asked us to keep, with its assessment (see ``Store.save_submissions``)."""
+
+    text: str
+    title: str | None
+    external_id: str | None
+    assessment: Assessment

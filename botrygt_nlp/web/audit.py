@@ -10,6 +10,9 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
+from functools import partial
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
@@ -30,6 +33,9 @@ from botrygt_nlp.web.kit import checked_form, danish_message, get_kit, uploads
 from botrygt_nlp.web.kit import field as form_field
 from botrygt_nlp.web.render import Nav
 from botrygt_nlp.web.security import Signer
+
+if TYPE_CHECKING:
+    from botrygt_nlp.monitor.fetch import Fetcher
 
 router = APIRouter(include_in_schema=False)
 
@@ -197,30 +203,46 @@ def _url_problem_da(url: str) -> str | None:
     return problem[1]
 
 
-def _audit_urls(services: Services, urls: list[str]) -> list[AuditRow]:
-    rows = []
+def _audit_url(services: Services, fetcher: Fetcher, url: str) -> AuditRow:
+    """One address fetched, extracted and assessed."""
+    shape = _url_problem_da(url)
+    if shape is not None:  # "ikke en adresse", ftp://…: said plainly, without a trip to the fetcher
+        return _error_row(url, "adresse", shape)
+    try:
+        result = fetcher.fetch_page(url)
+    except BotrygtError as exc:
+        status = FetchStatus.BLOCKED if isinstance(exc, BlockedURLError) else FetchStatus.HARD_FAILURE
+        return _error_row(url, "adresse", fetch_problem_da(status, None, exc.message))
+    if result.status is not FetchStatus.OK or result.body is None:
+        return _error_row(url, "adresse", fetch_problem_da(result.status, result.http_status, result.error))
+    article = extract_article(result.body, result.final_url)
+    if not article.text.strip():
+        return _error_row(url, "adresse", "Ingen artikeltekst fundet på siden.")
+    return _assess(services, article.title or url, "adresse", article.text, article.title)
+
+
+def _audit_host(services: Services, urls: list[str], done: dict[str, AuditRow]) -> None:
+    """The addresses of one host, one after the other through one fetcher (which keeps its delay per host),
+    each row put in ``done`` as soon as it is ready."""
     with services.fetcher() as fetcher:
         for url in urls:
-            shape = _url_problem_da(url)
-            if shape is not None:  # "ikke en adresse", ftp://…: said plainly, without a trip to the fetcher
-                rows.append(_error_row(url, "adresse", shape))
-                continue
-            try:
-                result = fetcher.fetch_page(url)
-            except BotrygtError as exc:
-                status = FetchStatus.BLOCKED if isinstance(exc, BlockedURLError) else FetchStatus.HARD_FAILURE
-                rows.append(_error_row(url, "adresse", fetch_problem_da(status, None, exc.message)))
-                continue
-            if result.status is not FetchStatus.OK or result.body is None:
-                message = fetch_problem_da(result.status, result.http_status, result.error)
-                rows.append(_error_row(url, "adresse", message))
-                continue
-            article = extract_article(result.body, result.final_url)
-            if not article.text.strip():
-                rows.append(_error_row(url, "adresse", "Ingen artikeltekst fundet på siden."))
-                continue
-            rows.append(_assess(services, article.title or url, "adresse", article.text, article.title))
-    return rows
+            done[url] = _audit_url(services, fetcher, url)
+
+
+LATE_DA = "Siden svarede ikke i tide (gennemgangen har en samlet tidsgrænse); prøv den igen alene."
+
+
+async def _audit_urls(services: Services, urls: list[str]) -> list[AuditRow]:
+    """The addresses fetched in the audit threads, hosts side by side, all within one deadline; an address
+    not done by then gets a row that says so."""
+    by_host: dict[str, list[str]] = {}
+    for url in dict.fromkeys(urls):
+        by_host.setdefault((urlsplit(url).hostname or "").lower(), []).append(url)
+    done: dict[str, AuditRow] = {}  # filled by the fetch threads; a late thread's rows are never read
+    jobs = [partial(_audit_host, services, group, done) for group in by_host.values()]
+    await services.address_fetches.run_all(jobs, services.options.audit_deadline_s)
+    finished = dict(done)  # one snapshot: a thread still running may add to ``done`` later
+    return [finished.get(url) or _error_row(url, "adresse", LATE_DA) for url in urls]
 
 
 def _sorted(rows: list[AuditRow], key: SortKey, descending: bool) -> list[AuditRow]:
@@ -248,7 +270,7 @@ def _decode(request: Request, token: str) -> list[AuditRow]:
     rows = []
     for raw in json.loads(data):
         raw["verdict"] = Verdict(raw["verdict"]) if raw["verdict"] else None
-        raw["evidence"] = [Evidence(**e) for e in raw["evidence"]]
+        raw["evidence"] = [Evidence(PieceKind(e["kind"]), e["text"], e["principle"]) for e in raw["evidence"]]
         rows.append(AuditRow(**raw))
     return rows
 
@@ -278,7 +300,11 @@ async def audit_submit(request: Request) -> Response:
         return _render(request, replace(base, error=f"Højst {opts.max_urls} adresser ad gangen."), status=422)
     rows = await run_in_threadpool(_audit_files, kit.services, files)
     if urls:
-        rows += await run_in_threadpool(_audit_urls, kit.services, urls)
+        with kit.services.address_fetches.audit_slot() as turn:
+            if not turn:
+                busy = "Der hentes allerede mange adresser lige nu. Prøv igen om et øjeblik."
+                return _render(request, replace(base, error=busy), status=503)
+            rows += await _audit_urls(kit.services, urls)
     assessed = [r for r in rows if r.verdict]
     kit.services.metrics.record_assessments(sum(r.verdict is Verdict.CONSTRUCTIVE for r in assessed), len(assessed))
     rows = _sorted(rows, SortKey.NAME, False)  # the table says "sorted by name": make it so from the start

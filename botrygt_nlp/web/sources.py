@@ -180,5 +180,7 @@ async def resume_source(request: Request, feed_id: Annotated[int, Path(ge=1, le=
 async def remove_source(request: Request, feed_id: Annotated[int, Path(ge=1, le=2**63 - 1)]) -> Response:
     await checked_form(request)
     await require_user(request)
-    await run_in_threadpool(get_kit(request).services.store.remove_feed, feed_id)
+    removed = await run_in_threadpool(get_kit(request).services.store.remove_feed, feed_id)
+    if not removed:  # gone already (another tab, another person) or never there: say so, as the API does
+        return await _page(request, SourcesPage(error=f"Kilde {feed_id} findes ikke (længere)."), status=404)
     return RedirectResponse("/kilder?fjernet=1", status_code=303)

@@ -66,3 +66,19 @@ def test_failures_drain_over_the_window() -> None:
     assert guard.retry_after("a") == 1
     now[0] += 1
     assert guard.retry_after("a") == 0 and guard.failed("a") == 0
+
+
+def test_the_tenth_wrong_key_in_a_real_burst_starts_the_lockout() -> None:
+    """Attempts a fraction of a second apart drain the counter a little; the tenth still locks the address."""
+    now = [0.0]
+    guard = AuthFailures(max_failures=10, window_s=60, lockout_s=60, clock=lambda: now[0])
+    started = []
+    for _ in range(10):
+        now[0] += 0.3
+        started.append(guard.failed("127.0.0.3"))
+    assert started[:9] == [0] * 9 and started[9] == 60
+    assert guard.retry_after("127.0.0.3") == 60
+    slow = AuthFailures(max_failures=10, window_s=60, lockout_s=60, clock=lambda: now[0])
+    for _ in range(10):
+        now[0] += 7.0  # more than a full attempt drains between two tries: never a burst
+        assert slow.failed("127.0.0.4") == 0

@@ -157,6 +157,48 @@ def test_a_slow_request_body_is_answered_408_problem_json_and_closed(server: Ser
     assert body["code"] == "request_timeout" and body["instance"] == "/v1/assess"
 
 
+def _read_until_closed(sock: socket.socket, limit_s: float = 10.0) -> bytes:
+    sock.settimeout(limit_s)
+    received = b""
+    with contextlib.suppress(TimeoutError, ConnectionResetError):
+        while chunk := sock.recv(65536):
+            received += chunk
+    return received
+
+
+def test_content_length_with_transfer_encoding_is_refused_and_nothing_is_smuggled(server: Server) -> None:
+    smuggled = b"GET /smuggled HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    body = b"0\r\n\r\n" + smuggled
+    head = (
+        b"POST /v1/assess HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Content-Length: " + str(len(body)).encode() + b"\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
+    with server.connect() as sock:
+        sock.sendall(head + body)
+        raw = _read_until_closed(sock)
+    assert raw.count(b"HTTP/1.1 ") == 1, raw  # one answer: the bytes after the chunked end ran as no request
+    status, headers, problem = _problem(raw)
+    assert status == 400 and headers["connection"] == "close"
+    assert problem["code"] == "bad_input" and "Transfer-Encoding" in str(problem["detail"])
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"Content-Length: 50000000\r\nExpect: 100-continue\r\n\r\n",  # waits for a go-ahead it must not get
+        b"Content-Length: 99999999999999999999\r\n\r\n{}",  # far beyond anything the server would read
+    ],
+)
+def test_a_body_declared_too_large_is_refused_before_it_is_read(server: Server, head: bytes) -> None:
+    request = b"POST /v1/assess HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" + head
+    with server.connect() as sock:
+        sock.sendall(request)
+        raw = _read_until_closed(sock)
+    assert b"100 Continue" not in raw
+    status, headers, problem = _problem(raw)
+    assert status == 413 and headers["connection"] == "close" and problem["code"] == "too_large"
+
+
 def test_a_client_that_sends_12_mb_before_reading_gets_the_413_problem(server: Server) -> None:
     body = b'{"text": "' + b"a" * 12_000_000 + b'"}'
     request = urllib.request.Request(

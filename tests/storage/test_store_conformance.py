@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from botrygt_nlp.domain import CrimeType
-from botrygt_nlp.errors import InputError
+from botrygt_nlp.errors import InputError, StorageFullError
 from botrygt_nlp.reference import UnknownPlaceError
 from botrygt_nlp.storage import (
     ArticleFilter,
@@ -19,9 +19,11 @@ from botrygt_nlp.storage import (
     FeedStateUpdate,
     FeedStatus,
     NewFeed,
+    NewSubmission,
     Store,
     migrations,
 )
+from botrygt_nlp.storage.clean import fit_values
 from botrygt_nlp.storage.tables import metadata
 from tests.storage.helpers import T0, article, assessment
 
@@ -444,3 +446,25 @@ def test_submissions_are_kept_apart_from_articles(store: Store) -> None:
     assert store.count_articles() == 0 and store.latest_model_version() is None
     with pytest.raises(InputError):
         store.save_submission(text=" ", title=None, external_id=None, assessment=assessment(), who=None)
+
+
+def test_a_batch_of_submissions_is_stored_whole_or_not_at_all(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    batch = [NewSubmission(f"Tekst {k}.", None, f"b-{k}", assessment()) for k in range(5)]
+    ids = store.save_submissions(batch, who="kommune-a", when=T0)
+    assert len(ids) == 5 and [s.external_id for s in store.list_submissions()] == [f"b-{k}" for k in range(4, -1, -1)]
+    # The disk fills up at the fourth text of the next batch: none of that batch is left behind.
+    calls = [0]
+
+    def filling_up(table: sa.Table, values: dict[str, object]) -> dict[str, object]:
+        calls[0] += 1
+        if calls[0] == 4:
+            raise StorageFullError("database or disk is full")
+        return fit_values(table, values)
+
+    monkeypatch.setattr("botrygt_nlp.storage.access.fit_values", filling_up)
+    with pytest.raises(StorageFullError):
+        store.save_submissions([NewSubmission(f"Ny {k}.", None, f"c-{k}", assessment()) for k in range(5)], who=None)
+    assert calls[0] == 4
+    assert [s.external_id for s in store.list_submissions()] == [f"b-{k}" for k in range(4, -1, -1)]
+    with pytest.raises(InputError):  # an empty text anywhere refuses the batch before anything is written
+        store.save_submissions([batch[0], NewSubmission("  ", None, "c-empty", assessment())], who=None)

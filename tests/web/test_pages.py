@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import zipfile
@@ -229,6 +230,8 @@ def test_sources_need_login_and_csrf(web: Web) -> None:
     assert web.client.post(f"/kilder/{feed_id}/fjern", data={}).status_code == 403  # no CSRF token
     r = web.client.post(f"/kilder/{feed_id}/fjern", data={"csrf_token": token}, follow_redirects=False)
     assert r.status_code == 303 and web.store.list_feeds() == []
+    again = web.client.post(f"/kilder/{feed_id}/fjern", data={"csrf_token": token}, follow_redirects=False)
+    assert again.status_code == 404 and "findes ikke" in again.text and "Kilden er fjernet" not in again.text
     r = web.client.post("/kilder", data={"csrf_token": token, "url": "ftp://x", "outlet": "B"})
     assert r.status_code == 422 and 'role="alert"' in r.text
 
@@ -413,3 +416,71 @@ def test_revoking_a_key_ends_its_web_session(web: Web) -> None:
     r = web.client.post("/kilder", data={"csrf_token": token, "url": "https://a.example/rss", "outlet": "A"})
     assert r.status_code == 401 and "tilbagekaldt" in r.text
     assert web.store.list_feeds() == []
+
+
+def test_audit_addresses_share_one_deadline_and_the_csv_keeps_the_evidence(tmp_path: Path) -> None:
+    """A host that does not answer costs the audit its deadline, not its fetch timeout per address, and the
+    other hosts' rows come back; the CSV carries the advice shown in the table."""
+    import threading
+
+    import httpx
+    from fastapi.testclient import TestClient
+
+    from botrygt_nlp.monitor.fetch import Fetcher
+    from tests.api.helpers import build_app
+
+    release = threading.Event()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/robots.txt":
+            return httpx.Response(404)
+        if request.url.host == "langsom.example":
+            release.wait(10)  # a page that never answers within the audit's deadline
+            return httpx.Response(504)
+        html = (
+            "<html><head><title>Indbrud i Ringsted</title></head><body><article><h1>Indbrud i Ringsted</h1>"
+            "<p>Der var indbrud i en villa i nat, og tyven tog smykker og en computer med sig. "
+            "Husk at låse døren, også når du kun går en kort tur.</p></article></body></html>"
+        )
+        return httpx.Response(200, text=html, headers={"content-type": "text/html; charset=utf-8"})
+
+    def factory() -> Fetcher:
+        return Fetcher(user_agent="test", transport=httpx.MockTransport(handler), min_host_delay_s=0)
+
+    app, store, _ = build_app(tmp_path, fetcher_factory=factory, audit_deadline_s=1.0)
+    try:
+        with TestClient(app, base_url="http://127.0.0.1", headers={"accept": "text/html"}) as client:
+            token = CSRF_RE.search(client.get("/gennemga").text)
+            assert token
+            urls = "https://langsom.example/a\nhttps://langsom.example/b\nhttps://avis.example/artikel"
+            r = client.post("/gennemga", data={"csrf_token": token.group(1), "urls": urls})
+            assert r.status_code == 200
+            assert r.text.count("svarede ikke i tide") == 2
+            assert "Indbrud i Ringsted" in r.text
+            results = re.search(r'name="results" value="([^"]+)"', r.text)
+            assert results
+            csv_text = client.post(
+                "/gennemga/csv", data={"csrf_token": token.group(1), "results": html.unescape(results.group(1))}
+            ).text
+    finally:
+        release.set()
+        store.close()
+    row = next(line for line in csv_text.splitlines() if "Indbrud i Ringsted" in line)
+    assert "Husk at låse døren" in row
+
+
+def test_audit_slots_are_limited_and_a_full_house_says_so(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from tests.api.helpers import build_app
+
+    app, store, _ = build_app(tmp_path, audit_concurrency=1)
+    with TestClient(app, base_url="http://127.0.0.1", headers={"accept": "text/html"}) as client:
+        token = CSRF_RE.search(client.get("/gennemga").text)
+        assert token
+        with app.state.services.address_fetches.audit_slot() as mine:  # another audit holds the only slot
+            assert mine
+            r = client.post("/gennemga", data={"csrf_token": token.group(1), "urls": "https://avis.example/x"})
+    store.close()
+    assert r.status_code == 503
+    assert "Prøv igen om et øjeblik" in r.text and "https://avis.example/x" in r.text  # the input is kept
