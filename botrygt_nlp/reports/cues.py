@@ -10,6 +10,8 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from botrygt_nlp.nlp.signals import crime_cue_matches
+
 # The rewriter's own block markers (see botrygt_nlp.rewrite.markers); parsing treats the content between them
 # as part of the incident above, so a rewritten report parses into the same incidents as the original.
 ADVICE_START_RE = re.compile(r"<!--\s*botrygt:advice\b[^>]*-->|\[botrygt:advice [^\]\r\n]*\]")
@@ -222,6 +224,15 @@ _PAST_TOLD = re.compile(
 
 def is_warning_headline(title: str) -> bool:
     return bool(_WARNING_HEADLINE.match(title.strip()))
+
+
+def tips_for_another_crime(tips_title: str, incident_title: str) -> bool:
+    """A tips heading about a crime the incident above is not about ("Gode råd mod lommetyveri" under
+    "Biltyveri i Granløse"): the report's general advice, not that incident's, so it must neither make the
+    incident constructive nor decide its crime type. Only when both headlines name their crime."""
+    tips = {ct.coarse for ct, _span in crime_cue_matches(tips_title.lower())}
+    told = {ct.coarse for ct, _span in crime_cue_matches(incident_title.lower())}
+    return bool(tips) and bool(told) and not tips & told
 
 
 def tells_incident(body: str) -> bool:

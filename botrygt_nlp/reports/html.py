@@ -289,14 +289,17 @@ def _candidates(units: list[Unit], src: str) -> tuple[list[_Head], list[_Head]]:
     return heads, warnings
 
 
-def _own_stories(units: list[Unit], heads: list[_Head], warnings: list[_Head]) -> list[_Head]:
+def _own_stories(units: list[Unit], heads: list[_Head], warnings: list[_Head]) -> tuple[list[_Head], set[int]]:
     """``heads`` with the warning headlines at the incident level whose body tells a crime (see
-    :func:`cues.tells_incident`); one over advice stays a sub-heading of the incident above it."""
+    :func:`cues.tells_incident`), and the units of those over tips about another crime than the incident above
+    (:func:`cues.tips_for_another_crime`), which end that incident; one over its own advice stays a sub-heading
+    of the incident above it."""
     if not heads or not warnings:
-        return heads
+        return heads, set()
     level = heads[0].level
     taken = {h.unit for h in heads}
     own: list[_Head] = []
+    foreign: set[int] = set()
     for w in warnings:
         if w.level != level:
             continue
@@ -311,7 +314,11 @@ def _own_stories(units: list[Unit], heads: list[_Head], warnings: list[_Head]) -
             body.append(v.text)
         if cues.tells_incident("\n".join(body)):
             own.append(w)
-    return sorted([*heads, *own], key=lambda h: h.unit) if own else heads
+            continue
+        above = [h for h in heads if h.unit < w.unit]
+        if above and cues.tips_for_another_crime(w.title, above[-1].title):
+            foreign.add(w.unit)
+    return (sorted([*heads, *own], key=lambda h: h.unit) if own else heads), foreign
 
 
 def segment_html(text: str) -> tuple[str, tuple[int, int], list[Segment]]:
@@ -321,7 +328,7 @@ def segment_html(text: str) -> tuple[str, tuple[int, int], list[Segment]]:
     tok.close()
     units = _explode_lists(tok.units, text)
     candidates, warnings = _candidates(units, text)
-    heads = _own_stories(units, _choose(units, candidates), warnings)
+    heads, foreign_tips = _own_stories(units, _choose(units, candidates), warnings)
     title_text = " ".join(tok.title_parts)
     if not heads:
         return _headless(units, title_text, text)
@@ -343,7 +350,7 @@ def segment_html(text: str) -> tuple[str, tuple[int, int], list[Segment]]:
                 continue
             if scope not in u.ancestors and scope != u.container:
                 break  # left the heading's container: the page goes on with something else
-            if _is_section_break(u, h.level):
+            if _is_section_break(u, h.level) or i in foreign_tips:
                 break  # a heading above the incident level ("<h2>Øvrige hændelser</h2>" over <h3> incidents)
             if n + 1 == len(heads) and cues.is_footer_line(u.text):
                 break

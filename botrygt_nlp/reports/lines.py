@@ -152,7 +152,16 @@ def _is_text_headline(lines: list[_Line], i: int, t: str, dense: bool = False) -
         # Without blank lines a headline can only follow a finished paragraph or the report's own header lines.
         above = lines[i - 1].text.replace("\u00a0", " ").strip()
         after_paragraph = _ENDS_SENTENCE.search(above) or lines[i - 1].advice
-        if not (dense and (after_paragraph or cues.is_header_line(above) or cues.is_day_line(above))):
+        # "Kort nyt" right under a finished paragraph and right over its "- …" items gathers them in any layout.
+        label_over_items = (
+            after_paragraph
+            and cues.is_section_label(t)
+            and i + 1 < len(lines)
+            and cues.is_list_item(lines[i + 1].text)
+        )
+        if not label_over_items and not (
+            dense and (after_paragraph or cues.is_header_line(above) or cues.is_day_line(above))
+        ):
             return False
     too_long = len(t) > _HEADLINE_MAX_CHARS or len(t.split()) > _HEADLINE_MAX_WORDS
     if not t or too_long or not re.search(r"[A-Za-zÆØÅæøå]", t):
@@ -264,14 +273,16 @@ def _candidates(lines: list[_Line], fmt: ReportFormat) -> tuple[list[_Candidate]
 
 def _own_stories(
     lines: list[_Line], raw: list[_Candidate], heads: list[_Candidate], warnings: list[_Candidate]
-) -> list[_Candidate]:
+) -> tuple[list[_Candidate], list[int]]:
     """``heads`` with the warning headlines that head a story of their own: at the incident level, over a body
-    that tells a crime (see :func:`cues.tells_incident`). A warning headline over advice stays a sub-heading
-    of the incident above it."""
+    that tells a crime (see :func:`cues.tells_incident`); and the lines of those over tips about another crime
+    than the incident above (:func:`cues.tips_for_another_crime`), which end that incident. A warning headline
+    over the incident's own advice stays a sub-heading of the incident above it."""
     if not heads or not warnings:
-        return heads
+        return heads, []
     level = heads[0].level
     own: list[_Candidate] = []
+    foreign: list[int] = []
     for w in warnings:
         if w.level != level:
             continue
@@ -279,7 +290,11 @@ def _own_stories(
         body = "\n".join(ln.text for ln in lines[w.last_line + 1 : stop] if not ln.blank and not ln.advice)
         if cues.tells_incident(body):
             own.append(w)
-    return sorted([*heads, *own], key=lambda c: c.line) if own else heads
+            continue
+        above = [h for h in heads if h.line < w.line]
+        if above and cues.tips_for_another_crime(w.title, above[-1].title):
+            foreign.append(w.line)
+    return (sorted([*heads, *own], key=lambda c: c.line) if own else heads), foreign
 
 
 def _section_breaks(raw: list[_Candidate], heads: list[_Candidate]) -> list[int]:
@@ -489,10 +504,10 @@ def segment_lines(text: str, fmt: ReportFormat) -> tuple[tuple[int, int], list[S
     lines = split_lines(text)
     _mark_advice(lines)
     raw, cands, warnings = _candidates(lines, fmt)
-    heads = _own_stories(lines, raw, _choose_level(lines, raw, cands), warnings)
+    heads, foreign_tips = _own_stories(lines, raw, _choose_level(lines, raw, cands), warnings)
     footer = _footer_start(lines, heads[0].line if heads else -1)
     heads = [h for h in heads if h.line < footer]  # a signature's "Kommunikationsafdelingen" is no incident
-    breaks = _section_breaks(raw, heads)
+    breaks = sorted({*_section_breaks(raw, heads), *foreign_tips})
     first_head = heads[0].line if heads else None
 
     if not heads:

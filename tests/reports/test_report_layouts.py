@@ -169,3 +169,65 @@ def test_cli_names_a_directory_and_notes_an_empty_report(tmp_path: Path) -> None
     result = runner.invoke(app, ["rewrite", str(empty)])
     assert result.exit_code == 0
     assert "holds no incident" in result.output
+
+
+TIPS_ABOUT_POCKETS = "Bær din pung i en inderlomme, og hold tasken lukket. Ring 114, hvis du ser noget mistænkeligt."
+CAR = "En sort bil blev stjålet fra en indkørsel på Lærkevej natten til tirsdag."
+FIRE = "En carport brændte på Egevej. Ingen kom til skade."
+
+
+@pytest.mark.parametrize(
+    "fmt",
+    [ReportFormat.HTML, ReportFormat.MARKDOWN, ReportFormat.TEXT],
+    ids=lambda f: f.value,
+)
+def test_tips_about_another_crime_are_neither_the_incidents_advice_nor_its_type(fmt: ReportFormat) -> None:
+    text = {
+        ReportFormat.HTML: (
+            "<html><body><h1>Døgnrapport Nordsjællands Politi 5. marts 2024</h1>"
+            f"<h2>Biltyveri i Granløse</h2><p>{CAR}</p><h2>Gode råd mod lommetyveri</h2><p>{TIPS_ABOUT_POCKETS}</p>"
+            f"<h2>Brand i carport</h2><p>{FIRE}</p></body></html>"
+        ),
+        ReportFormat.MARKDOWN: (
+            f"# Døgnrapport Nordsjællands Politi 5. marts 2024\n\n## Biltyveri i Granløse\n\n{CAR}\n\n"
+            f"## Gode råd mod lommetyveri\n\n{TIPS_ABOUT_POCKETS}\n\n## Brand i carport\n\n{FIRE}\n"
+        ),
+        ReportFormat.TEXT: (
+            f"Døgnrapport Nordsjællands Politi 5. marts 2024\n\nBiltyveri i Granløse\n{CAR}\n\n"
+            f"Gode råd mod lommetyveri\n{TIPS_ABOUT_POCKETS}\n\nBrand i carport\n{FIRE}\n"
+        ),
+    }[fmt]
+    report = parse_report(text, fmt, get_analyzer())
+    car, fire = report.incidents
+    assert car.title == "Biltyveri i Granløse" and "inderlomme" not in car.body
+    assert car.crime_type is CrimeType.CAR_THEFT and car.assessment is not None and not car.assessment.constructive
+    result = rewrite_report(text, RewriteOptions(fmt=fmt), get_analyzer())
+    assert [i.template_id.split(".")[0] for i in result.changes.insertions] == ["car_theft"]
+    out = result.text
+    assert out.index(CAR) < out.index("botrygt:advice") < out.index("Gode råd mod lommetyveri")
+
+
+def test_tips_about_the_incidents_own_crime_stay_its_advice() -> None:
+    text = (
+        "# Døgnrapport Nordsjællands Politi 5. marts 2024\n\n## Lommetyveri i bussen\n\n"
+        "En 70-årig kvinde fik stjålet sin pung i bussen.\n\n"
+        f"## Gode råd mod lommetyveri\n\n{TIPS_ABOUT_POCKETS}\n\n## Brand i carport\n\n{FIRE}\n"
+    )
+    report = parse_report(text, ReportFormat.MARKDOWN, KeywordAnalyzer())
+    assert [i.title for i in report.incidents] == ["Lommetyveri i bussen", "Brand i carport"]
+    assert "inderlomme" in report.incidents[0].body
+
+
+def test_kort_nyt_right_under_a_paragraph_gathers_its_items_after_several_incidents() -> None:
+    text = (
+        "Døgnrapport fra Fyns Politi\nSøndag den 10. marts 2024\n\nIndbrud i villa\n"
+        "Natten til søndag var der indbrud i en villa på Lindevej. Tyven stjal smykker.\n\n"
+        "Færdselsuheld\nTo biler kørte sammen på Ringvejen kl. 7.25. Ingen kom til skade.\nKort nyt\n"
+        "- En påhængsmotor blev stjålet fra en båd i havnen.\n- To cykler blev stjålet ved stationen.\n"
+    )
+    report = parse_report(text, ReportFormat.TEXT, KeywordAnalyzer())
+    assert [i.title for i in report.incidents[:2]] == ["Indbrud i villa", "Færdselsuheld"]
+    assert "påhængsmotor" not in report.incidents[1].body and len(report.incidents) == 4
+    result = rewrite_report(text, RewriteOptions(fmt=ReportFormat.TEXT), KeywordAnalyzer())
+    out = result.text
+    assert out.index("botrygt:advice home_burglary") < out.index("Færdselsuheld")  # under its own incident
