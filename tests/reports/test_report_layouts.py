@@ -200,6 +200,7 @@ def test_tips_about_another_crime_are_neither_the_incidents_advice_nor_its_type(
     report = parse_report(text, fmt, get_analyzer())
     car, fire = report.incidents
     assert car.title == "Biltyveri i Granløse" and "inderlomme" not in car.body
+    assert fire.title == "Brand i carport"
     assert car.crime_type is CrimeType.CAR_THEFT and car.assessment is not None and not car.assessment.constructive
     result = rewrite_report(text, RewriteOptions(fmt=fmt), get_analyzer())
     assert [i.template_id.split(".")[0] for i in result.changes.insertions] == ["car_theft"]
