@@ -154,10 +154,7 @@ def _is_text_headline(lines: list[_Line], i: int, t: str, dense: bool = False) -
         after_paragraph = _ENDS_SENTENCE.search(above) or lines[i - 1].advice
         # "Kort nyt" right under a finished paragraph and right over its "- …" items gathers them in any layout.
         label_over_items = (
-            after_paragraph
-            and cues.is_section_label(t)
-            and i + 1 < len(lines)
-            and cues.is_list_item(lines[i + 1].text)
+            after_paragraph and cues.is_section_label(t) and i + 1 < len(lines) and cues.is_list_item(lines[i + 1].text)
         )
         if not label_over_items and not (
             dense and (after_paragraph or cues.is_header_line(above) or cues.is_day_line(above))
