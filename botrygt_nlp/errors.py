@@ -49,6 +49,12 @@ class EmptyTextError(InputError):
 class EncodingError(InputError):
     code = "bad_encoding"
 
+    def __init__(self, message: str, *, decodes_as: str | None = None) -> None:
+        super().__init__(message)
+        # An encoding the bytes do decode in (Windows-1252 for old office systems): each edge says in its own
+        # terms how to name it (``--encoding cp1252``, ``charset=windows-1252``).
+        self.decodes_as = decodes_as
+
 
 class BinaryInputError(InputError):
     code = "binary_input"

@@ -35,6 +35,11 @@ async def require_json(request: Request) -> None:
 JSON_ONLY = [Depends(require_json)]
 
 
+# UTF-7 spells markup in plain ASCII ("+ADw-script+AD4-"), so a filter in front never sees it; no office system
+# sends it.
+_REFUSED_CHARSETS = frozenset({"utf-7"})
+
+
 def declared_charset(content_type: str) -> str | None:
     """The ``charset`` parameter of a Content-Type as a Python codec name; None when absent.
 
@@ -51,5 +56,11 @@ def declared_charset(content_type: str) -> str | None:
             # base64, rot13 and friends are codecs too, but not text encodings.
             if info is None or not getattr(info, "_is_text_encoding", True):
                 raise ProblemError(415, "unsupported_media_type", f"Unknown charset {label[:40]!r}.")
+            if info.name in _REFUSED_CHARSETS:
+                raise ProblemError(
+                    415,
+                    "unsupported_media_type",
+                    f"The charset {info.name!r} is not accepted: send UTF-8 (or windows-1252 / ISO-8859-1).",
+                )
             return info.name
     return None

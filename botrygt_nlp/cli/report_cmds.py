@@ -20,7 +20,7 @@ import typer
 from botrygt_nlp import get_analyzer
 from botrygt_nlp.cli.failure import fail
 from botrygt_nlp.config import get_settings
-from botrygt_nlp.errors import BotrygtError, TextTooLargeError
+from botrygt_nlp.errors import BotrygtError, EncodingError, TextTooLargeError
 from botrygt_nlp.reports import DecodedReport, Report, ReportFormat, detect_format, parse_report, read_report
 from botrygt_nlp.rewrite import (
     RewriteOptions,
@@ -62,7 +62,14 @@ def _read(path: str, encoding: str | None = None) -> tuple[DecodedReport, str | 
         name = p.name
     if len(data) > limit:
         raise fail(f"{path} is larger than {limit:,} bytes.")
-    return read_report(data, encoding), name
+    try:
+        return read_report(data, encoding), name
+    except EncodingError as exc:
+        if exc.decodes_as == "cp1252":
+            raise fail(
+                f"{exc.message} It decodes as Windows-1252: pass --encoding cp1252 (the output keeps that encoding)."
+            ) from exc
+        raise
 
 
 def _fmt(text: str, name: str | None, fmt: InputFormat) -> ReportFormat:

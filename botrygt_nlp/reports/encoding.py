@@ -63,13 +63,12 @@ def read_report(data: bytes, encoding: str | None = None) -> DecodedReport:
         except UnicodeDecodeError as exc:
             declared = _META_CHARSET.search(data[:4096])
             if declared is None or _canonical(declared.group(1).decode("ascii")) == UTF8:
-                hint = ""
                 try:
                     data.decode("cp1252")
-                    hint = " It decodes as Windows-1252: pass --encoding cp1252 (the output keeps that encoding)."
+                    decodes_as: str | None = "cp1252"
                 except UnicodeDecodeError:
-                    pass
-                raise EncodingError(f"The report is not UTF-8 text (byte {exc.start}).{hint}") from exc
+                    decodes_as = None
+                raise EncodingError(f"The report is not UTF-8 text (byte {exc.start}).", decodes_as=decodes_as) from exc
             encoding = declared.group(1).decode("ascii")
     codec = _canonical(encoding)
     try:

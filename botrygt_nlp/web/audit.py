@@ -215,6 +215,8 @@ def _audit_url(services: Services, fetcher: Fetcher, url: str) -> AuditRow:
         return _error_row(url, "adresse", fetch_problem_da(status, None, exc.message))
     if result.status is not FetchStatus.OK or result.body is None:
         return _error_row(url, "adresse", fetch_problem_da(result.status, result.http_status, result.error))
+    if b"\x00" in result.body[:8192]:  # an image or archive served as a page: the same check as an upload's
+        return _error_row(url, "adresse", "Siden ser ud til at være en binær fil og ikke tekst.")
     article = extract_article(result.body, result.final_url)
     if not article.text.strip():
         return _error_row(url, "adresse", "Ingen artikeltekst fundet på siden.")

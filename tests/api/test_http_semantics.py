@@ -69,9 +69,11 @@ def test_a_declared_charset_is_honoured(env: Env) -> None:
     # Undeclared, the same bytes are not UTF-8: refused as before, with the core's code.
     r = env.client.post("/v1/reports/parse", content=REPORT.encode("cp1252"), headers={"content-type": "text/plain"})
     assert r.status_code == 422 and r.json()["code"] == "bad_encoding"
+    # The hint is in HTTP's terms, not the CLI's.
+    assert "charset=windows-1252" in r.json()["detail"] and "--encoding" not in r.json()["detail"]
 
 
-@pytest.mark.parametrize("charset", ["klingon", "base64", "rot13"])
+@pytest.mark.parametrize("charset", ["klingon", "base64", "rot13", "utf-7", "UTF-7"])
 def test_an_unknown_or_non_text_charset_is_415(env: Env, charset: str) -> None:
     r = env.client.post(
         "/v1/reports/parse", content=REPORT.encode(), headers={"content-type": f"text/plain; charset={charset}"}

@@ -437,6 +437,8 @@ def test_audit_addresses_share_one_deadline_and_the_csv_keeps_the_evidence(tmp_p
         if request.url.host == "langsom.example":
             release.wait(10)  # a page that never answers within the audit's deadline
             return httpx.Response(504)
+        if request.url.path == "/binaer":
+            return httpx.Response(200, content=bytes(range(256)) * 64, headers={"content-type": "text/html"})
         html = (
             "<html><head><title>Indbrud i Ringsted</title></head><body><article><h1>Indbrud i Ringsted</h1>"
             "<p>Der var indbrud i en villa i nat, og tyven tog smykker og en computer med sig. "
@@ -452,11 +454,15 @@ def test_audit_addresses_share_one_deadline_and_the_csv_keeps_the_evidence(tmp_p
         with TestClient(app, base_url="http://127.0.0.1", headers={"accept": "text/html"}) as client:
             token = CSRF_RE.search(client.get("/gennemga").text)
             assert token
-            urls = "https://langsom.example/a\nhttps://langsom.example/b\nhttps://avis.example/artikel"
+            urls = (
+                "https://langsom.example/a\nhttps://langsom.example/b\nhttps://avis.example/artikel\n"
+                "https://avis.example/binaer"
+            )
             r = client.post("/gennemga", data={"csrf_token": token.group(1), "urls": urls})
             assert r.status_code == 200
             assert r.text.count("svarede ikke i tide") == 2
             assert "Indbrud i Ringsted" in r.text
+            assert "binær fil og ikke tekst" in r.text  # an image served as a page is said to be one
             results = re.search(r'name="results" value="([^"]+)"', r.text)
             assert results
             csv_text = client.post(

@@ -17,7 +17,7 @@ from botrygt_nlp.api.auth import ReadCaller
 from botrygt_nlp.api.media import declared_charset, is_json, media_type
 from botrygt_nlp.api.schemas import IsoDate, problem_responses
 from botrygt_nlp.domain import CrimeType, Principle
-from botrygt_nlp.errors import TemplateError
+from botrygt_nlp.errors import EncodingError, TemplateError
 from botrygt_nlp.reports import Report, ReportFormat, decode_report, detect_format
 from botrygt_nlp.rewrite import Season, Style, TemplateInfo, TemplateSource, TemplateStore, Topic, list_templates
 from botrygt_nlp.service import backend
@@ -144,7 +144,13 @@ def _decode_document(raw: bytes, content_type: str) -> str:
     ISO-8859-1 are still common in Danish offices), which is then honoured instead of refused."""
     charset = declared_charset(content_type)
     if charset is None or charset == "utf-8":
-        return decode_report(raw)
+        try:
+            return decode_report(raw)
+        except EncodingError as exc:
+            if exc.decodes_as == "cp1252":
+                hint = " It decodes as Windows-1252: send it with Content-Type: text/plain; charset=windows-1252."
+                raise ProblemError(422, "bad_encoding", exc.message + hint) from exc
+            raise
     if b"\x00" in raw[:8192]:
         return decode_report(raw)  # the core's binary-input refusal, whatever the label says
     try:
