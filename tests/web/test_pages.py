@@ -376,6 +376,7 @@ def test_draft_upload_of_pdf_or_docx_points_to_the_audit_page(web: Web) -> None:
         ({"url": "https://a.example/rss", "outlet": "  "}, "Skriv mediets navn."),
         ({"url": "https://a.example/rss", "outlet": "A", "municipalities": "Narnia"}, "kendes ikke"),
         ({"url": "https://a.example/" + "x" * 3000, "outlet": "A"}, "for lang"),
+        ({"url": "https://a.example/rss", "outlet": "A\x00B"}, "må ikke indeholde kontroltegn"),
     ],
 )
 def test_sources_form_errors_are_danish(web: Web, form: dict[str, str], message: str) -> None:
