@@ -28,10 +28,10 @@ from botrygt_nlp.classify.model import Backend, BackendKind, LinearBackend, Line
 from botrygt_nlp.config import DEFAULT_MAX_TEXT_CHARS
 from botrygt_nlp.domain import AdviceSpan, Assessment, CrimeType, Language, Principle, Span
 from botrygt_nlp.errors import EmptyTextError, ModelError, TextTooLargeError
-from botrygt_nlp.nlp.invisible import VisibleText, visible_text
 from botrygt_nlp.nlp.pipeline import LEMMA_TABLE_FILE, LemmaLookup, build_nlp
 from botrygt_nlp.nlp.signals import SentenceSignals, detect_language, document_signals
 from botrygt_nlp.nlp.text import ProcessedText, Sentence, process
+from botrygt_nlp.visible import VisibleText, visible_text
 
 if TYPE_CHECKING:
     from spacy.language import Language as SpacyLanguage

@@ -177,7 +177,11 @@ def build_poller(settings: Settings, store: Any) -> Any:
 
 def print_report(report: Any) -> None:
     for f in report.feeds:
-        line = f"feed {f.feed_id} {f.outlet}: {f.status.value if f.status else 'error'}"
+        # A document fetched fine but unreadable as a feed failed all the same (the summary line counts it so).
+        status = "error" if f.status is None else "failed" if f.error and f.status.value == "ok" else f.status.value
+        line = f"feed {f.feed_id} {f.outlet}: {'waiting' if f.waiting else status}"
+        if f.waiting:
+            line += f" — {f.waiting}"
         if f.new_articles or f.duplicates:
             line += f", {f.new_articles} new, {f.duplicates} known"
         if f.from_summary:

@@ -432,7 +432,10 @@ class Fetcher:
                 waiting = self.throttle.cooling_s(host)
                 if waiting:
                     return result(
-                        FetchStatus.SOFT_FAILURE, f"{host} asked us to wait (Retry-After)", retry_after_s=waiting
+                        FetchStatus.SOFT_FAILURE,
+                        f"{host} asked us to wait (Retry-After); not requested",
+                        retry_after_s=waiting,
+                        deferred=True,
                     )
                 if respect_robots and not self.robots.allowed(current):
                     return result(FetchStatus.BLOCKED, f"robots.txt disallows {current}")

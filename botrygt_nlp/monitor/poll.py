@@ -39,10 +39,12 @@ from botrygt_nlp.storage import (
     FeedStatus,
     InsertOutcome,
     NewArticle,
+    UnknownFeedError,
     worker_id,
 )
 from botrygt_nlp.storage.failures import storage_failure
 from botrygt_nlp.storage.ports import FeedStore
+from botrygt_nlp.visible import visible_text
 
 # Feeds polled in parallel by default: enough for every host of a regional or national feed list to be
 # polled at once (one request in flight per host, whatever the count), few enough to be idle threads.
@@ -202,16 +204,24 @@ class Poller:
         leaves the feed as it was (no failure counted, no pause; its lease runs out or is released when
         this process is gone)."""
         report = report or PollReport()
+        result = FeedPollResult(feed.id, feed.outlet, None)
         try:
-            return self._poll_feed(feed, report, stop or threading.Event())
+            return self._poll_feed(feed, report, stop or threading.Event(), result)
         except Exception as exc:  # a bug must not kill `monitor run`; it shows on the feed
             failure = storage_failure(exc)
             if failure is exc:
                 raise
             if failure is not None:
                 raise failure from exc
-            error = f"internal error: {type(exc).__name__}: {exc}"[:500]
-            result = FeedPollResult(feed.id, feed.outlet, None, error=error)
+            if not self._still_there(feed.id):
+                # Removed (`feeds remove`, the Kilder page) while this pass ran: its next articles had no feed to
+                # belong to. What was stored before stays, and the result counts it.
+                result.error = f"the feed was removed during the poll; {result.new_articles} articles stored before"
+                return result
+            # The first line only: a database error's text goes on with the SQL and the row's values.
+            detail = str(exc).splitlines()[0] if str(exc) else ""
+            result.error = f"internal error: {type(exc).__name__}: {detail}"[:300]
+            error = result.error
             try:
                 update = schedule.after_parse_error(
                     error, failure_count=feed.failure_count, now=self.clock(), policy=self.policy
@@ -223,6 +233,15 @@ class Poller:
                 if failure is not None:
                     raise failure from mark_exc
             return result
+
+    def _still_there(self, feed_id: int) -> bool:
+        try:
+            self.store.get_feed(feed_id)
+        except UnknownFeedError:
+            return False
+        except Exception:  # the store itself failing is not a removal; the caller reports the original error
+            return True
+        return True
 
     def _young(self, published: datetime | None, now: datetime) -> bool:
         return published is not None and now - published < timedelta(hours=self.policy.page_retry_hours)
@@ -237,12 +256,14 @@ class Poller:
             with self._lock:
                 report.stage_s[stage] = report.stage_s.get(stage, 0.0) + dt
 
-    def _poll_feed(self, feed: FeedRecord, report: PollReport, stop: threading.Event) -> FeedPollResult:
+    def _poll_feed(
+        self, feed: FeedRecord, report: PollReport, stop: threading.Event, result: FeedPollResult
+    ) -> FeedPollResult:
         with self._timed(report, "fetch_feed"):
             fetched = self.fetcher.fetch_feed(
                 feed.url, etag=feed.etag, last_modified=feed.last_modified, previous_sha256=feed.body_sha256
             )
-        result = FeedPollResult(feed.id, feed.outlet, fetched.status)
+        result.status = fetched.status
         now = self.clock()
         if fetched.status is not FetchStatus.OK or fetched.body is None:
             if fetched.status is FetchStatus.OK:  # 200 without a body: treat like a parse failure
@@ -255,6 +276,7 @@ class Poller:
                 self.store.save_poll(feed.id, self.owner, update)
             result.error = update.last_error
             result.paused = update.status is FeedStatus.PAUSED
+            result.waiting = fetched.error if fetched.deferred else None
             return result
 
         parse = self._parse or _default_parse()
@@ -351,28 +373,39 @@ class Poller:
             d_extract, d_summary = _default_extract()
             extract, from_summary = extract or d_extract, from_summary or d_summary
         article: ExtractedArticle | None = None
+        url = key.url if key.url.lower().startswith(("http://", "https://")) else ""
+        url_norm = key.url_norm
         if entry.url and entry.url.lower().startswith(("http://", "https://")):
             with self._timed(report, "fetch_page"):
                 page = self.fetcher.fetch_page(entry.url)
             if page.status is FetchStatus.OK and page.body:
                 with self._timed(report, "extract"):
                     article = extract(page.body, page.final_url or entry.url, entry)
-                if not article.text.strip():
+                if not article.text.strip() or _thinner_than_feed(article, entry):
                     article = None
+                elif _redirected_within_site(entry.url, page.final_url) and not article.paywalled:
+                    # A link that redirects on its own site ("/r/123" → the article) is the article at its final
+                    # address: stored under it, several links to one page make one article (one per address).
+                    # Not across sites, nor for a wall: a consent or login page would make every article one.
+                    url, url_norm = page.final_url, dedup.normalise_url(page.final_url)
             elif page.status is FetchStatus.SOFT_FAILURE and self._young(entry.published, now):
                 return None  # the site is busy or down for now: the page, not the summary, next time
         if article is None:  # page blocked, gone or empty: the feed's own summary, flagged as such
             article = from_summary(entry)
-        title = entry.title or article.title or ""
-        text = article.text.strip() or entry.summary.strip() or title
+        # Stored and scored as a reader sees them: soft hyphens and zero-width characters from a CMS would
+        # otherwise stay in the archive and in every export.
+        title = visible_text(entry.title or article.title or "").text
+        text = visible_text(article.text.strip() or entry.summary.strip() or title).text
         with self._timed(report, "assess"):
             assessment = self.analyzer.assess(text, title=title or None)
         municipality = _municipality_for(feed, f"{title}\n{text}")
         district = resolve_municipality(municipality).district if municipality else feed.district
         new = NewArticle(
             outlet=feed.outlet,
-            url=key.url,
-            url_norm=key.url_norm,
+            # An entry without a usable web address is keyed by its GUID ("guid:…" in url_norm), but that GUID
+            # is no address: the article has none to show or export.
+            url=url,
+            url_norm=url_norm,
             title=title,
             title_norm=key.title_norm,
             text=text,
@@ -425,6 +458,26 @@ class _Chunk:
     def _count(self, outcome: InsertOutcome) -> None:
         self._result.new_articles += outcome.inserted
         self._result.duplicates += outcome.duplicates
+
+
+def _thinner_than_feed(article: ExtractedArticle, entry: ParsedEntry) -> bool:
+    """A page that gave only its headline, or a paywall teaser, where the feed's own text says more: the feed's
+    text is the better record of the article (stored flagged as from the feed summary)."""
+    body = article.text.strip()
+    summary = (entry.summary or "").strip()
+    if not summary or len(summary) <= len(body):
+        return False
+    headline_only = dedup.normalise_title(body) in {
+        dedup.normalise_title(entry.title or ""),
+        dedup.normalise_title(article.title or ""),
+    }
+    return headline_only or article.paywalled
+
+
+def _redirected_within_site(asked: str, final: str | None) -> bool:
+    if not final or dedup.normalise_url(final) == dedup.normalise_url(asked):
+        return False
+    return _host(final).removeprefix("www.") == _host(asked).removeprefix("www.")
 
 
 def _host(url: str) -> str:

@@ -32,6 +32,8 @@ class FeedPollResult:
     deferred: int = 0  # entries whose page failed softly: tried again next poll
     error: str | None = None
     entry_errors: list[EntryError] = field(default_factory=list)
+    # Not requested: its host asked us to wait for another feed's sake (no failure; see FetchResult.deferred).
+    waiting: str | None = None
 
 
 @dataclass(slots=True)

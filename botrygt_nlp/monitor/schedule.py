@@ -70,8 +70,20 @@ def after_fetch(
             success=True,
             title=title,
         )
-    failures = failure_count + 1
     reason = result.error or (f"HTTP {result.http_status}" if result.http_status else result.status.value)
+    if result.deferred:
+        # The host is cooling down after another of its feeds was told to wait: this one was never asked. It
+        # waits as long, and keeps its own failure count (a sibling's 429 must not pause it).
+        return FeedStateUpdate(
+            status=FeedStatus.ACTIVE,
+            next_poll_at=now + timedelta(seconds=max(result.retry_after_s or 0.0, 60.0)),
+            polled_at=now,
+            failure_count=failure_count,
+            event=FeedEventKind.SOFT_FAILURE,
+            message=reason,
+            keep_validators=True,
+        )
+    failures = failure_count + 1
     if result.status is FetchStatus.SOFT_FAILURE:
         dead = failures >= policy.max_soft_failures
         return FeedStateUpdate(

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from botrygt_nlp.news.types import ParsedEntry
+from botrygt_nlp.visible import visible_text
 
 TITLE_WINDOW_DAYS = 3
 
@@ -63,7 +64,9 @@ def url_variants(url_norm: str) -> tuple[str, ...]:
 
 def normalise_title(title: str) -> str:
     """Case, punctuation, quotes and spacing folded; empty for titles with no word characters."""
-    s = unicodedata.normalize("NFKC", title).casefold()
+    # Soft hyphens and zero-width characters are dropped first: as word breaks they made "Ti\u00adme\u00adre"
+    # another title than "Timere".
+    s = unicodedata.normalize("NFKC", visible_text(title).text).casefold()
     s = _PUNCT_RE.sub(" ", s)
     return _SPACE_RE.sub(" ", s).strip()[:1000]
 

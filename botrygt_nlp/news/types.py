@@ -32,6 +32,9 @@ class FetchResult:
     retry_after_s: float | None = None
     error: str | None = None  # human-readable reason when not OK
     elapsed_s: float = 0.0
+    # Not requested at all: the host is cooling down after another feed's 429/503 with Retry-After. The feed waits
+    # with it, but nothing went wrong with this feed (no failure counted, never a pause).
+    deferred: bool = False
 
 
 class ExtractionMethod(StrEnum):

@@ -163,11 +163,13 @@ def test_a_host_that_asks_to_wait_is_left_alone(server: LocalServer, make_fetche
     server.add("/side/1", Reply(429, b"for mange", {"Retry-After": "120"}))
     server.add("/side/2", Reply(200, b"ok"))
     fetcher = make_fetcher()
-    assert fetcher.fetch_page(server.url("/side/1")).status is FetchStatus.SOFT_FAILURE
+    first = fetcher.fetch_page(server.url("/side/1"))
+    assert first.status is FetchStatus.SOFT_FAILURE and not first.deferred  # asked, and told to wait
     second = fetcher.fetch_page(server.url("/side/2"))
     assert second.status is FetchStatus.SOFT_FAILURE and "Retry-After" in (second.error or "")
     assert second.retry_after_s is not None and 0 < second.retry_after_s <= 120
     assert "/side/2" not in server.paths()  # not asked at all while the host said wait
+    assert second.deferred and fetcher.fetch_page(server.url("/side/1")).deferred is not False
     # Another host name (the same test server under another name) is not affected.
     assert fetcher.fetch_page(server.url("/side/2", host="localhost")).status is FetchStatus.OK
 

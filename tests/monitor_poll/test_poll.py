@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from botrygt_nlp.monitor.poll import Poller
@@ -254,3 +255,92 @@ def test_run_forever_survives_a_database_outage(store: Store) -> None:
         on_error=lambda e: seen.append(e.message),
     )
     assert seen == ["connection refused", "pass"]
+
+
+def test_a_feed_removed_during_its_poll_says_so_and_counts_what_was_stored(store: Store) -> None:
+    """`feeds remove` (or the Kilder page) while a pass runs: the articles stored before stay and are counted,
+    and the message is plain, without the database's SQL and row values."""
+    clock = Clock()
+    fetcher = FakeFetcher()
+    _site(fetcher, 12)
+    feed_id = store.add_feed(NewFeed(FEED, "Avis", ("Odense",)), now=T0).id
+    inner = fetcher.fetch_page
+    seen = [0]
+
+    def removing_page(url: str) -> object:
+        seen[0] += 1
+        if seen[0] == 8:  # after the first commit of five, the feed goes
+            store.remove_feed(feed_id)
+        return inner(url)
+
+    fetcher.fetch_page = removing_page  # type: ignore[method-assign]
+    report = _poller(store, fetcher, clock, commit_every=5).poll_due()
+    (result,) = report.feeds
+    stored = store.count_articles()
+    assert stored == 5 and result.new_articles == stored
+    assert result.error is not None and "removed during the poll" in result.error
+    assert "SQL" not in result.error and "INSERT" not in result.error
+
+
+def test_an_item_without_a_web_address_is_stored_without_one_and_soft_hyphens_do_not_split_titles(
+    store: Store,
+) -> None:
+    """A GUID keys an item whose link is missing or unsafe, but it is no address; and a CMS's soft hyphens and
+    zero-width spaces neither stay in the archive nor make the same title a new one."""
+    clock = Clock()
+    fetcher = FakeFetcher()
+    doc = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Avis</title>'
+        f"<link>{BASE}/</link><description>d</description>"
+        "<item><title>Indbrud i villa i Kol\u00adding</title><link>javascript:alert(1)</link><guid>js0</guid>"
+        "<description>Natten til tirsdag var der ind\u00adbrud i en villa.\u200b Husk at låse.</description></item>"
+        f"<item><title>Indbrud i villa i Kolding</title><link>{BASE}/b</link><guid>g-b</guid>"
+        "<description>Samme sag.</description></item>"
+        "</channel></rss>"
+    )
+    fetcher.put(FEED, doc, "application/rss+xml")
+    fetcher.put(f"{BASE}/b", page("Indbrud i villa i Kolding", "Samme sag."))
+    store.add_feed(NewFeed(FEED, "Avis", ("Kolding",)), now=T0)
+    report = _poller(store, fetcher, clock).poll_due()
+    assert report.new_articles == 1  # the second item has the same title: known
+    (row,), _ = store.list_articles()
+    assert row.url == ""
+    assert row.title == "Indbrud i villa i Kolding" and "\u00ad" not in row.text and "\u200b" not in row.text
+
+
+def test_a_page_with_only_its_headline_gives_way_to_the_feeds_own_text(store: Store) -> None:
+    clock = Clock()
+    fetcher = FakeFetcher()
+    summary = "Brandvæsenet rykkede ud til en kolonihave, hvor et skur brændte. Ingen kom til skade."
+    doc = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Avis</title>'
+        f"<link>{BASE}/</link><description>d</description>"
+        f"<item><title>Brand i kolonihave i nat</title><link>{BASE}/k</link><guid>g-k</guid>"
+        f"<description>{summary}</description></item></channel></rss>"
+    )
+    fetcher.put(FEED, doc, "application/rss+xml")
+    fetcher.put(f"{BASE}/k", "<html><body><h1>Brand i kolonihave i nat</h1></body></html>")
+    store.add_feed(NewFeed(FEED, "Avis", ("Odense",)), now=T0)
+    assert _poller(store, fetcher, clock).poll_due().new_articles == 1
+    (row,), _ = store.list_articles()
+    assert summary in row.text and row.from_feed_summary
+
+
+def test_links_that_redirect_to_one_page_make_one_article_under_its_own_address(store: Store) -> None:
+    clock = Clock()
+    fetcher = FakeFetcher()
+    items = [("r/1", "Ny nærbetjent i Odense"), ("r/2", "Nærbetjent tiltræder"), ("r/3", "Artiklen er flyttet")]
+    fetcher.put(FEED, rss_doc(BASE, items), "application/rss+xml")
+    fetcher.put(f"{BASE}/nyheder/naerbetjent", page("Ny nærbetjent", "Indbrud i Odense. Husk at låse døren."))
+    inner = fetcher.fetch_page
+
+    def redirecting(url: str) -> object:  # every /r/… link ends on the one article page
+        result = inner(f"{BASE}/nyheder/naerbetjent" if "/r/" in url else url)
+        return replace(result, url=url)
+
+    fetcher.fetch_page = redirecting  # type: ignore[method-assign]
+    store.add_feed(NewFeed(FEED, "Avis", ("Odense",)), now=T0)
+    report = _poller(store, fetcher, clock).poll_due()
+    assert report.new_articles == 1 and report.feeds[0].duplicates == 2
+    (row,), _ = store.list_articles()
+    assert row.url == f"{BASE}/nyheder/naerbetjent"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from hypothesis import given
@@ -63,6 +64,18 @@ def test_linear_backoff_with_cap_and_retry_after() -> None:
 @given(st.integers(min_value=1, max_value=10_000))
 def test_backoff_is_monotone_and_capped(n: int) -> None:
     assert backoff_delay_s(n, POLICY) <= backoff_delay_s(n + 1, POLICY) <= POLICY.backoff_cap_s
+
+
+def test_a_feed_deferred_for_its_hosts_sake_waits_without_a_failure() -> None:
+    """Another feed on the host got a 429 with Retry-After; this one was never asked. It waits as long, but its
+    failure count stays, so it is never paused for a sibling's throttling."""
+    waiting = replace(_result(FetchStatus.SOFT_FAILURE, retry=7200), deferred=True, error="h asked us to wait")
+    u = after_fetch(waiting, failure_count=9, now=T0, policy=POLICY)
+    assert (u.status, u.failure_count, u.next_poll_at) == (FeedStatus.ACTIVE, 9, T0 + timedelta(seconds=7200))
+    assert u.pause is None and u.last_error is None and u.keep_validators
+    for _ in range(20):  # however often it happens
+        u = after_fetch(waiting, failure_count=u.failure_count, now=T0, policy=POLICY)
+    assert u.status is FeedStatus.ACTIVE and u.failure_count == 9
 
 
 def test_graded_failures() -> None:

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from botrygt_nlp import get_analyzer
-from botrygt_nlp.nlp.invisible import visible_text
+from botrygt_nlp.visible import visible_text
 
 TEXT = (
     "Natten til fredag blev der begået indbrud i et rækkehus på Birkevej. Tyven stjal en computer. "
