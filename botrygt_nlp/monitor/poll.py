@@ -217,6 +217,7 @@ class Poller:
                 # Removed (`feeds remove`, the Kilder page) while this pass ran: its next articles had no feed to
                 # belong to. What was stored before stays, and the result counts it.
                 result.error = f"the feed was removed during the poll; {result.new_articles} articles stored before"
+                result.backlog = result.deferred = 0  # there is no next pass for it
                 return result
             # The first line only: a database error's text goes on with the SQL and the row's values.
             detail = str(exc).splitlines()[0] if str(exc) else ""
