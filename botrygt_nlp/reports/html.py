@@ -321,6 +321,22 @@ def _own_stories(units: list[Unit], heads: list[_Head], warnings: list[_Head]) -
     return (sorted([*heads, *own], key=lambda h: h.unit) if own else heads), foreign
 
 
+def _with_table_rows(units: list[Unit], heads: list[_Head], candidates: list[_Head]) -> list[_Head]:
+    """``heads`` with the table rows that open with a bold headline after the first incident, where the
+    incidents are headings: a report that goes on with a table of short incidents ("<tr><td><strong>Tyveri af
+    knallert</strong> …</td></tr>") after its headed ones. Each row is an incident of its own, with its advice in
+    its last cell, instead of a part of the heading above (whose advice then landed in the last row's cell)."""
+    if not heads or heads[0].level >= _ITEM_LEVEL:
+        return heads
+    taken = {h.unit for h in heads}
+    rows = [
+        c
+        for c in candidates
+        if c.unit not in taken and c.unit > heads[0].unit and c.level == _ITEM_LEVEL and units[c.unit].tag == "tr"
+    ]
+    return sorted([*heads, *rows], key=lambda h: h.unit) if rows else heads
+
+
 def segment_html(text: str) -> tuple[str, tuple[int, int], list[Segment]]:
     """Split an HTML report. Returns the preamble's plain text, its (start, end) and the incident segments."""
     tok = Tokenizer(text)
@@ -329,6 +345,7 @@ def segment_html(text: str) -> tuple[str, tuple[int, int], list[Segment]]:
     units = _explode_lists(tok.units, text)
     candidates, warnings = _candidates(units, text)
     heads, foreign_tips = _own_stories(units, _choose(units, candidates), warnings)
+    heads = _with_table_rows(units, heads, candidates)
     title_text = " ".join(tok.title_parts)
     if not heads:
         return _headless(units, title_text, text)

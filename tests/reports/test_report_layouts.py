@@ -232,3 +232,27 @@ def test_kort_nyt_right_under_a_paragraph_gathers_its_items_after_several_incide
     result = rewrite_report(text, RewriteOptions(fmt=ReportFormat.TEXT), KeywordAnalyzer())
     out = result.text
     assert out.index("botrygt:advice home_burglary") < out.index("Færdselsuheld")  # under its own incident
+
+
+def test_table_rows_with_bold_headlines_after_headed_incidents_are_incidents_of_their_own() -> None:
+    text = (
+        "<html><body><h1>Døgnrapport Vestjyllands Politi 12. februar 2025</h1>"
+        "<h2>Indbrud i villa i Stenhøj</h2><p>En villa på Fyrrevej blev udsat for indbrud, og der blev stjålet "
+        "smykker.</p><h2>Lommetyveri i bussen</h2><p>En 58-årig kvinde fik stjålet sin pung i bussen.</p><table>"
+        "<tr><td><strong>Tyveri af knallert</strong> En rød knallert blev stjålet fra Skolegade natten til onsdag."
+        "</td></tr><tr><td><strong>Brand i skur</strong> Et haveskur brændte ned. Ingen kom til skade.</td></tr>"
+        "</table></body></html>"
+    )
+    report = parse_report(text, ReportFormat.HTML, get_analyzer())
+    assert [i.title for i in report.incidents] == [
+        "Indbrud i villa i Stenhøj",
+        "Lommetyveri i bussen",
+        "Tyveri af knallert",
+        "Brand i skur",
+    ]
+    result = rewrite_report(text, RewriteOptions(fmt=ReportFormat.HTML), get_analyzer())
+    out = result.text
+    fire = out[out.index("Brand i skur") : out.index("</td>", out.index("Brand i skur"))]
+    assert "botrygt:advice" not in fire  # never in the fire's cell
+    moped = out[out.index("Tyveri af knallert") : out.index("</td>", out.index("Tyveri af knallert"))]
+    assert "botrygt:advice bike_theft" in moped  # the moped's own advice, in its own cell
