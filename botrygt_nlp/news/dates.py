@@ -54,9 +54,9 @@ _NAMED = re.compile(
     rf"{_PREFIX}(?P<day>[0-3]?\d)\.?\s*(?P<month>{_MONTH_ALT})\.?\s+(?P<year>\d{{4}}){_TIME}{_ZONE}",
     re.IGNORECASE,
 )
-# "12.03.2024 kl. 14.05", "12/3-2024", "12-03-2024 14:05"
+# "12.03.2024 kl. 14.05", "12/3-2024", "12-03-2024 14:05", "24/12 2024"
 _NUMERIC = re.compile(
-    rf"{_PREFIX}(?P<day>[0-3]?\d)[./-](?P<month>[01]?\d)[./-](?P<year>\d{{4}}){_TIME}{_ZONE}",
+    rf"{_PREFIX}(?P<day>[0-3]?\d)[./-](?P<month>[01]?\d)(?:[./-]|\s+)(?P<year>\d{{4}}){_TIME}{_ZONE}",
     re.IGNORECASE,
 )
 _NAMED_ZONES: dict[str, timedelta] = {

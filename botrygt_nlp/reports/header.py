@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from botrygt_nlp.news.dates import MONTH_NAMES
+from botrygt_nlp.news.dates import MONTH_NAMES, find_danish_date
 from botrygt_nlp.reports.types import ReportHeader
 
 _UC = "A-ZÆØÅ"
@@ -29,15 +29,6 @@ _PERIOD = re.compile(
     re.IGNORECASE,
 )
 _PERIOD_LINE = re.compile(r"^\s*periode[n]?\s*:?\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
-_DATE_DA = re.compile(rf"(\d{{1,2}})\.\s*({'|'.join(_MONTHS)})\s+(\d{{4}})", re.IGNORECASE)
-# Abbreviated months as police headers write them ("24. dec. 2024", "3. sept. 2024").
-_MONTH_ABBREVIATIONS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
-_DATE_DA_SHORT = re.compile(
-    rf"(\d{{1,2}})\.\s*({'|'.join(_MONTH_ABBREVIATIONS)})(?:t)?\b\.?\s+(\d{{4}})", re.IGNORECASE
-)
-# "24.12.2024", "24/12-2024" and "24/12 2024".
-_DATE_NUM = re.compile(r"\b(\d{1,2})[./-](\d{1,2})(?:[./-]|\s+)(\d{4})\b")
-_DATE_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
 def _district(text: str) -> str | None:
@@ -63,28 +54,10 @@ def _district_in(text: str) -> str | None:
 
 
 def _date(text: str) -> date | None:
-    """The first valid date in the text (Danish "12. marts 2024" or "12. mar. 2024", "12.03.2024", "12/3 2024"
-    or ISO)."""
-    candidates: list[tuple[int, date | None]] = []
-    for m in _DATE_DA.finditer(text):
-        month = _MONTHS.index(m.group(2).lower()) + 1
-        candidates.append((m.start(), _safe_date(int(m.group(3)), month, int(m.group(1)))))
-    for m in _DATE_DA_SHORT.finditer(text):
-        month = _MONTH_ABBREVIATIONS.index(m.group(2).lower()) + 1
-        candidates.append((m.start(), _safe_date(int(m.group(3)), month, int(m.group(1)))))
-    for m in _DATE_NUM.finditer(text):
-        candidates.append((m.start(), _safe_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))))
-    for m in _DATE_ISO.finditer(text):
-        candidates.append((m.start(), _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))))
-    valid = sorted((pos, d) for pos, d in candidates if d is not None)
-    return valid[0][1] if valid else None
-
-
-def _safe_date(y: int, m: int, d: int) -> date | None:
-    try:
-        return date(y, m, d)
-    except ValueError:
-        return None
+    """The first valid date in the text: the monitor's reading of Danish running text ("12. marts 2024",
+    "24. dec. 2024", "12.03.2024", "24/12 2024", ISO), so a report header and a news page agree."""
+    found = find_danish_date(text)
+    return found.date() if found is not None else None
 
 
 def _period(text: str) -> str | None:

@@ -36,6 +36,7 @@ MONTHS = [
         ("Tirsdag den 12. Marts 2024 kl. 14:05", datetime(2024, 3, 12, 14, 5, tzinfo=CPH)),
         ("søn. 1. dec. 2024", datetime(2024, 12, 1, tzinfo=CPH)),
         ("3/7-2024 9.15", datetime(2024, 7, 3, 9, 15, tzinfo=CPH)),
+        ("d. 24/12 2024", datetime(2024, 12, 24, tzinfo=CPH)),
         ("1. juli 2024 kl. 23.59", datetime(2024, 7, 1, 23, 59, tzinfo=CPH)),
         ("2024-03-12T14:05:00+01:00", datetime(2024, 3, 12, 14, 5, tzinfo=timezone(timedelta(hours=1)))),
         ("2024-07-01T10:00:00Z", datetime(2024, 7, 1, 10, 0, tzinfo=UTC)),
