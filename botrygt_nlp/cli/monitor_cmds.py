@@ -18,6 +18,7 @@ from botrygt_nlp.cli.failure import cli_errors, fail
 from botrygt_nlp.cli.scale import EngineOption, QuietOption, SchedulerOption, WorkersOption
 from botrygt_nlp.config import Settings, get_settings
 from botrygt_nlp.errors import BotrygtError
+from botrygt_nlp.news.types import FetchStatus
 from botrygt_nlp.parallel import INTERRUPTED_EXIT, Engine, stop_on_interrupt
 
 DEFAULT_POLL_THREADS = 16  # = botrygt_nlp.monitor.poll.DEFAULT_THREADS (not imported: the CLI starts fast)
@@ -178,7 +179,7 @@ def build_poller(settings: Settings, store: Any) -> Any:
 def print_report(report: Any) -> None:
     for f in report.feeds:
         # A document fetched fine but unreadable as a feed failed all the same (the summary line counts it so).
-        status = "error" if f.status is None else "failed" if f.error and f.status.value == "ok" else f.status.value
+        status = "error" if f.status is None else "failed" if f.error and f.status is FetchStatus.OK else f.status.value
         line = f"feed {f.feed_id} {f.outlet}: {'waiting' if f.waiting else status}"
         if f.waiting:
             line += f" — {f.waiting}"

@@ -65,11 +65,12 @@ def _read(path: str, encoding: str | None = None) -> tuple[DecodedReport, str | 
     try:
         return read_report(data, encoding), name
     except EncodingError as exc:
-        if exc.decodes_as == "cp1252":
-            raise fail(
-                f"{exc.message} It decodes as Windows-1252: pass --encoding cp1252 (the output keeps that encoding)."
-            ) from exc
-        raise
+        if exc.decodes_as is None:
+            raise
+        raise fail(
+            f"{exc.message} It decodes as {exc.decodes_as}: pass --encoding {exc.decodes_as} (the output keeps that "
+            "encoding)."
+        ) from exc
 
 
 def _fmt(text: str, name: str | None, fmt: InputFormat) -> ReportFormat:

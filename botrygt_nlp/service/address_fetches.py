@@ -45,6 +45,3 @@ class AddressFetches:
         for f in pending:
             f.cancel()
         return [f.result() if f in done else None for f in futures]
-
-    def shutdown(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)

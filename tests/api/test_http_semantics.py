@@ -70,7 +70,11 @@ def test_a_declared_charset_is_honoured(env: Env) -> None:
     r = env.client.post("/v1/reports/parse", content=REPORT.encode("cp1252"), headers={"content-type": "text/plain"})
     assert r.status_code == 422 and r.json()["code"] == "bad_encoding"
     # The hint is in HTTP's terms, not the CLI's.
-    assert "charset=windows-1252" in r.json()["detail"] and "--encoding" not in r.json()["detail"]
+    assert "charset=cp1252" in r.json()["detail"] and "--encoding" not in r.json()["detail"]
+    followed = env.client.post(  # the hint, followed to the letter, is understood
+        "/v1/reports/parse", content=REPORT.encode("cp1252"), headers={"content-type": "text/plain; charset=cp1252"}
+    )
+    assert followed.status_code == 200
 
 
 @pytest.mark.parametrize("charset", ["klingon", "base64", "rot13", "utf-7", "UTF-7"])

@@ -147,10 +147,10 @@ def _decode_document(raw: bytes, content_type: str) -> str:
         try:
             return decode_report(raw)
         except EncodingError as exc:
-            if exc.decodes_as == "cp1252":
-                hint = " It decodes as Windows-1252: send it with Content-Type: text/plain; charset=windows-1252."
-                raise ProblemError(422, "bad_encoding", exc.message + hint) from exc
-            raise
+            if exc.decodes_as is None:
+                raise
+            hint = f" It decodes as {exc.decodes_as}: send it with Content-Type: text/plain; charset={exc.decodes_as}."
+            raise ProblemError(422, "bad_encoding", exc.message + hint) from exc
     if b"\x00" in raw[:8192]:
         return decode_report(raw)  # the core's binary-input refusal, whatever the label says
     try:
