@@ -22,6 +22,11 @@ _CONTROL = "".join(chr(c) for c in range(32) if chr(c) not in "\t\n\r") + "\x7f"
 _NEEDS_WORK = re.compile(f"[{re.escape(_INVISIBLE + _CONTROL)}]")
 
 
+def has_controls(text: str) -> bool:
+    """Whether ``text`` holds a control character other than tab and line breaks (NUL included)."""
+    return any(ch in _CONTROL for ch in text)
+
+
 @dataclass(frozen=True, slots=True)
 class VisibleText:
     """``text`` is what the analyzer reads; ``text[i]`` came from ``original[origin[i]:origin_end[i]]`` (a

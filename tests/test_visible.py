@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from botrygt_nlp import get_analyzer
-from botrygt_nlp.visible import visible_text
+from botrygt_nlp.visible import has_controls, visible_text
 
 TEXT = (
     "Natten til fredag blev der begået indbrud i et rækkehus på Birkevej. Tyven stjal en computer. "
@@ -80,3 +80,8 @@ def test_every_span_maps_inside_the_original(text: str) -> None:
         for end in range(start, len(v.text) + 1):
             a, b = v.original_span(start, end)
             assert 0 <= a <= b <= len(text)
+
+
+def test_controls_are_named_but_tabs_and_line_breaks_are_text() -> None:
+    assert has_controls("A\x00B") and has_controls("\x7f") and has_controls("x\x1by")
+    assert not has_controls("Fyns Stiftstidende\tOdense\r\nNyborg") and not has_controls("")

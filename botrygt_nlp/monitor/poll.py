@@ -222,10 +222,9 @@ class Poller:
             # The first line only: a database error's text goes on with the SQL and the row's values.
             detail = str(exc).splitlines()[0] if str(exc) else ""
             result.error = f"internal error: {type(exc).__name__}: {detail}"[:300]
-            error = result.error
             try:
                 update = schedule.after_parse_error(
-                    error, failure_count=feed.failure_count, now=self.clock(), policy=self.policy
+                    result.error, failure_count=feed.failure_count, now=self.clock(), policy=self.policy
                 )
                 self.store.save_poll(feed.id, self.owner, update)
                 result.paused = update.status is FeedStatus.PAUSED
@@ -374,9 +373,9 @@ class Poller:
             d_extract, d_summary = _default_extract()
             extract, from_summary = extract or d_extract, from_summary or d_summary
         article: ExtractedArticle | None = None
-        url = key.url if key.url.lower().startswith(("http://", "https://")) else ""
+        url = key.url if _is_web_address(key.url) else ""
         url_norm = key.url_norm
-        if entry.url and entry.url.lower().startswith(("http://", "https://")):
+        if entry.url and _is_web_address(entry.url):
             with self._timed(report, "fetch_page"):
                 page = self.fetcher.fetch_page(entry.url)
             if page.status is FetchStatus.OK and page.body:
@@ -473,6 +472,10 @@ def _thinner_than_feed(article: ExtractedArticle, entry: ParsedEntry) -> bool:
         dedup.normalise_title(article.title or ""),
     }
     return headline_only or article.paywalled
+
+
+def _is_web_address(url: str) -> bool:
+    return url.lower().startswith(("http://", "https://"))
 
 
 def _redirected_within_site(asked: str, final: str | None) -> bool:

@@ -21,6 +21,7 @@ from starlette.responses import Response
 from botrygt_nlp.csvout import rows_to_csv
 from botrygt_nlp.domain import Assessment
 from botrygt_nlp.errors import BlockedURLError, BotrygtError
+from botrygt_nlp.inputs import looks_binary
 from botrygt_nlp.monitor.extract import extract_article
 from botrygt_nlp.news.types import FetchStatus
 from botrygt_nlp.service.feedurl import feed_url_problem
@@ -215,7 +216,7 @@ def _audit_url(services: Services, fetcher: Fetcher, url: str) -> AuditRow:
         return _error_row(url, "adresse", fetch_problem_da(status, None, exc.message))
     if result.status is not FetchStatus.OK or result.body is None:
         return _error_row(url, "adresse", fetch_problem_da(result.status, result.http_status, result.error))
-    if b"\x00" in result.body[:8192]:  # an image or archive served as a page: the same check as an upload's
+    if looks_binary(result.body):  # an image or archive served as a page: the same check as an upload's
         return _error_row(url, "adresse", "Siden ser ud til at være en binær fil og ikke tekst.")
     article = extract_article(result.body, result.final_url)
     if not article.text.strip():

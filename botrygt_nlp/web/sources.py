@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Annotated
@@ -14,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from botrygt_nlp.errors import BotrygtError
 from botrygt_nlp.service.feedurl import feed_url_problem
 from botrygt_nlp.storage import FeedPause, FeedRecord, FeedStatus, NewFeed, PauseReason
+from botrygt_nlp.visible import has_controls
 from botrygt_nlp.web.kit import checked_form, danish_message, get_kit, require_user
 from botrygt_nlp.web.kit import field as form_field
 from botrygt_nlp.web.render import Nav
@@ -113,11 +113,6 @@ async def sources(request: Request, tilfojet: str = "", fjernet: str = "", genop
     return await _page(request, SourcesPage(notice=notice))
 
 
-# NUL and other control characters: the store refuses NUL with an English message, which the page would show;
-# the page says it in Danish, before the store is asked.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def _form_problem(values: dict[str, str]) -> str | None:
     """The same limits as POST /v1/feeds, in Danish."""
     if not values["url"]:
@@ -131,7 +126,8 @@ def _form_problem(values: dict[str, str]) -> str | None:
         return "Skriv mediets navn."
     if len(values["outlet"]) > 200 or len(values["municipalities"]) > 5000 or len(values["district"]) > 100:
         return "Mediets navn, kommunerne eller politikredsen er for lange."
-    if any(_CONTROL.search(values[name]) for name in ("outlet", "municipalities", "district")):
+    # The store refuses NUL in English, which the page would show; the page says it in Danish first.
+    if any(has_controls(values[name]) for name in ("outlet", "municipalities", "district")):
         return "Mediets navn, kommunerne og politikredsen må ikke indeholde kontroltegn."
     return None
 
