@@ -14,8 +14,14 @@ from botrygt_nlp.cli import app
 from botrygt_nlp.domain import CrimeType
 from botrygt_nlp.reports import ReportFormat, parse_report
 from botrygt_nlp.reports.header import extract_header
-from botrygt_nlp.rewrite import RewriteOptions, rewrite_report
+from botrygt_nlp.rewrite import RewriteOptions, RewriteResult, rewrite_report
 from tests.reports.fakes import KeywordAnalyzer
+
+
+def _kinds(result: RewriteResult) -> list[str]:
+    """The crime type of each inserted block, in order."""
+    return [i.template_id.split(".")[0] for i in result.changes.insertions]
+
 
 BURGLARY = "Natten til tirsdag blev der begået indbrud i en villa på Lupinvej. Der blev stjålet smykker."
 TRAFFIC = "To biler kørte sammen på Ringvejen. Ingen kom til skade."
@@ -43,7 +49,7 @@ def test_numbered_headlines_head_their_incidents_and_advice_goes_once_under_the_
     report = parse_report(text, fmt, KeywordAnalyzer())
     assert [i.title for i in report.incidents] == ["Indbrud i villa i Bakkely", "Færdselsuheld"]
     result = rewrite_report(text, RewriteOptions(fmt=fmt), KeywordAnalyzer())
-    assert [i.template_id.split(".")[0] for i in result.changes.insertions] == ["home_burglary"]
+    assert _kinds(result) == ["home_burglary"]
     out = result.text
     # The block lies between the burglary's body and the traffic headline, not between a headline and its body.
     assert out.index(BURGLARY) < out.index("botrygt:advice") < out.index("Færdselsuheld")
@@ -89,7 +95,7 @@ def test_gathering_headings_in_other_words_gather_their_items(label: str) -> Non
     assert len(report.incidents) == 4
     assert "påhængsmotor" not in report.incidents[0].body
     result = rewrite_report(text, RewriteOptions(fmt=ReportFormat.MARKDOWN), KeywordAnalyzer())
-    kinds = [i.template_id.split(".")[0] for i in result.changes.insertions]
+    kinds = _kinds(result)
     assert kinds == ["pickpocketing", "boat_theft", "bike_theft"]
     assert ITEMS_MD in result.text  # no block between the items
 
@@ -203,7 +209,7 @@ def test_tips_about_another_crime_are_neither_the_incidents_advice_nor_its_type(
     assert fire.title == "Brand i carport"
     assert car.crime_type is CrimeType.CAR_THEFT and car.assessment is not None and not car.assessment.constructive
     result = rewrite_report(text, RewriteOptions(fmt=fmt), get_analyzer())
-    assert [i.template_id.split(".")[0] for i in result.changes.insertions] == ["car_theft"]
+    assert _kinds(result) == ["car_theft"]
     out = result.text
     assert out.index(CAR) < out.index("botrygt:advice") < out.index("Gode råd mod lommetyveri")
 
