@@ -34,7 +34,12 @@ def load_analyzer(model_dir: Path | None = None) -> Analyzer:
     from botrygt_nlp.config import get_settings
 
     settings = get_settings()
-    return analysis.load_analyzer(model_dir or settings.model_dir, max_chars=settings.max_text_chars)
+    return analysis.load_analyzer(
+        model_dir or settings.model_dir,
+        max_chars=settings.max_text_chars,
+        encoder=settings.encoder,
+        encoder_cache_dir=settings.encoder_cache_dir,
+    )
 
 
 def get_analyzer() -> Analyzer:

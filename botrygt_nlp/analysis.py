@@ -7,6 +7,7 @@ text ─► spaCy (blank "da" + sentences + lemmas) ─► rule signals per sent
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -25,13 +26,15 @@ from botrygt_nlp.classify.features import (
 )
 from botrygt_nlp.classify.linear import LinearModel, SentenceFeatures
 from botrygt_nlp.classify.model import Backend, BackendKind, LinearBackend, LinearBundle, ModelMeta
-from botrygt_nlp.config import DEFAULT_MAX_TEXT_CHARS
+from botrygt_nlp.config import DEFAULT_MAX_TEXT_CHARS, EncoderUse
 from botrygt_nlp.domain import AdviceSpan, Assessment, CrimeType, Language, Principle, Span
 from botrygt_nlp.errors import EmptyTextError, ModelError, TextTooLargeError
 from botrygt_nlp.nlp.pipeline import LEMMA_TABLE_FILE, LemmaLookup, build_nlp
 from botrygt_nlp.nlp.signals import SentenceSignals, detect_language, document_signals
 from botrygt_nlp.nlp.text import ProcessedText, Sentence, process
 from botrygt_nlp.visible import VisibleText, visible_text
+
+_log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from spacy.language import Language as SpacyLanguage
@@ -91,6 +94,8 @@ class Analyzer:
         *,
         nlp: SpacyLanguage | None = None,
         max_chars: int = DEFAULT_MAX_TEXT_CHARS,
+        encoder: EncoderUse = EncoderUse.CASCADE,
+        encoder_cache_dir: Path | None = None,
     ) -> None:
         self.model_dir = model_dir
         self.meta = ModelMeta.read(model_dir)
@@ -98,25 +103,42 @@ class Analyzer:
         lemma_file = model_dir / LEMMA_TABLE_FILE
         lookup = LemmaLookup.from_file(lemma_file) if lemma_file.is_file() else None
         self.nlp = nlp or build_nlp(lookup, doc_lemmas=False)
-        self.backend: Backend = self._load_backend()
+        # Why an encoder model runs on its linear part alone (None when it runs as trained).
+        self.encoder_unavailable: str | None = None
+        self.encoder_use = encoder
+        self._linear = LinearBackend(self.bundle)
+        self.backend: Backend = self._load_backend(encoder, encoder_cache_dir)
         self.max_chars = max_chars
 
-    def _load_backend(self) -> Backend:
+    def _load_backend(self, use: EncoderUse, cache_dir: Path | None) -> Backend:
+        linear = self._linear
         if self.meta.backend is BackendKind.LINEAR:
-            return LinearBackend(self.bundle)
-        if self.meta.backend is BackendKind.TRANSFORMERS:
-            from botrygt_nlp.classify.transformers_backend import TransformersBackend
+            return linear
+        if use is EncoderUse.OFF:
+            self.encoder_unavailable = "the encoder is switched off (BOTRYGT_ENCODER=off)"
+            return linear
+        try:
+            from botrygt_nlp.classify import transformers_backend as encoders
 
-            return TransformersBackend.load(self.model_dir, fallback=LinearBackend(self.bundle))
-        if self.meta.backend is BackendKind.CASCADE:
-            from botrygt_nlp.classify.transformers_backend import CascadeBackend
-
-            return CascadeBackend.load(self.model_dir, fallback=LinearBackend(self.bundle))
-        raise ModelError(f"Unknown backend {self.meta.backend!r} in {self.model_dir / 'meta.json'}")
+            if self.meta.backend is BackendKind.TRANSFORMERS or use is EncoderUse.ALONE:
+                return encoders.TransformersBackend.load(self.model_dir, linear, cache_dir)
+            return encoders.CascadeBackend.load(self.model_dir, linear, cache_dir)
+        except ModelError as exc:
+            # The linear part is a whole model of its own: score with it, and say so in every verdict's version.
+            self.encoder_unavailable = str(exc)
+            _log.warning(
+                "The encoder of %s cannot be used, so the linear model alone scores: %s", self.meta.version, exc
+            )
+            return linear
 
     @property
     def model_version(self) -> str:
-        return self.meta.version
+        """The model that decided: ``+linear`` marks an encoder model scoring without its encoder, ``+encoder`` a
+        cascade whose encoder decides every sentence (``BOTRYGT_ENCODER=alone``)."""
+        if self.encoder_unavailable:
+            return self.meta.version + "+linear"
+        alone = self.meta.backend is BackendKind.CASCADE and self.encoder_use is EncoderUse.ALONE
+        return self.meta.version + ("+encoder" if alone else "")
 
     # --- public API ----------------------------------------------------------------------------------
     def assess(self, text: str, *, title: str | None = None) -> Assessment:
@@ -147,7 +169,6 @@ class Analyzer:
 
         sigs = document_signals(doc)
         sent_feats = sentence_feature_lists(doc, sigs)
-        advice_p = without_furniture(self.backend.advice_probabilities(doc, sent_feats), sigs)
 
         evidence = DocumentEvidence.of(doc)
         doc_feats = document_features(doc, sigs, evidence)
@@ -172,6 +193,11 @@ class Analyzer:
                 else CrimeType.NOT_RELEVANT
             )
 
+        # A text that is not relevant is never constructive, whatever its sentences say: the linear part decides
+        # them, and an encoder reads only relevant texts (and never page furniture, which is no evidence).
+        backend = self.backend if relevant else self._linear
+        furniture = [sig.boilerplate for sig in sigs]
+        advice_p = without_furniture(backend.advice_probabilities(doc, sent_feats, furniture), sigs)
         agg = aggregate_features(advice_p, sigs, [s.is_list_item for s in doc.sentences])
         threshold = self.meta.thresholds.get("constructive", 0.5)
         score, chosen = constructive_evidence(
@@ -316,14 +342,26 @@ def _principles(model: LinearModel, feature_lists: list[list[str]]) -> list[Prin
 
 
 @lru_cache(maxsize=4)
-def _cached_analyzer(model_dir: str, max_chars: int) -> Analyzer:
-    return Analyzer(Path(model_dir), max_chars=max_chars)
+def _cached_analyzer(model_dir: str, max_chars: int, encoder: EncoderUse, encoder_cache_dir: str | None) -> Analyzer:
+    return Analyzer(
+        Path(model_dir),
+        max_chars=max_chars,
+        encoder=encoder,
+        encoder_cache_dir=Path(encoder_cache_dir) if encoder_cache_dir else None,
+    )
 
 
-def load_analyzer(model_dir: Path, *, max_chars: int = DEFAULT_MAX_TEXT_CHARS) -> Analyzer:
-    """The analyzer for ``model_dir``, loaded once per process (per folder and text limit).
+def load_analyzer(
+    model_dir: Path,
+    *,
+    max_chars: int = DEFAULT_MAX_TEXT_CHARS,
+    encoder: EncoderUse = EncoderUse.CASCADE,
+    encoder_cache_dir: Path | None = None,
+) -> Analyzer:
+    """The analyzer for ``model_dir``, loaded once per process (per folder, text limit and encoder choice).
 
-    The core reads no settings: the edges pass ``settings.model_dir`` and ``settings.max_text_chars``, or use
-    ``botrygt_nlp.load_analyzer()`` / ``botrygt_nlp.get_analyzer()``, which do that for them.
+    The core reads no settings: the edges pass ``settings.model_dir``, ``settings.max_text_chars`` and the
+    encoder settings, or use ``botrygt_nlp.load_analyzer()`` / ``botrygt_nlp.get_analyzer()``, which do that
+    for them.
     """
-    return _cached_analyzer(str(model_dir), max_chars)
+    return _cached_analyzer(str(model_dir), max_chars, encoder, str(encoder_cache_dir) if encoder_cache_dir else None)

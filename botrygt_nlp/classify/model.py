@@ -89,7 +89,12 @@ class Backend(Protocol):
     """The decision a backend makes: advice per sentence. Crime type, alarmist and witness appeal are linear
     document models in every backend (the encoder was not better at them), read from the bundle directly."""
 
-    def advice_probabilities(self, doc: ProcessedText, features: Sequence[Sequence[str]]) -> list[float]: ...
+    def advice_probabilities(
+        self, doc: ProcessedText, features: Sequence[Sequence[str]], unused: Sequence[bool] = ()
+    ) -> list[float]:
+        """One probability per sentence; where ``unused`` says True (page furniture, never evidence) the value
+        is not read, so a costly backend may skip that sentence."""
+        ...
 
 
 @dataclass(slots=True)
@@ -148,6 +153,8 @@ class LinearBackend:
     def __init__(self, bundle: LinearBundle) -> None:
         self.bundle = bundle
 
-    def advice_probabilities(self, doc: ProcessedText, features: Sequence[Sequence[str]]) -> list[float]:
+    def advice_probabilities(
+        self, doc: ProcessedText, features: Sequence[Sequence[str]], unused: Sequence[bool] = ()
+    ) -> list[float]:
         probs = self.bundle.advice.proba_many(features)
         return [float(p) for p in probs[:, 1]] if len(probs) else []

