@@ -19,6 +19,8 @@ import hashlib
 import json
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from botrygt_nlp.config import default_encoder_cache_dir
@@ -43,7 +45,31 @@ def e5_base(cache_dir: Path | None = None, *, build: bool = True) -> Path:
         return folder
     if not build:
         raise ModelError(f"The e5-small encoder is not built in {folder}; run scripts/build_e5.")
-    return build_e5_base(folder)
+    with _build_lock(folder):
+        # Workers started together (botrygt score --workers 8 on a fresh machine) build once: the others wait
+        # here, then find the folder built.
+        return folder if is_built(folder) else build_e5_base(folder)
+
+
+@contextmanager
+def _build_lock(folder: Path) -> Iterator[None]:
+    """An exclusive lock beside ``folder`` for the time of a build (advisory; none where fcntl is missing)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: builds may race, and the rename keeps them whole
+        yield
+        return
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        handle = (folder.parent / f".{folder.name}.lock").open("a")
+    except OSError as exc:
+        raise ModelError(f"Could not build the e5-small encoder in {folder.parent}: {exc}") from exc
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def build_e5_base(folder: Path, src: Path | None = None) -> Path:

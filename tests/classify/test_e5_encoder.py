@@ -102,3 +102,29 @@ def test_a_build_cut_short_by_a_full_disk_says_so_and_leaves_nothing_behind(
     with pytest.raises(ModelError, match="No space left on device"):
         build_e5_base(cache / "e5")
     assert list(cache.iterdir()) == []
+
+
+def test_processes_that_start_together_on_an_empty_cache_build_it_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Eight workers of `botrygt score --workers 8` on a fresh machine: one converts, the others wait and reuse."""
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from botrygt_nlp.classify import encoder_cache
+
+    builds: list[Path] = []
+
+    def slow_build(folder: Path, src: Path | None = None) -> Path:
+        builds.append(folder)
+        time.sleep(0.3)
+        folder.mkdir(parents=True)
+        for name in ("config.json", "model.safetensors", "tokenizer.json"):
+            (folder / name).write_text("{}")
+        return folder
+
+    monkeypatch.setattr(encoder_cache, "build_e5_base", slow_build)
+    with ThreadPoolExecutor(4) as pool:
+        folders = list(pool.map(lambda _: encoder_cache.e5_base(tmp_path), range(4)))
+    assert len(builds) == 1
+    assert set(folders) == {tmp_path / encoder_cache.E5_BASE_NAME}
