@@ -105,9 +105,9 @@ class Analyzer:
         self.nlp = nlp or build_nlp(lookup, doc_lemmas=False)
         # Why an encoder model runs on its linear part alone (None when it runs as trained).
         self.encoder_unavailable: str | None = None
-        self.encoder_use = encoder
+        self.encoder_use = EncoderUse(encoder)  # "off" given as a plain string means off too
         self._linear = LinearBackend(self.bundle)
-        self.backend: Backend = self._load_backend(encoder, encoder_cache_dir)
+        self.backend: Backend = self._load_backend(self.encoder_use, encoder_cache_dir)
         self.max_chars = max_chars
 
     def _load_backend(self, use: EncoderUse, cache_dir: Path | None) -> Backend:

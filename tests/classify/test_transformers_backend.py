@@ -253,7 +253,8 @@ def test_a_model_whose_encoder_cannot_load_scores_with_its_linear_part_and_says_
     assert any(ADAPTER_FILE in r.getMessage() for r in caplog.records)
     text = "Der var indbrud i en villa i Køge i nat. Husk at låse døren."
     assert fallback.assess(text).model_version == whole.model_version + "+linear"
-    switched_off = Analyzer(out, encoder=EncoderUse.OFF)
+    switched_off = Analyzer(out, encoder="off")  # type: ignore[arg-type]  # a plain string, as a caller may pass
+    assert switched_off.encoder_use is EncoderUse.OFF
     assert isinstance(switched_off.backend, LinearBackend)
     assert switched_off.assess(text).model_version.endswith("+linear")
     alone = Analyzer(out, encoder=EncoderUse.ALONE)  # the encoder decides every sentence, and the version says so
