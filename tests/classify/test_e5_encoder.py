@@ -119,8 +119,9 @@ def test_processes_that_start_together_on_an_empty_cache_build_it_once(
         builds.append(folder)
         time.sleep(0.3)
         folder.mkdir(parents=True)
-        for name in ("config.json", "model.safetensors", "tokenizer.json"):
+        for name in ("config.json", "tokenizer.json"):
             (folder / name).write_text("{}")
+        (folder / "model.safetensors").write_bytes((2).to_bytes(8, "little") + b"{}")  # a whole, empty one
         return folder
 
     monkeypatch.setattr(encoder_cache, "build_e5_base", slow_build)
@@ -128,3 +129,44 @@ def test_processes_that_start_together_on_an_empty_cache_build_it_once(
         folders = list(pool.map(lambda _: encoder_cache.e5_base(tmp_path), range(4)))
     assert len(builds) == 1
     assert set(folders) == {tmp_path / encoder_cache.E5_BASE_NAME}
+
+
+def test_a_base_cut_short_is_built_again_instead_of_failing_every_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    require_or_skip("BOTRYGT_REQUIRE_TRANSFORMERS", HAVE_ENCODER, "torch/safetensors not installed")
+    import torch
+    from safetensors.torch import save_file
+
+    from botrygt_nlp.classify import encoder_cache
+
+    def write_base(folder: Path, src: Path | None = None) -> Path:
+        folder.mkdir(parents=True)
+        save_file({"w": torch.zeros(64, 64)}, str(folder / "model.safetensors"))
+        for name in ("config.json", "tokenizer.json"):
+            (folder / name).write_text("{}")
+        return folder
+
+    folder = write_base(tmp_path / encoder_cache.E5_BASE_NAME)
+    assert encoder_cache.is_built(folder)
+    weights = folder / "model.safetensors"
+    weights.write_bytes(weights.read_bytes()[:5000])  # a copy cut short by a full disk
+    assert not encoder_cache.is_built(folder)
+    rebuilt: list[Path] = []
+    monkeypatch.setattr(encoder_cache, "build_e5_base", lambda f, src=None: rebuilt.append(f) or write_base(f))
+    assert encoder_cache.e5_base(tmp_path) == folder
+    assert rebuilt == [folder] and encoder_cache.is_built(folder)
+
+
+def test_no_room_for_the_cache_leaves_the_linear_part_scoring_and_says_why(tmp_path: Path) -> None:
+    from botrygt_nlp.analysis import Analyzer
+    from botrygt_nlp.classify.model import LinearBackend
+    from botrygt_nlp.config import get_settings
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    analyzer = Analyzer(get_settings().model_dir, encoder_cache_dir=blocker / "cache")
+    assert isinstance(analyzer.backend, LinearBackend)
+    assert analyzer.encoder_unavailable and "a-file" in analyzer.encoder_unavailable
+    assessment = analyzer.assess("Der var indbrud i en villa i Køge i nat. Husk at låse døren, når du går ud.")
+    assert assessment.model_version == analyzer.meta.version + "+linear"
