@@ -31,16 +31,21 @@ def default_templates_dir() -> Path:
 
 
 class EncoderUse(StrEnum):
-    """How a model with an encoder uses it (``BOTRYGT_ENCODER``)."""
+    """How a model with an encoder uses it (``BOTRYGT_ENCODER``, any case)."""
 
     CASCADE = "cascade"  # as trained: the encoder reads the sentences the linear part is unsure of (default)
     ALONE = "alone"  # the encoder decides every sentence: best on real press, ~6 texts/s on one core
     OFF = "off"  # the linear part alone: fastest, and torch is never imported
 
+    @classmethod
+    def _missing_(cls, value: object) -> EncoderUse | None:
+        return next((m for m in cls if isinstance(value, str) and m.value == value.strip().lower()), None)
+
 
 def default_encoder_cache_dir() -> Path:
     """Where the frozen encoder base is built on first use: ``$XDG_CACHE_HOME/botrygt-nlp``, else
-    ``~/.cache/botrygt-nlp``."""
+    ``~/.cache/botrygt-nlp``. Raises ``RuntimeError`` where there is no home folder (a container user without
+    a passwd entry); it is only asked when an encoder is loaded, which then falls back to the linear part."""
     xdg = os.environ.get("XDG_CACHE_HOME")
     return (Path(xdg) if xdg else Path.home() / ".cache") / "botrygt-nlp"
 
@@ -51,7 +56,7 @@ class Settings(BaseSettings):
     models_dir: Path = Field(default_factory=_default_models_dir)
     model_name: str = "default"
     encoder: EncoderUse = EncoderUse.CASCADE
-    encoder_cache_dir: Path = Field(default_factory=default_encoder_cache_dir)
+    encoder_cache_dir: Path | None = None  # None: default_encoder_cache_dir(), resolved when an encoder loads
     templates_dir: Path = Field(default_factory=default_templates_dir)
     template_override_dir: Path | None = None
     data_dir: Path = Field(default_factory=lambda: Path.cwd() / "data")

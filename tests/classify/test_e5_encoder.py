@@ -170,3 +170,87 @@ def test_no_room_for_the_cache_leaves_the_linear_part_scoring_and_says_why(tmp_p
     assert analyzer.encoder_unavailable and "a-file" in analyzer.encoder_unavailable
     assessment = analyzer.assess("Der var indbrud i en villa i Køge i nat. Husk at låse døren, når du går ud.")
     assert assessment.model_version == analyzer.meta.version + "+linear"
+
+
+def test_a_sentence_gets_the_same_probability_whatever_else_its_text_sends(e5_folder: Path) -> None:
+    """int8 layers quantise their input with one range per call: batched, a sentence's probability moved with
+    its neighbours (0.69 alone, 0.51 beside another). Each sentence is read on its own."""
+    from botrygt_nlp.classify.transformers_backend import AdviceEncoder
+    from botrygt_nlp.config import get_settings
+
+    encoder = AdviceEncoder.load(get_settings().model_dir, cache_dir=e5_folder.parent)
+    sentence = "Hellere ét opkald for meget end et for lidt, siger lokalpolitiets leder."
+    others = ["Har du godkendt noget i MitID, du ikke selv har sat i gang?", "Tyven slap væk på en cykel."]
+    alone = encoder.probabilities([sentence])[0]
+    assert encoder.probabilities([sentence, *others])[0] == alone
+    assert encoder.probabilities([*others, sentence])[-1] == alone
+
+
+def test_without_a_home_folder_the_settings_load_and_the_encoder_says_where_to_put_its_cache(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from botrygt_nlp.classify.encoder_cache import e5_base
+    from botrygt_nlp.config import Settings
+    from botrygt_nlp.errors import ModelError
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.delenv("BOTRYGT_ENCODER_CACHE_DIR", raising=False)
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    assert Settings().encoder_cache_dir is None  # nothing is resolved until an encoder loads
+    with pytest.raises(ModelError, match="BOTRYGT_ENCODER_CACHE_DIR"):
+        e5_base(None)
+
+
+def test_scratch_left_by_a_killed_build_is_removed_by_the_next(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from botrygt_nlp.classify import encoder_cache
+
+    scratch = tmp_path / f".{encoder_cache.E5_BASE_NAME}-killed"
+    (scratch / "full").mkdir(parents=True)
+    (scratch / "full" / "model.safetensors").write_bytes(b"\0" * 4096)
+    other = tmp_path / "someone-elses-folder"
+    other.mkdir()
+
+    def build(folder: Path, src: Path | None = None) -> Path:
+        folder.mkdir(parents=True)
+        for name in ("config.json", "tokenizer.json"):
+            (folder / name).write_text("{}")
+        (folder / "model.safetensors").write_bytes((2).to_bytes(8, "little") + b"{}")
+        return folder
+
+    monkeypatch.setattr(encoder_cache, "build_e5_base", build)
+    encoder_cache.e5_base(tmp_path)
+    assert not scratch.exists() and other.exists()
+
+
+def test_a_damaged_tokenizer_counts_as_a_damaged_base(tmp_path: Path) -> None:
+    from botrygt_nlp.classify.encoder_cache import is_built
+
+    folder = tmp_path / "base"
+    folder.mkdir()
+    (folder / "config.json").write_text("{}")
+    (folder / "model.safetensors").write_bytes((2).to_bytes(8, "little") + b"{}")
+    (folder / "tokenizer.json").write_text('{"model": {"vocab": [')  # cut short
+    assert not is_built(folder)
+    (folder / "tokenizer.json").write_text('{"model": {"vocab": []}}')
+    assert is_built(folder)
+
+
+def test_the_encoder_setting_reads_any_case_and_a_bad_value_is_a_clear_error() -> None:
+    import os
+    import subprocess
+    import sys
+
+    from botrygt_nlp.config import EncoderUse
+
+    assert EncoderUse(" OFF ") is EncoderUse.OFF and EncoderUse("Cascade") is EncoderUse.CASCADE
+    env = {**os.environ, "BOTRYGT_ENCODER": "false"}
+    code = "import sys; from botrygt_nlp.cli import main; sys.argv = ['botrygt', 'score', '-']; main()"
+    done = subprocess.run(
+        [sys.executable, "-c", code], input="Indbrud i nat.", capture_output=True, text=True, env=env, check=False
+    )
+    assert done.returncode == 2
+    assert "BOTRYGT_ENCODER" in done.stderr and "'cascade', 'alone' or 'off'" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -128,6 +128,12 @@ def test_a_cascade_sends_only_the_unsure_sentences_to_the_encoder(
     both = backend.advice_probabilities(doc, feats)
     assert backend.sentences_sent == len(doc.sentences)
     assert both != linear
+    from botrygt_nlp.classify.transformers_backend import ENCODER_SENTENCES_PER_TEXT
+
+    long_doc = process(analyzer.nlp, " ".join(f"Husk at låse dør nummer {i}." for i in range(80)))
+    backend.sentences_sent = 0
+    backend.advice_probabilities(long_doc, sentence_feature_lists(long_doc, document_signals(long_doc)))
+    assert len(long_doc.sentences) > ENCODER_SENTENCES_PER_TEXT == backend.sentences_sent  # a bounded cost per text
     backend.band = (2.0, 3.0)  # no sentence is: the cascade is the linear model
     backend.sentences_sent = 0
     assert backend.advice_probabilities(doc, feats) == linear and backend.sentences_sent == 0
