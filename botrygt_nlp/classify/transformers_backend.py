@@ -230,18 +230,14 @@ class TransformersBackend:
         del fallback  # the linear document models are read from the bundle directly
         return cls(AdviceEncoder.load(model_dir, cache_dir=cache_dir))
 
-    def sentence_probabilities(self, sentences: Sequence[str]) -> list[float]:
-        return self.encoder.probabilities(sentences)
-
     def advice_probabilities(
         self, doc: ProcessedText, features: Sequence[Sequence[str]], unused: Sequence[bool] = ()
     ) -> list[float]:
         read = [i for i in range(len(doc.sentences)) if not (unused and unused[i])]
-        probs = [0.0] * len(doc.sentences)
-        for i, p in zip(
-            read, self.encoder.probabilities([doc.sentences[i].text for i in read]) if read else [], strict=True
-        ):
-            probs[i] = p
+        probs = [0.0] * len(doc.sentences)  # page furniture: never evidence, never read
+        if read:
+            for i, p in zip(read, self.encoder.probabilities([doc.sentences[i].text for i in read]), strict=True):
+                probs[i] = p
         return probs
 
 
